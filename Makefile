@@ -1,0 +1,42 @@
+# jianbao — developer Makefile (the repo root is also an example office folder).
+#   make            set up (system packages, .venv) and build the example bulletin
+#   make test       run the whole test suite, LibreOffice layout tests included
+#   make pdf        build the example bulletin and its PDF
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+ISSUES  := $(wildcard issues/*.yaml)
+DOCX    := $(patsubst issues/%.yaml,build/%.docx,$(ISSUES))
+PDF     := $(DOCX:.docx=.pdf)
+PRESET  := $(wildcard templates/layouts/*.yaml)
+
+.PHONY: all setup deps example pdf check test clean
+all: example
+
+deps:
+	bash scripts/install-system-deps.sh
+
+$(BIN)/jianbao: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: deps $(BIN)/jianbao
+
+example: setup $(DOCX)
+
+build/%.docx: issues/%.yaml jianbao.yaml $(PRESET) | $(BIN)/jianbao
+	$(BIN)/jianbao build $<
+
+pdf: setup
+	$(BIN)/jianbao build --pdf $(ISSUES)
+
+check: $(BIN)/jianbao
+	$(BIN)/jianbao check issues
+
+test: setup
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf build
