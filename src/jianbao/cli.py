@@ -1,0 +1,177 @@
+"""The ``jianbao`` command line: thin commands over the library, heavy imports inside them.
+
+Results (paths written) go to stdout; diagnostics and progress to stderr.  Exit status:
+0 ok, 1 invalid input or a failed build, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="jianbao",
+    help="工作简报编译器：把每期简报的 YAML 文件编译成红头 Word 简报（GB/T 9704-2012 版式）。\n\n"
+    "示例：jianbao build issues/2024-05-13.yaml",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jianbao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[Optional[bool], typer.Option("--version", "-V", callback=_version, is_eager=True,
+                                                    help="显示版本号并退出。")] = None,
+) -> None:
+    """工作简报编译器。"""
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def _report(diagnostics, console=None) -> None:
+    """Print diagnostics, ruff style, errors in red and warnings in yellow."""
+    from rich.text import Text
+
+    console = console or _console()
+    for d in diagnostics:
+        text = d.render()
+        head, _, rest = text.partition("\n")
+        style = "bold red" if d.is_error else "bold yellow"
+        out = Text(head, style=style)
+        if rest:
+            out.append("\n" + rest)
+        console.print(out)
+        console.print()
+
+
+def _issue_files(paths: list[Path]) -> list[Path]:
+    """Expand folders into the issue files they hold (``DIR/issues/*.yaml`` or ``DIR/*.yaml``)."""
+    from .office import SETTINGS
+
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            folder = p / "issues" if (p / "issues").is_dir() else p
+            files += sorted(f for f in folder.glob("*.y*ml") if f.name != SETTINGS and f.suffix in (".yaml", ".yml"))
+        else:
+            files.append(p)
+    return files
+
+
+@app.command()
+def build(
+    files: Annotated[list[Path], typer.Argument(help="简报文件（.yaml），或其所在文件夹（编译其中每一期）。",
+                                                show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件名（只编译一个文件时可用）。",
+                                                   show_default=False)] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF。")] = False,
+) -> None:
+    """编译简报：每个 YAML 生成 build/<文件名>.docx（在 jianbao.yaml 所在的文件夹下）。
+
+    示例：jianbao build issues/2024-05-13.yaml
+          jianbao build issues/ --pdf
+    """
+    from .diagnostics import JianbaoError
+    from .office import compile_issue, default_output, prepare
+
+    console = _console()
+    targets = _issue_files(files)
+    if output is not None and len(targets) != 1:
+        console.print("[red]-o/--output 只能在编译一个文件时使用。[/red]")
+        raise typer.Exit(2)
+    if not targets:
+        console.print("[red]没有找到要编译的简报文件（.yaml）。[/red]")
+        raise typer.Exit(1)
+    failed = 0
+    written: list[Path] = []
+    for path in targets:
+        try:
+            prepared = prepare(path)
+            _report(prepared.warnings, console)
+            out = output or default_output(prepared)
+            compile_issue(prepared, out)
+        except JianbaoError as exc:
+            _report(exc.diagnostics, console)
+            failed += 1
+            continue
+        written.append(out)
+        typer.echo(_shown(out))
+    if pdf and written:
+        from .pdf import PdfError, convert_to_pdf
+
+        try:
+            for p in convert_to_pdf(written):
+                typer.echo(_shown(p))
+        except PdfError as exc:
+            console.print(f"[bold red]错误 JB502: PDF 转换失败[/bold red]\n{exc}")
+            failed += 1
+    if failed:
+        console.print(f"[red]{failed} 个文件未能编译。[/red]" if len(targets) > 1 else "")
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="简报文件（.yaml）或文件夹。", show_default=False)],
+) -> None:
+    """检查简报文件，不生成任何文件：报告错误的位置和改法。
+
+    示例：jianbao check issues/2024-05-13.yaml
+    """
+    from .diagnostics import JianbaoError
+    from .office import prepare
+
+    console = _console()
+    targets = _issue_files(files)
+    bad = 0
+    for path in targets:
+        try:
+            prepared = prepare(path)
+        except JianbaoError as exc:
+            _report(exc.diagnostics, console)
+            bad += 1
+            continue
+        _report(prepared.warnings, console)
+    if bad:
+        raise typer.Exit(1)
+    console.print(f"[green]检查通过：{len(targets)} 个文件。[/green]")
+
+
+@app.command()
+def rules() -> None:
+    """列出 jianbao 的全部诊断代码及其含义。"""
+    from .diagnostics import RULES
+
+    for r in RULES.values():
+        typer.echo(f"{r.code}  {r.severity.label}  {r.name:<22} {r.summary}")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def main() -> None:  # console-script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,161 @@
+"""Diagnostics: every problem jianbao reports, with a stable code, a place and a hint.
+
+The codes and their Chinese wording live in one table (:data:`RULES`), shared by
+``jianbao build`` and ``jianbao check`` and listed by ``jianbao rules``.  A
+:class:`Diagnostic` is what a check produces; :class:`JianbaoError` carries a list of
+them out of the pipeline to the command line, which prints them and exits 1.
+
+Nothing here imports rich, pydantic or python-docx: formatting diagnostics as plain
+text is cheap and used by tests; the CLI colours them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One kind of problem: its code, a short name, severity, summary and default hint."""
+
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    hint: str = ""
+
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+#: Every diagnostic code jianbao can emit. Codes are stable: never renumber, only add.
+#: JB0xx files and YAML · JB1xx the issue contract · JB2xx text lint · JB3xx across issues
+#: · JB4xx settings and layout · JB5xx output.
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in [
+        Rule("JB001", "file-unreadable", _E, "文件无法读取", "检查路径是否正确、文件是否存在且有读取权限。"),
+        Rule("JB002", "not-utf8", _E, "文件不是 UTF-8 编码", "请用 UTF-8 编码保存文件（WPS/记事本“另存为”时选择 UTF-8）。"),
+        Rule("JB003", "yaml-syntax", _E, "YAML 语法错误", "检查缩进（只能用空格）、冒号后的空格和引号是否成对。"),
+        Rule("JB004", "duplicate-key", _E, "同一层级出现了重复的字段", "删除或合并重复的字段。"),
+        Rule("JB005", "not-a-mapping", _E, "文件内容应当是“字段: 值”的映射", "参照示例文件，按“字段: 值”逐行填写。"),
+        Rule("JB006", "yaml-too-large", _E, "YAML 内容过大或嵌套过深", "检查是否误用了锚点（&）和别名（*），或嵌套层级过多。"),
+        Rule("JB007", "settings-not-found", _E, "找不到简报设置文件 jianbao.yaml", "在简报文件夹根目录放置 jianbao.yaml，或用 `jianbao init` 新建。"),
+        Rule("JB008", "invalid-character", _E, "文本中含有无法写入 Word 文档的控制字符", "删除该处不可见的控制字符（常见于从网页或 PDF 复制的文字）。"),
+        Rule("JB101", "missing-field", _E, "缺少必填字段", "补上该字段。"),
+        Rule("JB102", "wrong-type", _E, "字段的值类型不对", "按说明填写正确类型的值。"),
+        Rule("JB103", "unknown-field", _E, "未知字段", "检查字段名拼写。"),
+        Rule("JB104", "impossible-date", _E, "日期不存在", "改为该月实际存在的日期。"),
+        Rule("JB105", "bad-date", _E, "日期格式不对", "日期写作 2024-05-13（年-月-日），不加引号。"),
+        Rule("JB106", "period-order", _E, "报告期的结束日期早于开始日期", "检查 period 的 start 和 end 是否写反。"),
+        Rule("JB107", "date-before-period", _E, "印发日期早于报告期结束日期", "检查 date 和 period.end。"),
+        Rule("JB108", "heading-kind", _E, "标题写法不对", "每一部分用 title（单独成行的标题）或 lead（段首标题）二者之一。"),
+        Rule("JB109", "too-deep", _E, "层级超过四级", "简报正文最多四级：一、（一）1.（1），请合并或改写为正文段落。"),
+        Rule("JB110", "typed-numeral", _E, "文字开头手工输入了序号", "序号由 jianbao 自动生成，删除开头的序号。"),
+        Rule("JB111", "out-of-range", _E, "数值超出允许范围", "按说明填写。"),
+        Rule("JB112", "empty-text", _E, "文字内容为空", "填写内容，或删除这一项。"),
+        Rule("JB401", "layout-not-found", _E, "找不到版式预设文件", "layout 写预设名（如 gbt9704，对应 templates/layouts/gbt9704.yaml）或相对路径。"),
+        Rule("JB402", "layout-invalid", _E, "版式预设文件有误", "对照内置的 templates/layouts/gbt9704.yaml 修改。"),
+        Rule("JB501", "output-failed", _E, "无法写入输出文件", "检查输出目录是否存在、是否有写入权限、文件是否正被 Word/WPS 打开。"),
+        Rule("JB502", "pdf-failed", _E, "PDF 转换失败", "运行 `jianbao doctor` 查看 LibreOffice 和字体情况。"),
+    ]
+}
+
+
+@dataclass
+class Diagnostic:
+    """One reported problem at one place."""
+
+    code: str
+    message: str
+    file: Path | None = None
+    line: int | None = None  # 1-based
+    column: int | None = None  # 1-based
+    hint: str | None = None
+    width: int = 1  # caret width, in characters
+    source_line: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rule(self) -> Rule:
+        return RULES[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return self.rule.severity
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self) -> str:
+        if self.file is None:
+            return ""
+        loc = str(self.file)
+        if self.line is not None:
+            loc += f":{self.line}"
+            if self.column is not None:
+                loc += f":{self.column}"
+        return loc
+
+    def render(self) -> str:
+        """Plain-text form, ruff style: header, ``-->`` place, source line with a caret, hint."""
+        out = [f"{self.severity.label} {self.code}: {self.message}"]
+        loc = self.location()
+        if loc:
+            out.append(f"  --> {loc}")
+        if self.source_line is not None and self.line is not None:
+            num = str(self.line)
+            pad = " " * len(num)
+            text = self.source_line.rstrip("\r\n").expandtabs(1)
+            col = max(1, self.column or 1)
+            caret_at = _display_width(text[: col - 1])
+            caret = "^" * max(1, _display_width(text[col - 1 : col - 1 + self.width]) or 1)
+            out.append(f" {pad} |")
+            out.append(f" {num} | {text}")
+            out.append(f" {pad} | {' ' * caret_at}{caret}")
+        for note in self.notes:
+            out.append(f"   = {note}")
+        hint = self.hint if self.hint is not None else self.rule.hint
+        if hint:
+            out.append(f"   = 提示：{hint}")
+        return "\n".join(out)
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.rule.name,
+            "severity": self.severity.value,
+            "message": self.message,
+            "file": str(self.file) if self.file else None,
+            "line": self.line,
+            "column": self.column,
+            "hint": self.hint if self.hint is not None else self.rule.hint,
+        }
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns of *text*: East Asian wide characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class JianbaoError(Exception):
+    """Raised by any pipeline stage with one or more diagnostics (at least one an error)."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = diagnostics
+        super().__init__("\n\n".join(d.render() for d in diagnostics))

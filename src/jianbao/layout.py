@@ -1,0 +1,171 @@
+"""Layout presets: every number of the page lives in a YAML preset, validated here.
+
+The default preset is ``templates/layouts/gbt9704.yaml``.  An office can copy it to its own
+``templates/layouts/<name>.yaml`` and select it with ``layout: <name>`` (or give a path).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .diagnostics import Diagnostic, JianbaoError
+
+
+class _Preset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Page(_Preset):
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    margin_top: int = Field(ge=0)
+    margin_bottom: int = Field(ge=0)
+    margin_left: int = Field(ge=0)
+    margin_right: int = Field(ge=0)
+    header: int = Field(ge=0)
+    footer: int = Field(ge=0)
+
+    @property
+    def text_width(self) -> int:
+        return self.width - self.margin_left - self.margin_right
+
+    @property
+    def text_height(self) -> int:
+        return self.height - self.margin_top - self.margin_bottom
+
+
+class Grid(_Preset):
+    lines_per_page: int = Field(gt=0)
+    chars_per_line: int = Field(gt=0)
+    line_pitch: int = Field(gt=0)
+    char_spacing: int
+
+
+class Font(_Preset):
+    east_asia: str
+    latin: str
+    size: float = Field(gt=0, le=200)
+    bold: bool = False
+    color: str | None = Field(None, pattern=r"^[0-9A-Fa-f]{6}$")
+
+
+class Fonts(_Preset):
+    body: Font
+    mark: Font
+    name: Font
+    issue_line: Font
+    period: Font
+    editor_line: Font
+    title: Font
+    subtitle: Font
+    note: Font
+    note_label: Font
+    heading1: Font
+    heading2: Font
+    heading3: Font
+    heading4: Font
+    end_block: Font
+    page_number: Font
+
+
+class Masthead(_Preset):
+    name_top: int = Field(ge=0)
+    name_sizes: list[float] = Field(min_length=1)
+    name_line_ratio: float = Field(gt=0.5, le=3)
+    name_char_spacing: int = 0
+    issue_line_before: int = Field(ge=0)
+    period_before: int = Field(ge=0)
+    editor_line_before: int = Field(ge=0)
+    editor_line_sizes: list[float] = Field(min_length=1)
+    rule_size: int = Field(ge=2, le=96)
+    rule_space: int = Field(ge=0, le=31)
+    rule_color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
+    after_rule: int = Field(ge=0)
+
+
+class Title(_Preset):
+    line: int = Field(gt=0)
+    before: int = Field(ge=0)
+    after: int = Field(ge=0)
+
+
+class Headings(_Preset):
+    keep_with_next: bool = True
+
+
+class PageNumber(_Preset):
+    first_page: bool = True
+    indent: int = Field(ge=0)
+    dash: str = "—"
+
+
+class EndBlock(_Preset):
+    line: int = Field(gt=0)
+    indent: int = Field(ge=0)
+    rule_outer: int = Field(ge=2, le=96)
+    rule_inner: int = Field(ge=2, le=96)
+    end_on_even_page: bool = False
+
+
+class Layout(_Preset):
+    """A validated layout preset (``templates/layouts/*.yaml``)."""
+
+    page: Page
+    grid: Grid
+    fonts: Fonts
+    font_alternates: dict[str, str] = {}
+    masthead: Masthead
+    title: Title
+    headings: Headings = Headings()
+    page_number: PageNumber
+    end_block: EndBlock
+
+
+def builtin_templates() -> Path:
+    """The ``templates/`` folder shipped with jianbao (in a wheel, or in a source checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent.parent / "templates"):
+        if (candidate / "layouts").is_dir():
+            return candidate
+    raise RuntimeError("jianbao is installed without its templates/ folder")  # pragma: no cover
+
+
+def resolve_layout(name: str, office: Path) -> Path | None:
+    """Find preset *name*: a path (relative to the office folder), else office then built-in presets."""
+    if "/" in name or name.endswith((".yaml", ".yml")):
+        p = (office / name).resolve()
+        return p if p.is_file() else None
+    for base in (office / "templates" / "layouts", builtin_templates() / "layouts"):
+        p = base / f"{name}.yaml"
+        if p.is_file():
+            return p
+    return None
+
+
+_CACHE: dict[tuple[Path, int], Layout] = {}
+
+
+def load_layout(path: Path) -> Layout:
+    """Load and validate a preset file (cached per process by path and mtime)."""
+    from .load import load_yaml
+    from .validate import validate
+
+    key = (path, path.stat().st_mtime_ns)
+    if key not in _CACHE:
+        src = load_yaml(path)
+        try:
+            _CACHE[key] = validate(src, Layout)
+        except JianbaoError as exc:
+            for d in exc.diagnostics:
+                d.message = f"版式预设有误：{d.message}"
+            raise
+    return _CACHE[key]
+
+
+def layout_not_found(name: str, src_diag: Diagnostic | None) -> JianbaoError:
+    d = src_diag or Diagnostic("JB401", "")
+    d.code = "JB401"
+    d.message = f"找不到版式预设“{name}”"
+    return JianbaoError(d)

@@ -1,0 +1,260 @@
+"""Stage 1 — load: read a YAML file into plain Python data, remembering where every value was.
+
+PyYAML composes a node tree that carries start and end marks; we build the Python values
+ourselves from that tree so that each value's place survives as ``positions[path]``, where
+*path* is the tuple of keys and indexes that leads to it (``("sections", 0, "items", 2)``).
+Keys have their own place under ``path + (KEY,)`` so that an unknown key can be pointed at.
+
+The loader also refuses what PyYAML would accept silently: duplicate keys, impossible dates
+(``2024-04-31`` makes PyYAML raise a bare ``ValueError``), alias bombs, absurd nesting, and
+characters that cannot be written into a Word document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic, JianbaoError
+
+KEY = "<key>"  # path suffix under which a mapping key's own position is stored
+
+MAX_NODES = 200_000  # values built from one file, aliases counted each time they are used
+MAX_DEPTH = 40  # nesting of mappings and lists
+MAX_BYTES = 5_000_000  # an issue file is a few kilobytes; refuse anything absurd early
+
+# Characters XML 1.0 cannot hold (tab, LF, CR are fine), plus lone surrogates and U+FFFE/FFFF.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Pos:
+    line: int  # 1-based
+    column: int  # 1-based
+    end_line: int
+    end_column: int
+
+
+@dataclass
+class Source:
+    """A loaded YAML file: its data and where each value came from."""
+
+    path: Path
+    text: str
+    data: Any
+    positions: dict[tuple, Pos] = field(default_factory=dict)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    def pos(self, path: tuple, *, key: bool = False) -> Pos | None:
+        """Position of the value at *path* (or of its key), else of the nearest ancestor."""
+        path = tuple(path)
+        if key and path + (KEY,) in self.positions:
+            return self.positions[path + (KEY,)]
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), None)
+
+    def diagnostic(self, code: str, message: str, path: tuple = (), *, key: bool = False,
+                   hint: str | None = None, width: int | None = None) -> Diagnostic:
+        """A diagnostic pointing at the value (or key) at *path* in this file."""
+        p = self.pos(path, key=key)
+        if p is None:
+            return Diagnostic(code, message, file=self.path, hint=hint)
+        lines = self.lines
+        src = lines[p.line - 1] if 0 < p.line <= len(lines) else None
+        if width is None:
+            width = p.end_column - p.column if p.end_line == p.line else len(src or "") - p.column + 1
+            width = max(1, width)
+        return Diagnostic(code, message, file=self.path, line=p.line, column=p.column,
+                          hint=hint, width=width, source_line=src)
+
+
+def read_text(path: Path) -> str:
+    """Read *path* as UTF-8 text (a BOM is allowed), or raise a diagnostic."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise JianbaoError(Diagnostic("JB001", f"文件不存在：{path}", file=path)) from None
+    except IsADirectoryError:
+        raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是文件：{path}", file=path)) from None
+    except OSError as exc:
+        raise JianbaoError(Diagnostic("JB001", f"无法读取文件：{path}（{exc.strerror}）", file=path)) from None
+    if len(raw) > MAX_BYTES:
+        raise JianbaoError(Diagnostic("JB006", f"文件过大（{len(raw)} 字节），不像是一期简报", file=path,
+                                      hint=f"一期简报的 YAML 通常只有几十 KB；上限 {MAX_BYTES} 字节。"))
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise JianbaoError(Diagnostic("JB002", "文件是 UTF-16 编码，不是 UTF-8", file=path))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = ""
+        try:
+            raw.decode("gb18030")
+            guess = "（看起来是 GBK/GB18030 编码）"
+        except UnicodeDecodeError:
+            pass
+        raise JianbaoError(Diagnostic("JB002", f"文件不是 UTF-8 编码{guess}", file=path, line=line)) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(path: Path, text: str | None = None) -> Source:
+    """Load one YAML file into a :class:`Source` (data + positions), or raise JianbaoError."""
+    path = Path(path)
+    if text is None:
+        text = read_text(path)
+    src = Source(path=path, text=text, data=None)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        msg = _yaml_problem_zh(exc)
+        d = Diagnostic("JB003", f"YAML 语法错误：{msg}", file=path)
+        if mark is not None:
+            lines = text.splitlines()
+            d.line, d.column = mark.line + 1, mark.column + 1
+            d.source_line = lines[mark.line] if mark.line < len(lines) else ""
+        raise JianbaoError(d) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - defensive: every YAML error is marked
+        raise JianbaoError(Diagnostic("JB003", f"YAML 语法错误：{exc}", file=path)) from None
+    except RecursionError:
+        raise JianbaoError(Diagnostic("JB006", "YAML 嵌套过深", file=path)) from None
+    builder = _Builder(src)
+    src.data = None if node is None else builder.build(node, (), 0)
+    if builder.errors:
+        raise JianbaoError(builder.errors)
+    return src
+
+
+_PROBLEMS_ZH = [
+    ("mapping values are not allowed here", "这里不能出现“键: 值”（常见原因：冒号后缺空格、缩进不对，或文字中含英文冒号需要加引号）"),
+    ("found character '\\t' that cannot start any token", "缩进里有制表符（Tab），YAML 只能用空格缩进"),
+    ("found character '\\t'", "有制表符（Tab），YAML 只能用空格缩进"),
+    ("could not find expected ':'", "缺少冒号“:”（或上一行的引号没有闭合）"),
+    ("found unexpected end of stream", "文件意外结束（引号或括号没有闭合）"),
+    ("did not find expected key", "缩进不对齐，或列表项“- ”与字段混在同一层"),
+    ("did not find expected '-' indicator", "列表项缩进不一致"),
+    ("expected <block end>, but found", "缩进不对齐"),
+    ("found undefined alias", "使用了未定义的别名（*）"),
+    ("while scanning a quoted scalar", "引号没有闭合"),
+    ("found unknown escape character", "双引号内有无效的转义字符“\\”"),
+]
+
+
+def _yaml_problem_zh(exc: yaml.MarkedYAMLError) -> str:
+    problem = f"{exc.context or ''} {exc.problem or ''}"
+    for en, zh in _PROBLEMS_ZH:
+        if en in problem:
+            return zh
+    return (exc.problem or str(exc)).strip()
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_DATEISH = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+class _Builder:
+    """Turns composed nodes into Python values and records their positions."""
+
+    def __init__(self, src: Source):
+        self.src = src
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.count = 0
+        self.errors: list[Diagnostic] = []
+
+    def _record(self, path: tuple, node: yaml.Node) -> None:
+        s, e = node.start_mark, node.end_mark
+        self.src.positions.setdefault(path, Pos(s.line + 1, s.column + 1, e.line + 1, e.column + 1))
+
+    def _fail(self, code: str, message: str, path: tuple, key: bool = False, hint: str | None = None):
+        self.errors.append(self.src.diagnostic(code, message, path, key=key, hint=hint))
+
+    def build(self, node: yaml.Node, path: tuple, depth: int) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise JianbaoError(self.src.diagnostic("JB006", f"YAML 内容过大（超过 {MAX_NODES} 个值），可能是别名（*）展开造成的", path))
+        if depth > MAX_DEPTH:
+            raise JianbaoError(self.src.diagnostic("JB006", f"YAML 嵌套超过 {MAX_DEPTH} 层", path))
+        self._record(path, node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._fail("JB003", "不支持 YAML 合并键“<<”", path + (str(key_node.value),), hint="直接写出各个字段。")
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.src.positions[path + ("?", KEY)] = _pos(key_node)
+                self._fail("JB003", "字段名必须是文字", path + ("?",), key=True)
+                continue
+            key = key_node.value  # keys are names: keep them as written (``1: x`` gives "1")
+            kpath = path + (key,)
+            if key in out:
+                self.src.positions[kpath + ("dup", KEY)] = _pos(key_node)
+                first = self.src.positions.get(kpath + (KEY,))
+                where = f"（第一次出现在第 {first.line} 行）" if first else ""
+                self._fail("JB004", f"字段“{key}”重复出现{where}", kpath + ("dup",), key=True)
+                continue
+            self.src.positions[kpath + (KEY,)] = _pos(key_node)
+            out[key] = self.build(value_node, kpath, depth + 1)
+        return out
+
+    def _scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
+        if node.tag == _TIMESTAMP:
+            m = _DATEISH.match(node.value)
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except ValueError:
+                y, mo, d = (int(g) for g in m.groups()) if m else (0, 0, 0)
+                self._fail("JB104", _impossible_date_message(node.value, y, mo, d), path,
+                           hint=_impossible_date_hint(y, mo, d))
+                return node.value
+            return value
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            self._fail("JB102", f"无法识别的值：{node.value}（{exc}）", path)
+            return node.value
+        if isinstance(value, str):
+            bad = _BAD_CHARS.search(value)
+            if bad:
+                self._fail("JB008", f"第 {bad.start() + 1} 个字符是控制字符 U+{ord(bad.group()):04X}", path)
+        return value
+
+
+def _pos(node: yaml.Node) -> Pos:
+    s, e = node.start_mark, node.end_mark
+    return Pos(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+def _impossible_date_message(text: str, y: int, m: int, d: int) -> str:
+    if 1 <= m <= 12:
+        import calendar
+
+        last = calendar.monthrange(y, m)[1]
+        return f"日期不存在：{text}（{y}年{m}月只有{last}天）"
+    return f"日期不存在：{text}（月份应为 1—12）"
+
+
+def _impossible_date_hint(y: int, m: int, d: int) -> str:
+    if 1 <= m <= 12:
+        import calendar
+
+        last = calendar.monthrange(y, m)[1]
+        return f"改为该月实际存在的日期，例如 {dt.date(y, m, last).isoformat()}。"
+    return "日期写作 年-月-日，例如 2024-05-13。"

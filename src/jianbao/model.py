@@ -1,0 +1,263 @@
+"""The document model: pydantic models of ``jianbao.yaml`` and of an issue file.
+
+These models are the single source of truth for the input contract
+(``shared/spec/issue-file.md``): validation, the JSON Schemas for editors and the renderer all
+read them.  The renderer only walks a validated :class:`Bulletin`; it never sees YAML.
+
+Descriptions are in Chinese because they end up in editor tooltips (JSON Schema).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Union
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SERIES_KEYS = ("name", "editor", "mark", "copies", "distribution", "separator", "layout")
+
+
+def _strict_date(value: Any) -> Any:
+    """Accept YAML dates and ISO strings; reject anything that could be misread."""
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0, 0) or value.tzinfo is not None:
+            raise PydanticCustomError("jb_bad_date", "这里只要日期，不要时间：{value}", {"value": value})
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool) or isinstance(value, (int, float)):
+        raise PydanticCustomError("jb_bad_date", "日期不能写成数字：{value}", {"value": value})
+    if isinstance(value, str):
+        s = value.strip()
+        m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", s)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return dt.date(y, mo, d)
+            except ValueError:
+                raise PydanticCustomError("jb_impossible_date", "日期不存在：{value}", {"value": s}) from None
+        raise PydanticCustomError("jb_bad_date", "无法识别的日期：{value}", {"value": value})
+    raise PydanticCustomError("jb_bad_date", "日期格式不对：{value}", {"value": value})
+
+
+YDate = Annotated[dt.date, BeforeValidator(_strict_date)]
+
+
+def _one_or_many(value: Any) -> Any:
+    """A string stands for a one-element list (``body: 一段话`` = ``body: [一段话]``)."""
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, validate_default=False)
+
+
+# --- body blocks -------------------------------------------------------------------------
+# A block is a paragraph (a string) today; tables and other blocks join this union later,
+# each as a mapping with one distinguishing key (``{table: …}``).
+Paragraph = Annotated[str, Field(min_length=1)]
+Block = Paragraph
+Blocks = Annotated[list[Block], BeforeValidator(_one_or_many)]
+
+
+class Period(_Model):
+    """报告期（印在期号下方：“（4月29日—4月30日）”）。"""
+
+    start: YDate = Field(description="报告期第一天，例如 2024-04-29", examples=["2024-04-29"])
+    end: YDate = Field(description="报告期最后一天，例如 2024-04-30", examples=["2024-04-30"])
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise PydanticCustomError(
+                "jb_period_order",
+                "报告期结束日期 {end} 早于开始日期 {start}",
+                {"start": self.start.isoformat(), "end": self.end.isoformat()},
+            )
+        return self
+
+
+class Item(_Model):
+    """二至四级条目：单独成行的标题（title），或段首标题（lead）接正文，或只有正文。"""
+
+    title: str | None = Field(None, min_length=1, description="单独成行的标题，如“省本级综窗办件情况”，序号自动生成",
+                              examples=["省本级综窗办件情况"])
+    lead: str | None = Field(None, min_length=1, description="段首标题（用标题字体），其后在同一段接 body 的第一段",
+                             examples=["推动企业全生命周期重点事项集成办理。"])
+    body: Blocks = Field(default_factory=list, description="正文段落：一段文字，或多段文字的列表",
+                         examples=[["本周，共计咨询1142人次。"]])
+    items: list[ItemLike] = Field(default_factory=list, description="下一级条目（最多四级）",
+                                  examples=[["下一级条目的文字"]])
+
+    @model_validator(mode="after")
+    def _kind(self) -> Item:
+        if self.title is not None and self.lead is not None:
+            raise PydanticCustomError("jb_heading_kind", "title 和 lead 只能二选一", {})
+        if self.title is None and self.lead is None and not self.body:
+            raise PydanticCustomError("jb_heading_kind", "条目至少要有 title、lead 或 body 之一", {})
+        return self
+
+
+def _item_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "<paragraph>"
+    if isinstance(value, (dict, Item)):
+        return "<item>"
+    return None
+
+
+ItemLike = Annotated[
+    Union[Annotated[Paragraph, Tag("<paragraph>")], Annotated[Item, Tag("<item>")]],
+    Discriminator(_item_kind, custom_error_type="jb_union",
+                  custom_error_message="条目应为一段文字，或含 title/lead/body 的映射"),
+]
+Item.model_rebuild()
+
+
+class Section(_Model):
+    """一级部分（“一、”“二、”……自动编号）。"""
+
+    title: str | None = Field(None, min_length=1, description="单独成行的一级标题，如“政务工作动态”（不要输入“一、”）",
+                              examples=["政务工作动态"])
+    lead: str | None = Field(None, min_length=1, description="段首一级标题，其后在同一段接 body 的第一段",
+                             examples=["推进事项管理突破，实现政务服务智能办。"])
+    body: Blocks = Field(default_factory=list, description="不编号的正文段落：一段文字或列表",
+                         examples=[["本周，公安厅党委委员……到省政务服务大厅窗口调研值守。"]])
+    items: list[ItemLike] = Field(default_factory=list, description="二级条目（“（一）”“（二）”……自动编号）",
+                                  examples=[["4月29日，省中心党委书记……"]])
+
+    @model_validator(mode="after")
+    def _kind(self) -> Section:
+        if (self.title is None) == (self.lead is None):
+            raise PydanticCustomError("jb_heading_kind", "每一部分要有 title 或 lead（二者之一）", {})
+        return self
+
+
+def _recipients_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "<text>"
+    if isinstance(value, list):
+        return "<list>"
+    return None
+
+
+Recipients = Annotated[
+    Union[
+        Annotated[str, Field(min_length=1), Tag("<text>")],
+        Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1), Tag("<list>")],
+    ],
+    Discriminator(_recipients_kind, custom_error_type="jb_union",
+                  custom_error_message="发送范围应为一段文字或单位名称的列表"),
+]
+
+
+class SeriesFields(_Model):
+    """Series keys, all optional: an issue file may override any of them."""
+
+    name: str | None = Field(None, min_length=1, description="简报名称：红色报头大字，如“政务服务和公共资源交易工作动态”",
+                             examples=["政务服务和公共资源交易工作动态"])
+    editor: str | None = Field(None, min_length=1, description="编印单位：印在红线上方左侧",
+                               examples=["四川省政府政务服务和公共资源交易服务中心"])
+    mark: str | None = Field(None, min_length=1, description="左上角标识（密级或“内部资料　注意保存”）；不写则不印",
+                             examples=["内部资料　注意保存"])
+    copies: int | None = Field(None, ge=1, le=1_000_000, description="共印份数，印在末页最后：“（共印103份）”",
+                               examples=[103])
+    distribution: dict[str, Recipients] | None = Field(
+        None,
+        description="报尾发送范围，按书写顺序印出（报、送、发……）：列表用分隔符连接并以“。”结尾，文字原样照印",
+        examples=[{"报": ["省政务管理办公室", "省中心领导"], "发": "省直部门办事大厅。"}],
+    )
+    separator: str | None = Field(None, min_length=1, max_length=3, description="报尾列表各单位之间的分隔符，默认“，”",
+                                  examples=["，", "、"])
+    layout: str | None = Field(None, min_length=1, description="版式预设：templates/layouts/ 下的名称或相对路径，默认 gbt9704",
+                               examples=["gbt9704"])
+
+    @field_validator("distribution")
+    @classmethod
+    def _labels(cls, value: dict | None) -> dict | None:
+        for label in value or {}:
+            if not label.strip() or len(label) > 6:
+                raise PydanticCustomError("jb_out_of_range", "报尾标签“{label}”应为一到六个字，如“报”“送”“发”“抄送”",
+                                          {"label": label})
+        return value
+
+
+class SeriesFile(SeriesFields):
+    """``jianbao.yaml``：一个简报系列的设置（报头、编印单位、报尾、版式）。"""
+
+    model_config = ConfigDict(title="jianbao.yaml")
+
+    name: str = Field(..., min_length=1, description="简报名称：红色报头大字，如“政务服务和公共资源交易工作动态”",
+                      examples=["政务服务和公共资源交易工作动态"])
+    editor: str = Field(..., min_length=1, description="编印单位：印在红线上方左侧",
+                        examples=["四川省政府政务服务和公共资源交易服务中心"])
+
+
+class IssueFile(SeriesFields):
+    """一期简报（issues/2024-05-13.yaml）。"""
+
+    model_config = ConfigDict(title="一期简报")
+
+    number: int = Field(..., ge=1, le=10_000, description="期号：“第18期”", examples=[18])
+    total: int | None = Field(None, ge=1, le=100_000, description="总期号：“（总第356期）”，可不写", examples=[356])
+    supplement: bool = Field(False, description="是否增刊：增刊单独编号，印“增刊第2期”", examples=[False])
+    date: YDate = Field(..., description="印发日期，写作 2024-05-13，印为“2024年5月13日”", examples=["2024-05-13"])
+    period: Period | None = Field(None, description="报告期，印在期号下方；可不写")
+    title: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_one_or_many)] = Field(
+        default_factory=list, description="文章标题（专题简报用）；写成列表可指定分行", examples=[["关于……的情况"]])
+    subtitle: str | None = Field(None, min_length=1, description="标题下的副题，如“——××市……典型经验”",
+                                 examples=["——成都市推进“高效办成一件事”的典型经验"])
+    note: Blocks = Field(default_factory=list, description="编者按：一段文字或多段的列表", examples=[["编者按的文字。"]])
+    body: Blocks = Field(default_factory=list, description="第一部分之前不编号的导语段落", examples=[["导语段落。"]])
+    sections: list[Section] = Field(default_factory=list, description="正文各部分（一级，“一、”起自动编号）")
+
+    @model_validator(mode="after")
+    def _dates(self) -> IssueFile:
+        if self.period is not None and self.date < self.period.end:
+            raise PydanticCustomError(
+                "jb_date_before_period",
+                "印发日期 {date} 早于报告期结束日期 {end}",
+                {"date": self.date.isoformat(), "end": self.period.end.isoformat()},
+            )
+        return self
+
+
+class Series(BaseModel):
+    """Merged series settings with defaults applied (what the renderer sees)."""
+
+    name: str
+    editor: str
+    mark: str | None = None
+    copies: int | None = None
+    distribution: dict[str, str | list[str]] = {}
+    separator: str = "，"
+    layout: str = "gbt9704"
+
+
+class Bulletin(BaseModel):
+    """One issue ready to render: series settings merged with the issue (the issue wins)."""
+
+    series: Series
+    issue: IssueFile
+
+    @classmethod
+    def merge(cls, series: SeriesFile, issue: IssueFile) -> Bulletin:
+        values = {k: getattr(series, k) for k in SERIES_KEYS}
+        for k in SERIES_KEYS:
+            if k in issue.model_fields_set and getattr(issue, k) is not None:
+                values[k] = getattr(issue, k)
+        values = {k: v for k, v in values.items() if v is not None}
+        return cls(series=Series(**values), issue=issue)

@@ -1,0 +1,285 @@
+"""OOXML helpers: every piece of WordprocessingML that python-docx has no API for.
+
+The renderer calls these small, named functions (``set_fonts(rpr, …)``, ``bottom_border(ppr,
+…)``) and never builds XML strings itself.  Children are inserted in schema order
+(``CT_PPr``, ``CT_RPr`` …) so that Word, which is strict about order, opens the result.
+See ``shared/research/ooxml.md`` for why each trick is needed and what was verified.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+def w(tag: str) -> str:
+    """Clark name of a ``w:`` tag: ``w("rFonts")`` → ``{…/main}rFonts``."""
+    return f"{{{W_NS}}}{tag}"
+
+
+def el(tag: str, **attrs: object) -> etree._Element:
+    """A new ``w:tag`` element with ``w:``-namespaced attributes (``None`` values are skipped)."""
+    e = etree.Element(w(tag))
+    for k, v in attrs.items():
+        if v is not None:
+            e.set(w(k), str(v))
+    return e
+
+
+_PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+    "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+_RPR_ORDER = (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
+    "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
+    "fitText vertAlign rtl cs em lang eastAsianLayout specVanish oMath"
+).split()
+_TBLPR_ORDER = (
+    "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc "
+    "tblCellSpacing tblInd tblBorders shd tblLayout tblCellMar tblLook"
+).split()
+_SECTPR_ORDER = (
+    "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
+    "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid printerSettings"
+).split()
+_ORDERS = {"pPr": _PPR_ORDER, "rPr": _RPR_ORDER, "tblPr": _TBLPR_ORDER, "sectPr": _SECTPR_ORDER}
+
+
+def put(parent: etree._Element, child: etree._Element) -> etree._Element:
+    """Insert *child* into *parent* in schema order, replacing an existing child of the same tag."""
+    local = etree.QName(child).localname
+    order = _ORDERS[etree.QName(parent).localname]
+    old = parent.find(child.tag)
+    if old is not None and local not in ("headerReference", "footerReference"):
+        old.addprevious(child)
+        parent.remove(old)
+        return child
+    later = order[order.index(local) + 1 :]
+    for sib in parent:
+        if etree.QName(sib).localname in later:
+            sib.addprevious(child)
+            return child
+    parent.append(child)
+    return child
+
+
+def sub(parent: etree._Element, tag: str) -> etree._Element:
+    """The ``w:tag`` child of *parent*, created in schema order when missing (``pPr``/``rPr``)."""
+    found = parent.find(w(tag))
+    if found is not None:
+        return found
+    child = el(tag)
+    if tag == "pPr":
+        parent.insert(0, child)
+    elif tag == "rPr":
+        if etree.QName(parent).localname in ("p",):  # pPr/rPr (paragraph mark) goes last in pPr
+            sub(parent, "pPr").append(child)
+            return child
+        ppr = parent.find(w("pPr"))
+        (ppr.addnext(child) if ppr is not None else parent.insert(0, child))
+    else:
+        put(parent, child)
+    return child
+
+
+# --- run properties -------------------------------------------------------------------------
+
+def set_fonts(rpr: etree._Element, east_asia: str, latin: str, *, hint: str | None = None) -> None:
+    """All four font slots (ascii, hAnsi, cs = *latin*; eastAsia), and no theme attribute."""
+    put(rpr, el("rFonts", ascii=latin, hAnsi=latin, eastAsia=east_asia, cs=latin, hint=hint))
+
+
+def set_hint(rpr: etree._Element, hint: str = "eastAsia") -> None:
+    """``w:hint="eastAsia"``: Word then takes ambiguous characters (“ ” — …) from the CJK font."""
+    f = rpr.find(w("rFonts"))
+    if f is None:
+        f = put(rpr, el("rFonts"))
+    f.set(w("hint"), hint)
+
+
+def set_size(rpr: etree._Element, pt: float) -> None:
+    half = str(round(pt * 2))
+    put(rpr, el("sz", val=half))
+    put(rpr, el("szCs", val=half))
+
+
+def set_bold(rpr: etree._Element, on: bool) -> None:
+    put(rpr, el("b", val="1" if on else "0"))
+    put(rpr, el("bCs", val="1" if on else "0"))
+
+
+def set_color(rpr: etree._Element, rgb: str) -> None:
+    put(rpr, el("color", val=rgb.upper()))
+
+
+def set_char_spacing(rpr: etree._Element, twips: int) -> None:
+    """Character spacing in twips (``-5`` = condensed by 0.25 pt)."""
+    put(rpr, el("spacing", val=twips))
+
+
+def set_lang(rpr: etree._Element, latin: str = "en-US", east_asia: str = "zh-CN") -> None:
+    put(rpr, el("lang", val=latin, eastAsia=east_asia, bidi="ar-SA"))
+
+
+def set_kern_off(rpr: etree._Element) -> None:
+    put(rpr, el("kern", val=0))
+
+
+# --- paragraph properties -------------------------------------------------------------------
+
+def set_spacing(ppr: etree._Element, *, line: int | None = None, rule: str = "exact",
+                before: int = 0, after: int = 0) -> None:
+    """Paragraph spacing in twips; ``line`` with ``rule`` exact/atLeast, or ``auto`` (240 = single)."""
+    put(ppr, el("spacing", before=before, after=after, line=line, lineRule=rule if line else None))
+
+
+def set_indent(ppr: etree._Element, *, left: int | None = None, right: int | None = None,
+               first_line_chars: int | None = None, first_line: int | None = None,
+               hanging: int | None = None, left_chars: int | None = None,
+               right_chars: int | None = None) -> None:
+    """Indents in twips; ``*_chars`` in hundredths of a character (Word's own unit: 200 = 2 字)."""
+    put(ppr, el("ind", left=left, leftChars=left_chars, right=right, rightChars=right_chars,
+                hanging=hanging, firstLineChars=first_line_chars, firstLine=first_line))
+
+
+def set_jc(ppr: etree._Element, how: str) -> None:
+    """Alignment: ``both`` (justified), ``center``, ``left``, ``right``."""
+    put(ppr, el("jc", val=how))
+
+
+def set_flag(ppr_or_rpr: etree._Element, tag: str, on: bool = True) -> None:
+    """An on/off property (keepNext, widowControl, snapToGrid, overflowPunct …)."""
+    put(ppr_or_rpr, el(tag, val="1" if on else "0"))
+
+
+def set_outline_level(ppr: etree._Element, level: int) -> None:
+    """Outline level 0–8 (heading N has level N − 1): Word's navigation pane shows it."""
+    put(ppr, el("outlineLvl", val=level))
+
+
+def set_right_tab(ppr: etree._Element, pos: int) -> None:
+    tabs = el("tabs")
+    tabs.append(el("tab", val="right", pos=pos))
+    put(ppr, tabs)
+
+
+def bottom_border(ppr: etree._Element, *, size: int, space: int, color: str) -> None:
+    """A rule under the paragraph as wide as the paragraph (the red rule under the masthead)."""
+    bdr = el("pBdr")
+    bdr.append(el("bottom", val="single", sz=size, space=space, color=color.upper()))
+    put(ppr, bdr)
+
+
+# --- runs -----------------------------------------------------------------------------------
+
+def text_run(text: str, *, rstyle: str | None = None, hint: bool = True) -> etree._Element:
+    """A ``w:r`` holding *text* (line breaks become ``w:br``), with an optional character style."""
+    r = el("r")
+    rpr = None
+    if rstyle or (hint and has_cjk(text)):
+        rpr = sub(r, "rPr")
+        if rstyle:
+            put(rpr, el("rStyle", val=rstyle))
+        if hint and has_cjk(text):
+            set_hint(rpr)
+    for i, part in enumerate(text.split("\n")):
+        if i:
+            r.append(el("br"))
+        if part:
+            t = etree.SubElement(r, w("t"))
+            t.text = part
+            if part != part.strip(" ") or "  " in part:
+                t.set(f"{{{XML_NS}}}space", "preserve")
+    return r
+
+
+def tab_run() -> etree._Element:
+    r = el("r")
+    r.append(el("tab"))
+    return r
+
+
+def field_runs(instr: str, placeholder: str, rpr_factory) -> list[etree._Element]:
+    """A complex field (``PAGE`` …) as runs: begin, instruction, separate, cached result, end.
+
+    *rpr_factory* makes the run properties for each run, so that the field result carries
+    them too (Word re-renders the result with the properties of the result run).
+    """
+    runs = []
+    for kind, payload in (("begin", None), ("instr", instr), ("separate", None),
+                          ("text", placeholder), ("end", None)):
+        r = el("r")
+        r.append(rpr_factory())
+        if kind == "instr":
+            t = etree.SubElement(r, w("instrText"))
+            t.set(f"{{{XML_NS}}}space", "preserve")
+            t.text = f" {payload} "
+        elif kind == "text":
+            etree.SubElement(r, w("t")).text = payload
+        else:
+            r.append(el("fldChar", fldCharType=kind))
+        runs.append(r)
+    return runs
+
+
+def has_cjk(text: str) -> bool:
+    return any(_is_wide(c) for c in text)
+
+
+def _is_wide(c: str) -> bool:
+    o = ord(c)
+    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+            or 0x3000 <= o <= 0x303F or 0x2010 <= o <= 0x2027 or 0x20000 <= o <= 0x3FFFF)
+
+
+def em_width(text: str) -> float:
+    """Approximate width of *text* in ems: CJK and full-width characters 1, others ½."""
+    return sum(1.0 if _is_wide(c) else 0.5 for c in text)
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+def floating_bottom_table(width: int, x: int, *, outer: int, inner: int) -> etree._Element:
+    """An empty one-column table pinned to the bottom of the text area (the 版记).
+
+    ``horzAnchor="page"`` with ``tblpX`` = left margin, not ``horzAnchor="margin"``: LibreOffice
+    7.4 only floats a table as wide as the text area when it is page-anchored.
+    """
+    tbl = el("tbl")
+    tblpr = etree.SubElement(tbl, w("tblPr"))
+    put(tblpr, el("tblpPr", leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0,
+                  vertAnchor="margin", horzAnchor="page", tblpX=x, tblpYSpec="bottom"))
+    put(tblpr, el("tblOverlap", val="never"))
+    put(tblpr, el("tblW", w=width, type="dxa"))
+    borders = el("tblBorders")
+    for side, val, sz in (("top", "single", outer), ("left", "nil", None), ("bottom", "single", outer),
+                          ("right", "nil", None), ("insideH", "single", inner), ("insideV", "nil", None)):
+        borders.append(el(side, val=val, sz=sz, space=0 if sz else None, color="000000" if sz else None))
+    put(tblpr, borders)
+    put(tblpr, el("tblLayout", type="fixed"))
+    mar = el("tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        mar.append(el(side, w=0, type="dxa"))
+    put(tblpr, mar)
+    put(tblpr, el("tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0,
+                  noHBand=1, noVBand=1))
+    grid = etree.SubElement(tbl, w("tblGrid"))
+    grid.append(el("gridCol", w=width))
+    return tbl
+
+
+def table_row(tbl: etree._Element, width: int, paragraphs: list[etree._Element]) -> etree._Element:
+    tr = etree.SubElement(tbl, w("tr"))
+    trpr = etree.SubElement(tr, w("trPr"))
+    trpr.append(el("cantSplit"))
+    tc = etree.SubElement(tr, w("tc"))
+    tcpr = etree.SubElement(tc, w("tcPr"))
+    tcpr.append(el("tcW", w=width, type="dxa"))
+    for p in paragraphs:
+        tc.append(p)
+    return tr

@@ -1,0 +1,64 @@
+"""Stage 5 — write: reproducible bytes, written atomically.
+
+A .docx is a zip; python-docx stamps each entry with the current time.  We rewrite the zip
+with a fixed entry time, a fixed order and fixed attributes so that the same input gives the
+same bytes.  The file is written to a temporary name in the target folder, flushed to disk,
+then renamed over the target: a crash or a full disk never leaves half a file behind, and
+the previous output stays as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .diagnostics import Diagnostic, JianbaoError
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def docx_bytes(doc) -> bytes:
+    """The document as deterministic .docx bytes."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    zin = zipfile.ZipFile(raw)
+    names = sorted(zin.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zout:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 0
+            zout.writestr(info, zin.read(name), compresslevel=6)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write *data* to *path* atomically (temp file in the same folder, fsync, rename)."""
+    path = Path(path)
+    if path.is_dir():
+        raise JianbaoError(Diagnostic("JB501", f"输出路径是一个文件夹：{path}", file=path,
+                                      hint="用 -o 指定一个 .docx 文件名。"))
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise JianbaoError(Diagnostic("JB501", f"无法在 {folder} 中写入文件（{exc.strerror}）", file=path)) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise JianbaoError(Diagnostic("JB501", f"无法写入 {path}（{exc.strerror}）", file=path)) from None
