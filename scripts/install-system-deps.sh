@@ -16,7 +16,10 @@
 #   Liberation Serif (= Times)   <- fonts-liberation2
 #   FandolFang/Kai/Hei/Song      <- the .otf files from texlive-lang-chinese (downloaded, not
 #                                   installed: that package would pull in all of texlive-base),
-#                                   copied to /usr/local/share/fonts/fandol
+#                                   copied to /usr/local/share/fonts/fandol. Their Bold faces
+#                                   declare weight 400 (OS/2 usWeightClass), so neither
+#                                   fontconfig nor LibreOffice can tell them from the Regular
+#                                   ones (黑体 came out bold, 方正小标宋 regular); we set it to 700.
 #   python3 -m venv, make        <- python3-venv, make (only when missing)
 set -euo pipefail
 
@@ -37,6 +40,40 @@ fandol_present() {
     for f in "${FANDOL_FILES[@]}"; do
         [ -s "$FANDOL_DIR/$f" ] || return 1
     done
+}
+
+fandol_bold_fixed() { # fontconfig sees the Bold faces as bold (weight 200 = OS/2 700)
+    have_font 'FandolSong:style=Bold:weight=200' && have_font 'FandolHei:style=Bold:weight=200'
+}
+
+# Set OS/2 usWeightClass to 700 in the given fonts (and fix the checksums). Stdlib only.
+fix_bold_weight() {
+    python3 - "$@" <<'PY'
+import struct, sys
+
+def checksum(b):
+    b = bytes(b) + b"\0" * (-len(b) % 4)
+    return sum(struct.unpack(">%dI" % (len(b) // 4), b)) & 0xFFFFFFFF
+
+for path in sys.argv[1:]:
+    data = bytearray(open(path, "rb").read())
+    tables = {}
+    for i in range(struct.unpack_from(">H", data, 4)[0]):
+        rec = 12 + 16 * i
+        tag, _, off, length = struct.unpack_from(">4sIII", data, rec)
+        tables[tag] = (rec, off, length)
+    rec, off, length = tables[b"OS/2"]
+    if struct.unpack_from(">H", data, off + 4)[0] == 700:
+        continue
+    struct.pack_into(">H", data, off + 4, 700)
+    struct.pack_into(">I", data, rec + 4, checksum(data[off:off + length]))
+    rec, off, length = tables[b"head"]
+    struct.pack_into(">I", data, off + 8, 0)  # checkSumAdjustment
+    struct.pack_into(">I", data, rec + 4, checksum(data[off:off + length]))
+    struct.pack_into(">I", data, off + 8, (0xB1B0AFBA - checksum(data)) & 0xFFFFFFFF)
+    open(path, "wb").write(data)
+    print("install-system-deps: set weight 700 in", path)
+PY
 }
 
 venv_works() {
@@ -77,7 +114,8 @@ check_all() {
     have_font 'Liberation Serif' || need_pkg fonts-liberation2
     command -v make >/dev/null 2>&1 || need_pkg make
     venv_works || need_pkg python3-venv
-    if ! fandol_present || ! have_font FandolFang || ! have_font FandolKai; then
+    if ! fandol_present || ! have_font FandolFang || ! have_font FandolKai ||
+        ! fandol_bold_fixed; then
         need_fandol=1
     fi
 }
@@ -89,7 +127,13 @@ if [ "${#missing_pkgs[@]}" -eq 0 ] && [ "$need_fandol" -eq 0 ]; then
 fi
 
 [ "${#missing_pkgs[@]}" -gt 0 ] && say "missing packages: ${missing_pkgs[*]}"
-[ "$need_fandol" -eq 1 ] && say "missing Fandol fonts in $FANDOL_DIR"
+if [ "$need_fandol" -eq 1 ]; then
+    if fandol_present; then
+        say "Fandol fonts in $FANDOL_DIR: Bold faces not yet marked bold"
+    else
+        say "missing Fandol fonts in $FANDOL_DIR"
+    fi
+fi
 
 # ------------------------------------------------------------------------ not root: explain
 if [ "$(id -u)" -ne 0 ]; then
@@ -112,6 +156,7 @@ if [ "$(id -u)" -ne 0 ]; then
             echo "      sudo mkdir -p $FANDOL_DIR &&"
             echo "      sudo cp x/$FANDOL_IN_DEB/*.otf $FANDOL_DIR/ &&"
             echo "      sudo fc-cache -f $FANDOL_DIR"
+            echo "    # and mark FandolSong-Bold / FandolHei-Bold as weight 700: the script does it."
         fi
     } >&2
     exit 1
@@ -119,8 +164,10 @@ fi
 
 # ----------------------------------------------------------------------------- root: install
 export DEBIAN_FRONTEND=noninteractive
-say "apt-get update"
-apt-get update -qq
+if [ "${#missing_pkgs[@]}" -gt 0 ] || ! fandol_present; then
+    say "apt-get update"
+    apt-get update -qq
+fi
 
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
     say "apt-get install ${missing_pkgs[*]}"
@@ -128,27 +175,30 @@ if [ "${#missing_pkgs[@]}" -gt 0 ]; then
 fi
 
 if [ "$need_fandol" -eq 1 ]; then
-    tmp="$(mktemp -d)"
-    trap 'rm -rf "$tmp"' EXIT
-    src=""
-    if [ -d "/$FANDOL_IN_DEB" ]; then
-        src="/$FANDOL_IN_DEB"   # texlive-lang-chinese is installed: copy from it
-    else
-        say "apt-get download texlive-lang-chinese (about 50 MB; only its Fandol fonts are kept)"
-        # apt drops privileges to _apt for downloads; let it write into the temp dir.
-        if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
-        (cd "$tmp" && apt-get download -qq texlive-lang-chinese)
-        deb="$(ls "$tmp"/texlive-lang-chinese_*.deb)"
-        dpkg-deb -x "$deb" "$tmp/x"
-        src="$tmp/x/$FANDOL_IN_DEB"
+    if ! fandol_present; then
+        tmp="$(mktemp -d)"
+        trap 'rm -rf "$tmp"' EXIT
+        if [ -d "/$FANDOL_IN_DEB" ]; then
+            src="/$FANDOL_IN_DEB"   # texlive-lang-chinese is installed: copy from it
+        else
+            say "apt-get download texlive-lang-chinese (about 50 MB; only its Fandol fonts are kept)"
+            # apt drops privileges to _apt for downloads; let it write into the temp dir.
+            if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
+            (cd "$tmp" && apt-get download -qq texlive-lang-chinese)
+            dpkg-deb -x "$(ls "$tmp"/texlive-lang-chinese_*.deb)" "$tmp/x"
+            src="$tmp/x/$FANDOL_IN_DEB"
+        fi
+        mkdir -p "$FANDOL_DIR"
+        cp "$src"/*.otf "$FANDOL_DIR"/
+        chmod 644 "$FANDOL_DIR"/*.otf
+        say "installed $(ls "$FANDOL_DIR" | wc -l) Fandol fonts into $FANDOL_DIR"
     fi
-    mkdir -p "$FANDOL_DIR"
-    cp "$src"/*.otf "$FANDOL_DIR"/
-    chmod 644 "$FANDOL_DIR"/*.otf
-    say "installed $(ls "$FANDOL_DIR" | wc -l) Fandol fonts into $FANDOL_DIR"
+    command -v python3 >/dev/null 2>&1 || { say "ERROR: python3 is needed to fix the Fandol Bold weights" >&2; exit 1; }
+    fix_bold_weight "$FANDOL_DIR/FandolSong-Bold.otf" "$FANDOL_DIR/FandolHei-Bold.otf"
 fi
 
-command -v fc-cache >/dev/null 2>&1 && fc-cache -f >/dev/null
+if [ "$need_fandol" -eq 1 ]; then fc-cache -f "$FANDOL_DIR"; fi
+fc-cache  # cheap when nothing changed; picks up anything apt installed
 
 # ------------------------------------------------------------------------------- verify
 check_all
