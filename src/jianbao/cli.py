@@ -20,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
+    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -170,7 +171,22 @@ def _shown(path: Path) -> str:
 
 
 def main() -> None:  # console-script entry point
-    app()
+    """Run the app; an unexpected failure is reported in one line, never as a traceback."""
+    import os
+    import sys
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("已中断。\n")
+        raise SystemExit(130) from None
+    except Exception as exc:  # a bug in jianbao: say so plainly, keep the details for maintainers
+        if os.environ.get("JIANBAO_DEBUG"):
+            raise
+        sys.stderr.write(f"jianbao 内部错误：{type(exc).__name__}: {exc}\n"
+                         "这是 jianbao 的缺陷，不是您的错误。请把这条信息和简报文件发给维护人员"
+                         "（设置环境变量 JIANBAO_DEBUG=1 可看到详细信息）。\n")
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,110 @@
+"""Bad input: a Chinese message with a code, file:line:column, the line with a caret and a hint;
+exit status 1; no traceback; no output file; the source file unchanged."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ISSUE, Office
+
+CASES = {
+    # name: (issue text, code, line, column, words the message or hint must contain)
+    "yaml-syntax": ("number: 3\ndate: 2024-05-13\ntitle: 关于: 问题\n", "JB003", 3, None, ["YAML"]),
+    "missing-field": ("number: 3\nsections: []\n", "JB101", None, None, ["date", "印发日期"]),
+    "wrong-type": ("number: 第三期\ndate: 2024-05-13\n", "JB102", 1, 9, ["整数"]),
+    "unknown-key": ("nubmer: 3\nnumber: 3\ndate: 2024-05-13\n", "JB103", 1, 1, ["nubmer", "number"]),
+    "impossible-date": ("number: 3\ndate: 2024-05-13\nperiod:\n  start: 2024-04-29\n  end: 2024-04-31\n",
+                        "JB104", 5, 8, ["2024-04-31", "2024-04-30"]),
+    "number-as-date": ("number: 3\ndate: 20240513\n", "JB105", 2, 7, ["2024-05-13"]),
+    "period-order": ("number: 3\ndate: 2024-05-13\nperiod:\n  start: 2024-05-10\n  end: 2024-05-06\n",
+                     "JB106", 5, 8, ["早于"]),
+    "date-before-period-end": ("number: 3\ndate: 2024-05-08\nperiod:\n  start: 2024-05-06\n  end: 2024-05-10\n",
+                               "JB107", 2, 7, ["早于"]),
+    "typed-numeral": ("number: 3\ndate: 2024-05-13\nsections:\n  - title: 动态\n    items:\n      - （一）本周召开会议。\n",
+                      "JB110", 6, 9, ["（一）", "删除"]),
+    "typed-numeral-section": ("number: 3\ndate: 2024-05-13\nsections:\n  - title: 一、动态\n", "JB110", 4, 12, ["一、"]),
+    "five-levels": ("number: 3\ndate: 2024-05-13\nsections:\n  - title: 一级\n    items:\n      - title: 二级\n"
+                    "        items:\n          - title: 三级\n            items:\n              - title: 四级\n"
+                    "                items: [五级]\n", "JB109", 11, 17, ["四级"]),
+    "title-and-lead": ("number: 3\ndate: 2024-05-13\nsections:\n  - title: a\n    lead: b\n", "JB108", 4, 5, ["title"]),
+    "zero-number": ("number: 0\ndate: 2024-05-13\n", "JB111", 1, 9, ["1"]),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_issue_gives_a_located_chinese_diagnostic(office: Office, cli, name):
+    text, code, line, col, words = CASES[name]
+    path = office.issue(text)
+    before = path.read_bytes()
+    result = cli("build", path)
+    assert result.exit_code == 1
+    err = result.stderr
+    assert f"错误 {code}" in err
+    where = f"{path}:{line}" + (f":{col}" if col else "") if line else str(path)
+    assert where in err
+    for word in words:
+        assert word in err
+    if line:
+        assert f" {line} | " in err and "^" in err  # the source line with a caret
+    assert "提示" in err
+    assert "Traceback" not in err
+    assert not (office.root / "build").exists()
+    assert path.read_bytes() == before
+
+
+def test_missing_settings_file(tmp_path, cli):
+    p = tmp_path / "2024-05-13.yaml"
+    p.write_text(ISSUE, encoding="utf-8")
+    result = cli("build", p)
+    assert result.exit_code == 1
+    assert "JB007" in result.stderr and "jianbao.yaml" in result.stderr and "jianbao init" in result.stderr
+
+
+def test_unreadable_file(office: Office, cli, monkeypatch):
+    path = office.issue()
+    real = Path.read_bytes
+
+    def denied(self):
+        if self.name == path.name:
+            raise PermissionError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    result = cli("build", path)
+    assert result.exit_code == 1
+    assert "JB001" in result.stderr and "无法读取" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_nonexistent_file(office: Office, cli):
+    result = cli("build", office.root / "issues" / "2099-01-01.yaml")
+    assert result.exit_code == 1 and "JB001" in result.stderr and "不存在" in result.stderr
+
+
+def test_all_errors_of_a_file_are_reported_at_once(office: Office, cli):
+    path = office.issue("number: x\ndate: 2024-05-13\nsubtitel: 副题\n")
+    err = cli("build", path).stderr
+    assert "JB102" in err and "JB103" in err and "subtitle" in err
+
+
+def test_error_in_settings_points_into_jianbao_yaml(tmp_path, cli):
+    o = Office(tmp_path / "o", series="name: 动态\neditr: 中心\n")
+    err = cli("build", o.issue()).stderr
+    assert "jianbao.yaml:2:1" in err and "JB103" in err and "editor" in err
+
+
+def test_usage_error_exit_status_is_2(cli):
+    assert cli("build", "--no-such-option").exit_code == 2
+
+
+def test_no_traceback_from_the_real_command(office: Office):
+    """The installed entry point, in a real process: the message and status, never a traceback."""
+    path = office.issue("number: 3\ndate: 2024-02-30\n")
+    r = subprocess.run([sys.executable, "-m", "jianbao", "build", str(path)], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert "JB104" in r.stderr and "2024年2月只有29天" in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""

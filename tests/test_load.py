@@ -1,0 +1,105 @@
+"""Loading keeps a line and column for every value and refuses what YAML would accept silently."""
+
+import datetime as dt
+
+import pytest
+
+from jianbao.diagnostics import JianbaoError
+from jianbao.load import KEY, load_yaml
+
+
+def load(tmp_path, text, name="x.yaml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return load_yaml(p)
+
+
+def test_positions_of_values_and_keys(tmp_path):
+    src = load(tmp_path, "number: 18\nsections:\n  - title: 动态\n    items:\n      - 第一条\n      - lead: 要点。\n")
+    assert src.data["sections"][0]["items"][1]["lead"] == "要点。"
+    assert (src.positions[("number",)].line, src.positions[("number",)].column) == (1, 9)
+    assert src.positions[("sections", 0, "items", 0)].line == 5
+    lead = src.positions[("sections", 0, "items", 1, "lead")]
+    assert (lead.line, lead.column) == (6, 15)
+    key = src.positions[("sections", 0, "items", 1, "lead", KEY)]
+    assert (key.line, key.column) == (6, 9)
+
+
+def test_nearest_ancestor_when_path_is_not_a_value(tmp_path):
+    src = load(tmp_path, "body: 一段话\n")
+    # a string body stands for ["一段话"]: ("body", 0) falls back to ("body",)
+    assert src.pos(("body", 0)).line == 1
+
+
+def test_dates_are_dates(tmp_path):
+    assert load(tmp_path, "date: 2024-05-13\n").data["date"] == dt.date(2024, 5, 13)
+
+
+def test_impossible_date_names_file_line_and_value(tmp_path):
+    with pytest.raises(JianbaoError) as exc:
+        load(tmp_path, "number: 1\nperiod:\n  end: 2024-04-31\n")
+    d = exc.value.diagnostics[0]
+    assert d.code == "JB104"
+    assert (d.line, d.column) == (3, 8)
+    assert "2024-04-31" in d.message and "30" in d.message
+    assert "2024-04-30" in d.render()
+
+
+def test_duplicate_keys_are_errors(tmp_path):
+    with pytest.raises(JianbaoError) as exc:
+        load(tmp_path, "number: 1\nnumber: 2\n")
+    d = exc.value.diagnostics[0]
+    assert d.code == "JB004" and d.line == 2 and "第 1 行" in d.message
+
+
+def test_syntax_error_has_place_and_chinese_message(tmp_path):
+    with pytest.raises(JianbaoError) as exc:
+        load(tmp_path, "number: 1\ntitle: a: b\n")
+    d = exc.value.diagnostics[0]
+    assert d.code == "JB003" and d.line == 2 and "冒号" in d.message
+
+
+def test_tab_indentation(tmp_path):
+    with pytest.raises(JianbaoError) as exc:
+        load(tmp_path, "sections:\n\t- title: a\n")
+    assert exc.value.diagnostics[0].code == "JB003"
+    assert "Tab" in exc.value.diagnostics[0].message
+
+
+def test_alias_bomb_is_bounded(tmp_path):
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [{', '.join(['*' + prev] * 10)}]")
+    with pytest.raises(JianbaoError) as exc:
+        load(tmp_path, "\n".join(lines) + "\n")
+    assert exc.value.diagnostics[0].code == "JB006"
+
+
+def test_control_characters_are_refused(tmp_path):
+    with pytest.raises(JianbaoError) as exc:
+        load(tmp_path, 'body: "本周\\x07召开"\n')
+    assert exc.value.diagnostics[0].code == "JB008"
+
+
+def test_bom_and_crlf_are_fine(tmp_path):
+    p = tmp_path / "x.yaml"
+    p.write_bytes("\ufeffnumber: 1\r\ndate: 2024-05-13\r\n".encode())
+    src = load_yaml(p)
+    assert src.data == {"number": 1, "date": dt.date(2024, 5, 13)}
+
+
+def test_gbk_file_is_reported(tmp_path):
+    p = tmp_path / "x.yaml"
+    p.write_bytes("title: 政务服务\n".encode("gbk"))
+    with pytest.raises(JianbaoError) as exc:
+        load_yaml(p)
+    d = exc.value.diagnostics[0]
+    assert d.code == "JB002" and "GBK" in d.message
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(JianbaoError) as exc:
+        load_yaml(tmp_path / "nope.yaml")
+    assert exc.value.diagnostics[0].code == "JB001"

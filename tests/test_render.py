@@ -1,0 +1,255 @@
+"""The .docx as Word reads it: page geometry, grid, fonts per role, footers, numbering, end block."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import FIXTURES, ROOT, Office
+from jianbao.office import compile_issue, prepare
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NS = {"w": W[1:-1]}
+
+
+def build(path: Path, out: Path) -> dict[str, etree._Element]:
+    compile_issue(prepare(path), out)
+    with zipfile.ZipFile(out) as z:
+        return {n: etree.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xml")}
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory):
+    return build(ROOT / "issues" / "2024-05-13.yaml", tmp_path_factory.mktemp("seed") / "seed.docx")
+
+
+@pytest.fixture(scope="module")
+def full(tmp_path_factory):
+    path = next((FIXTURES / "full" / "issues").glob("*.yaml"))
+    return build(path, tmp_path_factory.mktemp("full") / "full.docx")
+
+
+def paragraphs(doc) -> list[tuple[str, str]]:
+    """(style id, text) of every body paragraph, tables included, in order."""
+    out = []
+    for p in doc.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        text = "".join(t.text or "" for t in p.iter(f"{W}t"))
+        out.append((style.get(f"{W}val") if style is not None else "", text))
+    return out
+
+
+def style(styles, sid):
+    s = styles.find(f"{W}style[@{W}styleId='{sid}']")
+    assert s is not None, sid
+    return s
+
+
+def test_page_size_margins_and_grid(seed):
+    sect = seed["word/document.xml"].find(f"{W}body/{W}sectPr")
+    size, mar, grid = sect.find(f"{W}pgSz"), sect.find(f"{W}pgMar"), sect.find(f"{W}docGrid")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
+    assert [mar.get(f"{W}{k}") for k in ("top", "bottom", "left", "right")] == ["2098", "1984", "1587", "1474"]
+    assert grid.get(f"{W}type") == "lines" and grid.get(f"{W}linePitch") == "579"
+    assert grid.get(f"{W}charSpace") is None
+
+
+def test_normal_style_gives_22_by_28(seed):
+    normal = style(seed["word/styles.xml"], "Normal")
+    sp = normal.find(f"{W}pPr/{W}spacing")
+    assert (sp.get(f"{W}line"), sp.get(f"{W}lineRule")) == ("579", "exact")
+    assert normal.find(f"{W}rPr/{W}spacing").get(f"{W}val") == "-5"
+    assert normal.find(f"{W}pPr/{W}widowControl").get(f"{W}val") == "0"
+    ind = normal.find(f"{W}pPr/{W}ind")
+    assert ind.get(f"{W}firstLineChars") == "200" and ind.get(f"{W}firstLine") == "640"
+    assert normal.find(f"{W}pPr/{W}jc").get(f"{W}val") == "both"
+
+
+@pytest.mark.parametrize(("sid", "east_asia", "latin", "size"), [
+    ("Normal", "仿宋_GB2312", "Times New Roman", "32"),
+    ("Heading1", "黑体", "Times New Roman", "32"),
+    ("Heading2", "楷体_GB2312", "Times New Roman", "32"),
+    ("Heading3", "仿宋_GB2312", "Times New Roman", "32"),
+    ("Heading4", "仿宋_GB2312", "Times New Roman", "32"),
+    ("JBMasthead", "方正小标宋简体", "方正小标宋简体", "84"),
+    ("JBIssueLine", "仿宋_GB2312", "Times New Roman", "32"),
+    ("JBPeriod", "楷体_GB2312", "Times New Roman", "32"),
+    ("Title", "方正小标宋简体", "方正小标宋简体", "44"),
+    ("JBNote", "楷体_GB2312", "Times New Roman", "32"),
+    ("JBEndBlock", "仿宋_GB2312", "Times New Roman", "28"),
+    ("Footer", "宋体", "宋体", "28"),
+])
+def test_fonts_per_role_in_all_four_slots(seed, sid, east_asia, latin, size):
+    s = style(seed["word/styles.xml"], sid)
+    f = s.find(f"{W}rPr/{W}rFonts")
+    assert f.get(f"{W}eastAsia") == east_asia
+    assert f.get(f"{W}ascii") == f.get(f"{W}hAnsi") == f.get(f"{W}cs") == latin
+    assert s.find(f"{W}rPr/{W}sz").get(f"{W}val") == size
+
+
+def test_heading_styles_are_real_headings(seed):
+    styles = seed["word/styles.xml"]
+    for level in (1, 2, 3, 4):
+        s = style(styles, f"Heading{level}")
+        assert s.find(f"{W}name").get(f"{W}val") == f"heading {level}"
+        assert s.find(f"{W}pPr/{W}outlineLvl").get(f"{W}val") == str(level - 1)
+        assert s.find(f"{W}pPr/{W}keepNext") is not None
+        assert s.find(f"{W}rPr/{W}b").get(f"{W}val") == "0"
+
+
+def test_no_theme_fonts_anywhere(seed):
+    for name, root in seed.items():
+        for f in root.iter(f"{W}rFonts"):
+            assert not [a for a in f.attrib if "Theme" in a or "theme" in a], name
+    assert seed["word/settings.xml"].find(f"{W}themeFontLang").get(f"{W}eastAsia") == "zh-CN"
+    lang = seed["word/styles.xml"].find(f"{W}docDefaults//{W}lang")
+    assert lang.get(f"{W}eastAsia") == "zh-CN"
+
+
+def test_font_table_has_alternates(seed):
+    fonts = {f.get(f"{W}name"): f for f in seed["word/fontTable.xml"]}
+    assert fonts["仿宋_GB2312"].find(f"{W}altName").get(f"{W}val").startswith("仿宋")
+    assert "方正小标宋_GBK" in fonts["方正小标宋简体"].find(f"{W}altName").get(f"{W}val")
+
+
+def test_odd_and_even_footers(seed):
+    assert seed["word/settings.xml"].find(f"{W}evenAndOddHeaders") is not None
+    sect = seed["word/document.xml"].find(f"{W}body/{W}sectPr")
+    kinds = {r.get(f"{W}type") for r in sect.findall(f"{W}footerReference")}
+    assert kinds == {"default", "even"}
+    footers = [root for name, root in seed.items() if name.startswith("word/footer")]
+    assert len(footers) == 2
+    sides = set()
+    for ft in footers:
+        p = ft.find(f"{W}p")
+        jc = p.find(f"{W}pPr/{W}jc").get(f"{W}val")
+        sides.add(jc)
+        ind = p.find(f"{W}pPr/{W}ind")
+        assert ind.get(f"{W}{jc}") == "280"
+        text = "".join(t.text for t in p.iter(f"{W}t"))
+        assert text == "— 1 —"
+        assert "PAGE" in "".join(t.text for t in p.iter(f"{W}instrText"))
+        for r in p.iter(f"{W}r"):  # run properties on every run, the field result too
+            assert r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "宋体"
+    assert sides == {"left", "right"}
+
+
+def test_masthead_order_and_text(seed):
+    paras = paragraphs(seed["word/document.xml"])
+    assert paras[0] == ("JBMasthead", "政务服务和公共资源交易工作动态")
+    assert paras[1] == ("JBIssueLine", "第18期（总第356期）")
+    assert paras[2] == ("JBPeriod", "（4月29日—4月30日）")
+    assert paras[3] == ("JBEditorLine", "四川省政府政务服务和公共资源交易服务中心2024年5月13日")
+    border = seed["word/document.xml"].findall(f".//{W}p")[3].find(f"{W}pPr/{W}pBdr/{W}bottom")
+    assert (border.get(f"{W}sz"), border.get(f"{W}color")) == ("18", "FF0000")
+
+
+def test_masthead_name_shrinks_to_fit_one_line(seed):
+    name_run = seed["word/document.xml"].find(f".//{W}r")
+    # 15 characters: 42 pt and 36 pt are too wide for 156 mm, 26 pt fits
+    assert name_run.find(f"{W}rPr/{W}sz").get(f"{W}val") == "52"
+
+
+def test_long_name_takes_two_lines(tmp_path):
+    o = Office(tmp_path, series="name: 某某省某某市人民政府政务服务和公共资源交易工作动态简报\neditor: 中心\n")
+    doc = build(o.issue(), tmp_path / "o.docx")["word/document.xml"]
+    first = doc.find(f".//{W}p")
+    assert first.find(f".//{W}br") is not None
+    assert first.find(f".//{W}sz").get(f"{W}val") == "52"
+
+
+def test_supplement_title_note_and_four_levels(full):
+    paras = paragraphs(full["word/document.xml"])
+    texts = [t for _, t in paras]
+    styles = [s for s, _ in paras]
+    assert paras[0] == ("JBMark", "内部资料　注意保存")
+    assert paras[2] == ("JBIssueLine", "增刊第2期（总第360期）")
+    assert texts[5].startswith("编者按：")
+    assert "Title" in styles and "Subtitle" in styles
+    assert styles.index("JBNote") < styles.index("Title") < styles.index("Subtitle")
+    assert any(s == "Heading3" and re.match(r"\d\.", t) for s, t in paras)
+    assert any(re.match(r"（\d）", t) for t in texts)
+
+
+def test_numbering_past_ten(tmp_path):
+    sections = "".join(f"  - title: 第{i}部分\n    items: [甲, 乙]\n" for i in range(1, 13))
+    o = Office(tmp_path)
+    doc = build(o.issue(f"number: 1\ndate: 2024-05-13\nsections:\n{sections}"), tmp_path / "n.docx")
+    texts = [t for _, t in paragraphs(doc["word/document.xml"])]
+    assert "十一、第11部分" in texts and "十二、第12部分" in texts
+    assert texts.count("（一）甲") == 12 and texts.count("（二）乙") == 12
+
+
+def test_run_in_lead_uses_heading_font_then_body(full):
+    doc = full["word/document.xml"]
+    leads = []
+    for p in doc.iter(f"{W}p"):
+        runs = p.findall(f"{W}r")
+        rstyle = runs[0].find(f"{W}rPr/{W}rStyle") if runs else None
+        if rstyle is not None:
+            leads.append((rstyle.get(f"{W}val"), runs[0].findtext(f"{W}t"), len(runs)))
+    assert ("JBLead1", "二、改革成效初步显现。", 2) in leads
+    assert {lvl for lvl, _, _ in leads} >= {"JBLead1", "JBLead2", "JBLead4"}
+
+
+def test_end_block_is_a_bottom_anchored_table(seed):
+    doc = seed["word/document.xml"]
+    tbl = doc.find(f"{W}body/{W}tbl")
+    pos = tbl.find(f"{W}tblPr/{W}tblpPr")
+    assert pos.get(f"{W}vertAnchor") == "margin" and pos.get(f"{W}tblpYSpec") == "bottom"
+    assert pos.get(f"{W}horzAnchor") == "page" and pos.get(f"{W}tblpX") == "1587"
+    assert tbl.find(f"{W}tblPr/{W}tblOverlap").get(f"{W}val") == "never"
+    assert tbl.find(f"{W}tblGrid/{W}gridCol").get(f"{W}w") == "8845"
+    b = tbl.find(f"{W}tblPr/{W}tblBorders")
+    assert b.find(f"{W}top").get(f"{W}sz") == "8" and b.find(f"{W}bottom").get(f"{W}sz") == "8"
+    assert b.find(f"{W}insideH").get(f"{W}sz") == "6"
+    rows = ["".join(t.text for t in tr.iter(f"{W}t")) for tr in tbl.findall(f"{W}tr")]
+    assert rows == ["报：省政务管理办公室、省级相关部门（单位）、省中心领导。",
+                    "发：省级相关部门（单位）窗口，省直部门办事大厅，省中心各处（室）、直属单位。",
+                    "（共印103份）"]
+    assert tbl.getnext().tag == f"{W}p"  # the paragraph the table is anchored to
+
+
+def test_no_end_block_without_distribution_or_copies(tmp_path):
+    o = Office(tmp_path, series="name: 动态\neditor: 中心\n")
+    doc = build(o.issue(), tmp_path / "m.docx")["word/document.xml"]
+    assert doc.find(f".//{W}tbl") is None
+
+
+def test_issue_overrides_series_keys(tmp_path):
+    o = Office(tmp_path)
+    text = "number: 1\ndate: 2024-05-13\ncopies: 7\ndistribution:\n  送: [甲单位]\n"
+    doc = build(o.issue(text), tmp_path / "o.docx")["word/document.xml"]
+    rows = ["".join(t.text for t in tr.iter(f"{W}t")) for tr in doc.iter(f"{W}tr")]
+    assert rows == ["送：甲单位。", "（共印7份）"]
+
+
+def test_every_seed_paragraph_is_present_in_order(seed):
+    """Every string of the example issue appears in the document, in the order written."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "issues" / "2024-05-13.yaml").read_text(encoding="utf-8"))
+    strings: list[str] = []
+
+    def walk(v):
+        if isinstance(v, str):
+            strings.append(v)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, dict):
+            for k in ("title", "lead", "body", "items"):
+                if k in v:
+                    walk(v[k])
+
+    walk(data["sections"])
+    text = "".join(t for _, t in paragraphs(seed["word/document.xml"]))
+    at = 0
+    for s in strings:
+        found = text.find(s, at)
+        assert found >= 0, s[:30]
+        at = found + len(s)
