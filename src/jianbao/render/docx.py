@@ -21,6 +21,7 @@ from lxml import etree
 
 from ..dates import cn_date, cn_range
 from ..layout import Font, Layout
+from ..metrics import fit_size, split_balanced  # noqa: F401  (fit_size is also used by jianbao.check)
 from ..model import Bulletin, Item, Section
 from ..numbering import marker
 from . import ooxml as x
@@ -325,29 +326,6 @@ def issue_line(bulletin: Bulletin) -> str:
 def period_line(bulletin: Bulletin) -> str | None:
     p = bulletin.issue.period
     return f"（{cn_range(p.start, p.end)}）" if p else None
-
-
-def fit_size(text: str, sizes: list[float], width_twips: int, spacing_twips: int = 0,
-             extra_em: float = 0) -> float | None:
-    """The first size in *sizes* at which *text* fits on one line of *width_twips*, else None."""
-    n = len(text)
-    for size in sizes:
-        need = (x.em_width(text) + extra_em) * size * 20 + spacing_twips * max(0, n - 1)
-        if need <= width_twips:
-            return size
-    return None
-
-
-def split_balanced(text: str) -> str:
-    """Break *text* into two lines of nearly equal width (for masthead names too long for one)."""
-    total = x.em_width(text)
-    acc, cut = 0.0, len(text)
-    for i, c in enumerate(text):
-        acc += x.em_width(c)
-        if acc >= total / 2:
-            cut = i + 1
-            break
-    return text[:cut] + "\n" + text[cut:]
 
 
 # --- body ---------------------------------------------------------------------------------------

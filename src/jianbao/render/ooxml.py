@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from ..metrics import em_width, has_cjk  # noqa: F401  (re-exported: x.em_width, x.has_cjk)
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
@@ -225,21 +227,6 @@ def field_runs(instr: str, placeholder: str, rpr_factory) -> list[etree._Element
             r.append(el("fldChar", fldCharType=kind))
         runs.append(r)
     return runs
-
-
-def has_cjk(text: str) -> bool:
-    return any(_is_wide(c) for c in text)
-
-
-def _is_wide(c: str) -> bool:
-    o = ord(c)
-    return (0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
-            or 0x3000 <= o <= 0x303F or 0x2010 <= o <= 0x2027 or 0x20000 <= o <= 0x3FFFF)
-
-
-def em_width(text: str) -> float:
-    """Approximate width of *text* in ems: CJK and full-width characters 1, others ½."""
-    return sum(1.0 if _is_wide(c) else 0.5 for c in text)
 
 
 # --- tables ---------------------------------------------------------------------------------
