@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .diagnostics import Diagnostic, JianbaoError
+from .diagnostics import JianbaoError
 
 
 class _Preset(BaseModel):
@@ -132,14 +132,29 @@ def builtin_templates() -> Path:
     raise RuntimeError("jianbao is installed without its templates/ folder")  # pragma: no cover
 
 
+def is_path(name: str) -> bool:
+    return "/" in name or "\\" in name or name.endswith((".yaml", ".yml"))
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether *path* (links resolved) lies in *folder*."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
 def resolve_layout(name: str, office: Path) -> Path | None:
-    """Find preset *name*: a path (relative to the office folder), else office then built-in presets."""
-    if "/" in name or name.endswith((".yaml", ".yml")):
+    """Find preset *name*: a path inside the office folder, else the office's then the built-in presets.
+
+    A path that leads out of the office folder is refused (None): an issue file must not make
+    jianbao read files elsewhere on the machine.
+    """
+    if is_path(name):
         p = (office / name).resolve()
-        return p if p.is_file() else None
+        return p if p.is_file() and inside(p, office) else None
+    if not name or name.startswith("."):
+        return None
     for base in (office / "templates" / "layouts", builtin_templates() / "layouts"):
         p = base / f"{name}.yaml"
-        if p.is_file():
+        if p.is_file() and (base != office / "templates" / "layouts" or inside(p, office)):
             return p
     return None
 
@@ -164,8 +179,3 @@ def load_layout(path: Path) -> Layout:
     return _CACHE[key]
 
 
-def layout_not_found(name: str, src_diag: Diagnostic | None) -> JianbaoError:
-    d = src_diag or Diagnostic("JB401", "")
-    d.code = "JB401"
-    d.message = f"找不到版式预设“{name}”"
-    return JianbaoError(d)

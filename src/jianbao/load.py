@@ -125,7 +125,14 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
             d.line, d.column = mark.line + 1, mark.column + 1
             d.source_line = lines[mark.line] if mark.line < len(lines) else ""
         raise JianbaoError(d) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - defensive: every YAML error is marked
+    except yaml.reader.ReaderError as exc:  # a character YAML (and Word) cannot hold
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        lines = text.splitlines()
+        raise JianbaoError(Diagnostic(
+            "JB008", f"第 {line} 行第 {column} 列有不可见的特殊字符 U+{exc.character:04X}", file=path,
+            line=line, column=column, source_line=lines[line - 1] if line <= len(lines) else None)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - defensive: every other YAML error is marked
         raise JianbaoError(Diagnostic("JB003", f"YAML 语法错误：{exc}", file=path)) from None
     except RecursionError:
         raise JianbaoError(Diagnostic("JB006", "YAML 嵌套过深", file=path)) from None

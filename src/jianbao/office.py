@@ -45,7 +45,7 @@ class Prepared:
 def prepare(issue_path: Path) -> Prepared:
     """Load, validate and check one issue file; raise JianbaoError listing every error."""
     from . import check
-    from .layout import load_layout, resolve_layout
+    from .layout import inside, is_path, load_layout, resolve_layout
 
     issue_path = Path(issue_path)
     if issue_path.is_dir():
@@ -75,6 +75,10 @@ def prepare(issue_path: Path) -> Prepared:
     layout_name = bulletin.series.layout
     where = issue_src if "layout" in (issue_src.data or {}) else series_src
     layout_path = resolve_layout(layout_name, office)
+    if layout_path is None and is_path(layout_name) and not inside(office / layout_name, office):
+        raise JianbaoError(where.diagnostic(
+            "JB401", f"版式预设“{layout_name}”在简报文件夹之外", ("layout",),
+            hint="版式预设文件要放在简报文件夹内（例如 templates/layouts/本单位.yaml）。"))
     if layout_path is None:
         raise JianbaoError(where.diagnostic(
             "JB401", f"找不到版式预设“{layout_name}”", ("layout",),

@@ -40,6 +40,9 @@ def docx_bytes(doc) -> bytes:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write *data* to *path* atomically (temp file in the same folder, fsync, rename)."""
     path = Path(path)
+    if path.is_symlink():
+        raise JianbaoError(Diagnostic("JB501", f"输出文件是一个符号链接，jianbao 不会透过链接写文件：{path}", file=path,
+                                      hint="删除这个链接，或用 -o 指定一个普通文件。"))
     if path.is_dir():
         raise JianbaoError(Diagnostic("JB501", f"输出路径是一个文件夹：{path}", file=path,
                                       hint="用 -o 指定一个 .docx 文件名。"))
