@@ -155,6 +155,81 @@ def check(
 
 
 @app.command()
+def new(
+    path: Annotated[Optional[Path], typer.Argument(
+        help="简报文件夹（含 jianbao.yaml）或其中的 issues 文件夹；不写则从当前文件夹向上查找。",
+        show_default=False)] = None,
+    date: Annotated[Optional[str], typer.Option(
+        "--date", "-d", help="印发日期，如 2024-05-20；不写则为上一期日期加 7 天，遇法定节假日顺延到工作日。",
+        show_default=False)] = None,
+    supplement: Annotated[bool, typer.Option(
+        "--supplement", help="新建增刊：单独编号（当年上一期增刊加 1），文件名为 <日期>-zk.yaml。")] = False,
+    from_file: Annotated[Optional[Path], typer.Option(
+        "--from", help="以这一期为样板，沿用它的各部分标题（默认沿用上一期的）。", show_default=False)] = None,
+) -> None:
+    """新建下一期：按上一期推算期号、总期号、日期和报告期，写出 issues/<日期>.yaml 并显示路径。
+
+    各部分沿用上一期的标题，内容留作“待填”；已有的文件绝不覆盖。
+
+    \b
+    示例：jianbao new
+          jianbao new --date 2024-05-20
+          jianbao new --supplement --from issues/2024-05-13.yaml
+    """
+    from .diagnostics import JianbaoError
+    from .scaffold import new_issue, parse_date
+
+    console = _console()
+    try:
+        when = parse_date(date) if date is not None else None
+    except JianbaoError as exc:
+        _report(exc.diagnostics, console)
+        raise typer.Exit(2)
+    warnings: list = []
+    try:
+        written = new_issue(path, date=when, supplement=supplement, from_file=from_file, warnings=warnings)
+    except JianbaoError as exc:
+        _report(exc.diagnostics, console)
+        raise typer.Exit(1)
+    _report(warnings, console)
+    typer.echo(_shown(written))
+    console.print(f"[green]已新建 {_shown(written)}：请把其中的“待填”换成本期内容，"
+                  f"再运行 jianbao check {_shown(written)}。[/green]")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="要新建的简报文件夹（不存在则创建）。", show_default=False)],
+    force: Annotated[bool, typer.Option(
+        "--force", help="文件夹不是空的也继续：只补建缺少的文件，已有的文件一律不动。")] = False,
+) -> None:
+    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、.gitignore 和使用说明 README.md。
+
+    \b
+    示例：jianbao init 工作动态
+          jianbao init . --force
+    """
+    from .diagnostics import JianbaoError
+    from .scaffold import init_office
+
+    console = _console()
+    skipped: list[Path] = []
+    try:
+        created = init_office(folder, force=force, skipped=skipped)
+    except JianbaoError as exc:
+        _report(exc.diagnostics, console)
+        raise typer.Exit(1)
+    for p in created:
+        typer.echo(_shown(p))
+    for p in skipped:
+        console.print(f"已存在，未改动：{_shown(p)}")
+    settings = folder / "jianbao.yaml"
+    console.print(f"[green]已在 {_shown(folder)} 中新建 {len(created)} 个文件。[/green]"
+                  f"下一步：在 {_shown(settings)} 中填写简报名称（name）和编印单位（editor），"
+                  f"然后在该文件夹中运行 jianbao new --date 第一期的印发日期。")
+
+
+@app.command()
 def rules() -> None:
     """列出 jianbao 的全部诊断代码及其含义。"""
     from .diagnostics import RULES

@@ -68,6 +68,16 @@ RULES: dict[str, Rule] = {
         Rule("JB402", "layout-invalid", _E, "版式预设文件有误", "对照内置的 templates/layouts/gbt9704.yaml 修改。"),
         Rule("JB501", "output-failed", _E, "无法写入输出文件", "检查输出目录是否存在、是否有写入权限、文件是否正被 Word/WPS 打开。"),
         Rule("JB502", "pdf-failed", _E, "PDF 转换失败", "运行 `jianbao doctor` 查看 LibreOffice 和字体情况。"),
+        # JB6xx scaffolding: jianbao new and jianbao init.
+        Rule("JB601", "file-exists", _E, "要新建的文件已经存在，没有覆盖", "打开已有的那一期接着编辑；要另起一期请用 --date 指定别的日期。"),
+        Rule("JB602", "calendar-unknown-year", _E, "节假日日历没有这一年的数据，推算不了工作日", "用 --date 指定印发日期（此时不核对节假日），或升级日历：pip install -U chinese-calendar。"),
+        Rule("JB603", "folder-not-empty", _E, "目标文件夹不是空的", "换一个空文件夹，或加 --force 只补建缺少的文件（已有的文件一律不动）。"),
+        Rule("JB604", "no-previous-issue", _E, "还没有任何一期，推算不了下一期", "第一期请用 --date 指定印发日期，如 jianbao new --date 2024-05-13。"),
+        Rule("JB605", "date-not-after-latest", _E, "指定的印发日期不晚于最近一期", "新一期的日期应晚于最近一期；补编旧的一期请复制一个文件后手工修改。"),
+        Rule("JB606", "calendar-unchecked", _W, "这一年的法定节假日和调休无法核对", "报告期按周一至周五推算：请对照国务院办公厅的放假通知核对 period 和 date。"),
+        Rule("JB607", "date-not-workday", _W, "印发日期不是工作日", "核对 date；确实在休息日印发的，可以不理会这条提示。"),
+        Rule("JB608", "period-omitted", _W, "推算不出报告期，没有写 period", "印发日期早于下一个报告期的第一个工作日：按实际情况补写 period，或改 --date。"),
+        Rule("JB609", "scaffold-template-invalid", _E, "新建文件用的模板有误", "对照内置的 templates/scaffold/issue.yaml.j2 修改本地的 templates/scaffold/ 模板，或删去它改用内置模板。"),
     ]
 }
 

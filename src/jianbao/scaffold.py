@@ -1,0 +1,496 @@
+"""Scaffolding: ``jianbao new`` writes the next issue file, ``jianbao init`` a new office folder.
+
+Both render Jinja2 templates from ``templates/scaffold/`` (an office may override the issue
+template with its own ``templates/scaffold/issue.yaml.j2``).  Every value put into YAML goes
+through the ``yaml`` filter, which dumps it as one YAML scalar, so that no text can break the file.
+Neither ever overwrites a file: they open with ``"x"`` and report ``JB601`` / skip what exists.
+
+How the next issue is worked out (:func:`plan_issue`):
+
+* the *previous* issue is the latest regular issue by date (the latest 增刊 with ``supplement``);
+* ``number`` is the previous one's number + 1 within the calendar year of the new date, else 1;
+  增刊 are numbered on their own;
+* ``total`` continues from the highest ``total`` of all issues, if the previous issue had one;
+* ``period`` (regular issues only) runs from the first working day after the previous period
+  (or the previous date) to the last working day of that week, make-up days counted;
+* ``date`` is the previous regular issue's date + 7 days, moved to a working day and never
+  before the period's end.  ``--date`` overrides it; the period then still follows the previous
+  one, cut back to the last working day on or before the date;
+* the sections repeat the headings of the previous issue of the same kind (or of ``--from``),
+  each with one placeholder ``待填：……``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, JianbaoError
+from .model import IssueFile
+
+ISSUES = "issues"
+SUPPLEMENT_SUFFIX = "-zk"
+PLACEHOLDER = "待填：……"
+ISSUE_TEMPLATE = "issue.yaml.j2"
+
+#: Files ``jianbao init`` writes: (template under templates/scaffold/office/, target in the office).
+OFFICE_FILES: tuple[tuple[str, str], ...] = (
+    ("jianbao.yaml.j2", "jianbao.yaml"),
+    ("gitkeep.j2", "issues/.gitkeep"),
+    ("Makefile.j2", "Makefile"),
+    ("gitignore.j2", ".gitignore"),
+    ("README.md.j2", "README.md"),
+)
+
+_WEEKDAYS_ZH = "一二三四五六日"
+
+
+# --- templates -----------------------------------------------------------------------------
+
+def yaml_scalar(value: Any) -> str:
+    """*value* as one line of YAML (a plain or quoted scalar) that loads back to *value*.
+
+    The ``yaml`` filter of the scaffold templates: ``name: {{ name|yaml }}``.
+    """
+    import yaml
+
+    def dump(**style: Any) -> str:
+        text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=2**31 - 1, **style)
+        text = text.removesuffix("\n")
+        return text.removesuffix("\n...")
+
+    text = dump()
+    if "\n" in text:  # a multi-line string: one double-quoted line with escapes instead
+        text = dump(default_style='"')
+    return text
+
+
+def _env(*folders: Path):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters["yaml"] = yaml_scalar
+    return env
+
+
+def scaffold_templates() -> Path:
+    """The built-in ``templates/scaffold/`` folder."""
+    from .layout import builtin_templates
+
+    return builtin_templates() / "scaffold"
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+def parse_date(text: str, option: str = "--date") -> dt.date:
+    """A date typed on the command line (``2024-05-20``, ``2024/5/20``, ``2024年5月20日``)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from .model import YDate
+
+    try:
+        return TypeAdapter(YDate).validate_python(text)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        code = "JB104" if err["type"] == "jb_impossible_date" else "JB105"
+        raise JianbaoError(Diagnostic(code, f"{option} 的值不是日期：{err['msg']}",
+                                      hint="日期写作 年-月-日，例如 2024-05-20。")) from None
+
+
+def _cn(d: dt.date) -> str:
+    from .dates import cn_date
+
+    return cn_date(d)
+
+
+# --- reading the office --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Issue:
+    """An issue file already in the office, as far as scaffolding needs it."""
+
+    path: Path
+    data: IssueFile
+
+    @property
+    def key(self) -> tuple[dt.date, int]:
+        return self.data.date, self.data.number
+
+
+def find_office(path: Path | None = None) -> Path:
+    """The office folder: *path* (the office or its issues/ folder) or the one above the current folder."""
+    from .office import SETTINGS, find_settings
+
+    start = Path.cwd() if path is None else Path(path)
+    if path is not None:
+        if not start.exists():
+            raise JianbaoError(Diagnostic("JB001", f"文件夹不存在：{start}", file=start,
+                                          hint="给出简报文件夹（含 jianbao.yaml）或其中的 issues 文件夹。"))
+        if not start.is_dir():
+            raise JianbaoError(Diagnostic("JB001", f"这是一个文件，不是文件夹：{start}", file=start,
+                                          hint="给出简报文件夹（含 jianbao.yaml）或其中的 issues 文件夹；"
+                                               "要以某一期为样板，用 --from 文件。"))
+    settings = find_settings(start)
+    if settings is None:
+        where = "当前文件夹" if path is None else str(start)
+        raise JianbaoError(Diagnostic(
+            "JB007", f"找不到 {SETTINGS}：从{where}向上的各级文件夹里都没有",
+            hint=f"到简报文件夹里运行，或给出它的路径：jianbao new 文件夹；新建简报文件夹用 jianbao init 文件夹。"))
+    return _relative(settings.parent)
+
+
+def issue_paths(issues_dir: Path) -> list[Path]:
+    """The issue files in *issues_dir* (``*.yaml`` / ``*.yml``, hidden files skipped), sorted by name."""
+    if not issues_dir.is_dir():
+        return []
+    return sorted(p for p in issues_dir.iterdir()
+                  if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
+
+
+def read_issue(path: Path) -> Issue:
+    """Load and validate one issue file (contract errors only; lint is ``jianbao check``'s job)."""
+    from .load import load_yaml
+    from .validate import validate
+
+    src = load_yaml(path)
+    return Issue(path, validate(src, IssueFile))
+
+
+def read_issues(issues_dir: Path) -> list[Issue]:
+    """Every issue in *issues_dir*; raise with all their errors if any cannot be read."""
+    issues: list[Issue] = []
+    errors: list[Diagnostic] = []
+    for p in issue_paths(issues_dir):
+        try:
+            issues.append(read_issue(p))
+        except JianbaoError as exc:
+            errors += exc.diagnostics
+    if errors:
+        errors[0].notes.append("jianbao new 要读取已有的各期来推算期号和日期：请先改正这些错误。")
+        raise JianbaoError(errors)
+    return issues
+
+
+# --- planning the next issue ---------------------------------------------------------------
+
+@dataclass
+class SectionStub:
+    key: str  # "title" or "lead"
+    heading: str
+    shape: str  # "items" or "body"
+
+
+@dataclass
+class IssuePlan:
+    """Everything the issue template needs, worked out from the office's issues."""
+
+    number: int
+    date: dt.date
+    supplement: bool = False
+    total: int | None = None
+    period: tuple[dt.date, dt.date] | None = None
+    period_hint: tuple[dt.date, dt.date] | None = None  # suggested, written commented out
+    sections: list[SectionStub] = field(default_factory=list)
+    headline: dict[str, bool] = field(default_factory=dict)  # title/subtitle/note/body present
+    based_on: Path | None = None
+    first: bool = False  # no issue in the office yet
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def file_name(self) -> str:
+        return _file_name(self.date, self.supplement)
+
+
+def _file_name(date: dt.date, supplement: bool) -> str:
+    """``2024-05-20.yaml``, or ``2024-05-20-zk.yaml`` for a 增刊."""
+    return date.isoformat() + (SUPPLEMENT_SUFFIX if supplement else "") + ".yaml"
+
+
+def _latest(issues: list[Issue]) -> Issue | None:
+    return max(issues, key=lambda i: i.key, default=None)
+
+
+def _stubs(model: IssueFile | None) -> list[SectionStub]:
+    stubs: list[SectionStub] = []
+    for s in model.sections if model else []:
+        if s.title is not None:
+            # keep a body-only section body-only (like “厅（局）长进大厅”); otherwise one item
+            shape = "body" if s.body and not s.items else "items"
+            stubs.append(SectionStub("title", s.title, shape))
+        else:
+            stubs.append(SectionStub("lead", s.lead or "", "body"))
+    return stubs or [SectionStub("title", "待填：这一部分的标题", "items")]
+
+
+def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: bool = False,
+               model: Issue | None = None) -> IssuePlan:
+    """Work out the next issue (see the module docstring); raise JianbaoError when it cannot."""
+    from . import workdays as wd
+
+    regular = [i for i in issues if not i.data.supplement]
+    same_kind = [i for i in issues if i.data.supplement] if supplement else regular
+    latest_regular = _latest(regular)
+    latest_same = _latest(same_kind)
+    base = latest_regular or _latest(issues)  # what date and period follow
+    model = model or latest_same or latest_regular
+
+    if date is None and base is None:
+        raise JianbaoError(Diagnostic(
+            "JB604", "还没有任何一期，推算不了期号和日期：第一期请用 --date 指定印发日期",
+            hint="例如：jianbao new --date 2024-05-13（期号从第1期起）。"))
+    if date is not None and latest_same is not None and date <= latest_same.data.date:
+        kind = "增刊" if supplement else "一期"
+        raise JianbaoError(Diagnostic(
+            "JB605",
+            f"--date {date.isoformat()} 不晚于最近的{kind}（{_relative(latest_same.path)}，"
+            f"{latest_same.data.date.isoformat()}）",
+            file=latest_same.path))
+
+    cal = wd.Calendar(strict=date is None)
+    plan_warnings: list[Diagnostic] = []
+    period: tuple[dt.date, dt.date] | None = None
+    period_hint: tuple[dt.date, dt.date] | None = None
+    try:
+        if base is not None:
+            prev_end = base.data.period.end if base.data.period else base.data.date
+            start, end = wd.period_after(prev_end, is_workday=cal)
+            if date is None:
+                date = wd.issue_date_after(base.data.date, not_before=end, is_workday=cal)
+                period = (start, end)
+            else:
+                period = wd.clamp_period(start, end, date, is_workday=cal)
+                if period is None and not supplement:
+                    plan_warnings.append(Diagnostic(
+                        "JB608", f"印发日期 {date.isoformat()} 早于上一期报告期之后的第一个工作日"
+                                 f"（{start.isoformat()}），没有写报告期"))
+        else:
+            assert date is not None
+            # the first issue: suggest last week's working days, written commented out
+            monday = wd.week_of(date)[0] - dt.timedelta(days=7)
+            start = wd.next_workday(monday, is_workday=cal)
+            end = wd.last_workday_of_week(start, is_workday=cal)
+            if end is not None and start <= end < date:
+                period_hint = (start, end)
+        if not cal(date):
+            plan_warnings.append(Diagnostic(
+                "JB607", f"印发日期 {date.isoformat()}（星期{_WEEKDAYS_ZH[date.weekday()]}）不是工作日"))
+    except wd.UnknownYear as exc:
+        k = exc.known
+        raise JianbaoError(Diagnostic(
+            "JB602", f"节假日日历只有 {k.start}—{k.stop - 1} 年的数据，推算不了 {exc.year} 年的工作日",
+            hint="用 --date 指定印发日期（此时按周一至周五推算报告期，不核对节假日），"
+                 "或升级日历：pip install -U chinese-calendar。")) from None
+    if cal.guessed:
+        years = "、".join(str(y) for y in sorted(cal.guessed))
+        plan_warnings.insert(0, Diagnostic(
+            "JB606", f"节假日日历没有 {years} 年的数据：法定节假日和调休无法核对，报告期按周一至周五推算"))
+
+    if supplement:
+        period, period_hint = None, period or period_hint  # 增刊 rarely report on a week
+
+    in_year = [i for i in same_kind if i.data.date.year == date.year]
+    prev_in_year = _latest(in_year)
+    number = prev_in_year.data.number + 1 if prev_in_year else 1
+
+    totals = [i.data.total for i in issues if i.data.total is not None]
+    ref = latest_same or base
+    total = max(totals) + 1 if totals and ref is not None and ref.data.total is not None else None
+
+    m = model.data if model else None
+    headline = {
+        "title": supplement or bool(m and m.title),
+        "subtitle": bool(m and m.subtitle),
+        "note": bool(m and m.note),
+        "body": bool(m and m.body),
+    }
+    return IssuePlan(number=number, date=date, supplement=supplement, total=total, period=period,
+                     period_hint=period_hint, sections=_stubs(m), headline=headline,
+                     based_on=model.path if model else None, first=base is None,
+                     warnings=plan_warnings)
+
+
+def render_issue(plan: IssuePlan, office: Path | None = None) -> str:
+    """The issue file's text (office's own ``templates/scaffold/issue.yaml.j2`` first)."""
+    from .dates import cn_range
+
+    folders = [scaffold_templates()]
+    if office is not None and (office / "templates" / "scaffold" / ISSUE_TEMPLATE).is_file():
+        folders.insert(0, office / "templates" / "scaffold")
+    import jinja2
+
+    try:
+        template = _env(*folders).get_template(ISSUE_TEMPLATE)
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, folders[0] / ISSUE_TEMPLATE) from None
+    based_on = None
+    if plan.based_on is not None:
+        based_on = plan.based_on.name if office and _inside(plan.based_on, office / ISSUES) else _relative(plan.based_on)
+    context = dict(
+        number=plan.number,
+        total=plan.total,
+        supplement=plan.supplement,
+        date=plan.date,
+        date_cn=_cn(plan.date),
+        period=plan.period,
+        period_cn=cn_range(*plan.period) if plan.period else None,
+        period_hint=plan.period_hint,
+        period_hint_cn=cn_range(*plan.period_hint) if plan.period_hint else None,
+        headline=plan.headline,
+        sections=plan.sections,
+        placeholder=PLACEHOLDER,
+        placeholder_title="待填：文章标题",
+        placeholder_subtitle="待填：——副题",
+        based_on=str(based_on) if based_on else None,
+        first=plan.first,
+        file_name=f"{ISSUES}/{plan.file_name}",
+    )
+    try:
+        return template.render(**context)
+    except jinja2.TemplateError as exc:
+        raise _template_error(exc, Path(template.filename or ISSUE_TEMPLATE)) from None
+
+
+def _template_error(exc: Exception, path: Path) -> JianbaoError:
+    line = getattr(exc, "lineno", None)
+    return JianbaoError(Diagnostic("JB609", f"模板有误：{exc}", file=_relative(path), line=line))
+
+
+def new_issue(path: Path | None = None, *, date: dt.date | None = None, supplement: bool = False,
+              from_file: Path | None = None, warnings: list[Diagnostic] | None = None) -> Path:
+    """Write the next issue file into ``<office>/issues/`` and return its path.
+
+    *path* is the office folder or its issues/ folder (default: found from the current folder).
+    *from_file* is an issue whose section headings to repeat instead of the previous issue's.
+    Warnings (holidays not checked, a date on a rest day…) are appended to *warnings*.
+    Never overwrites: an existing file raises ``JB601``.
+    """
+    from .load import load_yaml
+    from .validate import validate
+
+    office = find_office(path)
+    issues_dir = office / ISSUES
+    if date is not None:  # the name is known: say so at once rather than after reading every issue
+        _refuse_existing(issues_dir / _file_name(date, supplement))
+    model = read_issue(Path(from_file)) if from_file is not None else None
+    plan = plan_issue(read_issues(issues_dir), date=date, supplement=supplement, model=model)
+    target = issues_dir / plan.file_name
+    _refuse_existing(target)
+
+    text = render_issue(plan, office)
+    # What we write must be a valid issue file (a local template could break it): check first.
+    try:
+        validate(load_yaml(target, text), IssueFile)
+    except JianbaoError as exc:
+        for d in exc.diagnostics:
+            d.notes.append("这是 jianbao new 按模板生成的内容，尚未写入；请检查 templates/scaffold/issue.yaml.j2。")
+        raise
+    try:
+        issues_dir.mkdir(parents=True, exist_ok=True)
+        with open(target, "x", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+    except FileExistsError:
+        _refuse_existing(target)
+        raise  # pragma: no cover - _refuse_existing raised
+    except OSError as exc:
+        raise JianbaoError(Diagnostic("JB501", f"无法写入 {target}（{exc.strerror}）", file=target)) from None
+    if warnings is not None:
+        for d in plan.warnings:
+            d.file = d.file or target
+        warnings += plan.warnings
+    return target
+
+
+def _refuse_existing(target: Path) -> None:
+    for p in (target, target.with_suffix(".yml")):
+        if p.exists() or p.is_symlink():
+            raise JianbaoError(Diagnostic(
+                "JB601", f"文件已经存在：{p}（jianbao new 不会覆盖已有文件）", file=p,
+                hint=f"打开 {p} 接着编辑；要另起一期，用 --date 指定别的日期，或先把已有文件改名。"))
+
+
+# --- a new office --------------------------------------------------------------------------
+
+def init_office(folder: Path, *, force: bool = False, skipped: list[Path] | None = None) -> list[Path]:
+    """Scaffold an office folder; return the files created.
+
+    *folder* must be missing or empty (a ``.git`` folder alone counts as empty) unless *force*;
+    with *force* nothing that exists is touched: only missing files are created, and what was
+    left alone is appended to *skipped*.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise JianbaoError(Diagnostic("JB603", f"{folder} 已经存在，而且是一个文件，不是文件夹", file=folder,
+                                      hint="换一个文件夹名。"))
+    if folder.is_dir() and not force:
+        present = sorted(p.name for p in folder.iterdir() if p.name != ".git")
+        if present:
+            shown = "、".join(present[:5]) + (f" 等 {len(present)} 项" if len(present) > 5 else "")
+            raise JianbaoError(Diagnostic(
+                "JB603", f"文件夹 {folder} 不是空的（已有 {shown}），没有做任何改动", file=folder))
+
+    env = _env(scaffold_templates() / "office")
+    context = {
+        "name": "待填：简报名称",
+        "editor": "待填：编印单位全称",
+        "placeholder_to": "待填：上级单位",
+        "placeholder_cc": "待填：本单位各处（室）。",
+    }
+    rendered = [(target, env.get_template(name).render(**context)) for name, target in OFFICE_FILES]
+
+    created: list[Path] = []
+    left: list[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for target, text in rendered:
+            first = folder / Path(target).parts[0]
+            path = folder / target
+            if first != path and (first.exists() or first.is_symlink()):
+                _note(left, first)  # an existing issues/ folder is left as it is
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with open(path, "x", encoding="utf-8", newline="\n") as f:
+                    f.write(text)
+            except FileExistsError:
+                _note(left, path)
+                continue
+            created.append(path)
+    except OSError as exc:
+        raise JianbaoError(Diagnostic("JB501", f"无法在 {folder} 中写入文件（{exc.strerror}）", file=folder)) from None
+    if skipped is not None:
+        skipped += left
+    return created
+
+
+def _note(paths: list[Path], p: Path) -> None:
+    if p not in paths:
+        paths.append(p)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _relative(path: Path) -> Path:
+    """*path* relative to the working folder when it lies below it (for messages)."""
+    try:
+        rel = Path(path).resolve().relative_to(Path.cwd().resolve())
+        return rel if str(rel) != "." else Path(".")
+    except (ValueError, OSError):
+        return Path(path)
+
