@@ -473,7 +473,11 @@ def text_runs(pdf: Path) -> list[TextRun]:
 
 def _runs_for(pdf_or_runs, text: str, page: int | None) -> list[TextRun]:
     """The runs that make up each occurrence of ``text`` (which may span several runs of one
-    visual line, e.g. 第 / 18 / 期 in two fonts). Spaces are ignored when matching."""
+    visual line, e.g. 第 / 18 / 期 in two fonts). Spaces are ignored when matching.
+
+    Limitation: when fonts alternate character by character (e.g. rare characters that fall
+    back from Fandol to Noto), pdftohtml returns one run per font with the other font's
+    characters as spaces, so the line's order is lost; search such text font by font."""
     runs = text_runs(pdf_or_runs) if isinstance(pdf_or_runs, (str, Path)) else pdf_or_runs
     if page is not None:
         runs = [r for r in runs if r.page == page]
