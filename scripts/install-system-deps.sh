@@ -9,7 +9,7 @@
 #
 # What it ensures:
 #   soffice                      <- libreoffice-writer-nogui
-#   pdftotext, pdftocairo, pdffonts <- poppler-utils
+#   pdftotext, pdftocairo, pdftohtml, pdffonts <- poppler-utils
 #   fc-list, fc-match, fc-cache  <- fontconfig
 #   Noto Serif/Sans CJK SC       <- fonts-noto-cjk
 #   AR PL UKai CN                <- fonts-arphic-ukai
@@ -101,7 +101,7 @@ check_all() {
     need_fandol=0
     command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 ||
         need_pkg libreoffice-writer-nogui
-    for tool in pdftotext pdftocairo pdffonts; do
+    for tool in pdftotext pdftocairo pdftohtml pdffonts; do
         command -v "$tool" >/dev/null 2>&1 || need_pkg poppler-utils
     done
     for tool in fc-list fc-match fc-cache; do
