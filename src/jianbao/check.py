@@ -1,27 +1,62 @@
 """Stage 3 — check: rules on a validated issue, each with a code, a place and a hint.
 
-The rules here make an issue unprintable (errors): more than four levels, and numbering typed
-by hand (it would print twice).  ``jianbao check`` and ``jianbao build`` share them.
+Two kinds of rule run here, on one issue:
+
+* structure (errors: the issue cannot be printed right): more than four levels (JB109), numbering
+  typed by hand at the start of a heading or item, which would print twice (JB110);
+* text lint (JB2xx) on every text field — title, subtitle, note, body, and the title, lead, body
+  and string items of every section and item: half-width punctuation beside Chinese (JB201),
+  wrong numeral forms inside text (JB202), zero-padded dates (JB203), date ranges without the
+  一字线 (JB204), placeholders left behind (JB205, an error), a paragraph repeated verbatim
+  (JB206), a section with nothing under its heading (JB207);
+* settings (JB4xx) as the issue sees them (series merged with the issue's overrides): no
+  distribution (JB403), no copies (JB404), a masthead name that does not fit on one line even at
+  the smallest size of the layout (JB405).
+
+``jianbao check`` and ``jianbao build`` share these (build refuses errors and prints warnings).
+Rules across the issues of a folder live in :mod:`jianbao.check_series`.
+
+Diagnostics for a problem inside a string point at the offending character where the YAML
+allows it (plain and simply quoted one-line scalars exactly; block and folded scalars by finding
+the text on its line), else at the start of the value.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
 from .diagnostics import Diagnostic
 from .load import Source
-from .model import Bulletin, Item, Section
+from .metrics import fit_size, is_wide
+from .model import Bulletin, IssueFile, Item, Section
 from .numbering import MAX_LEVEL, marker, typed_numeral
 
 
-def check_issue(bulletin: Bulletin, src: Source, layout=None) -> list[Diagnostic]:
-    """All diagnostics for one issue, in file order."""
+def check_issue(bulletin: Bulletin, src: Source, layout=None, series_src: Source | None = None) -> list[Diagnostic]:
+    """All diagnostics for one issue: those in the issue file in file order, then those in jianbao.yaml.
+
+    *layout* (a :class:`jianbao.layout.Layout`) enables the masthead check; *series_src* is the
+    loaded ``jianbao.yaml`` that settings diagnostics point into (found next to the issue when
+    not given).
+    """
     out: list[Diagnostic] = []
+    starts: set[tuple] = set()  # paths whose start JB110 has looked at
     for i, section in enumerate(bulletin.issue.sections):
-        _walk(section, 1, i + 1, ("sections", i), src, out)
-    out.sort(key=lambda d: (d.line or 0, d.column or 0))
+        _walk(section, 1, i + 1, ("sections", i), src, out, starts)
+    out += check_text(bulletin.issue, src, skip_start=starts)
+    out += check_settings(bulletin, src, layout, series_src)
+    out.sort(key=lambda d: (d.file != src.path, str(d.file), d.line or 0, d.column or 0))
     return out
 
 
-def _typed(text: str, path: tuple, level: int, n: int, src: Source, out: list[Diagnostic]) -> None:
+# --- structure: levels and typed numbering ----------------------------------------------------
+
+def _typed(text: str, path: tuple, level: int, n: int, src: Source, out: list[Diagnostic],
+           starts: set[tuple]) -> None:
+    starts.add(path)
     typed = typed_numeral(text)
     if typed:
         out.append(src.diagnostic(
@@ -30,19 +65,306 @@ def _typed(text: str, path: tuple, level: int, n: int, src: Source, out: list[Di
 
 
 def _walk(node: Section | Item | str, level: int, n: int, path: tuple, src: Source,
-          out: list[Diagnostic]) -> None:
+          out: list[Diagnostic], starts: set[tuple]) -> None:
     if isinstance(node, str):
-        _typed(node, path, level, n, src, out)
+        _typed(node, path, level, n, src, out, starts)
         return
     if node.title is not None:
-        _typed(node.title, path + ("title",), level, n, src, out)
+        _typed(node.title, path + ("title",), level, n, src, out, starts)
     elif node.lead is not None:
-        _typed(node.lead, path + ("lead",), level, n, src, out)
+        _typed(node.lead, path + ("lead",), level, n, src, out, starts)
     elif node.body:
-        _typed(node.body[0], path + ("body", 0), level, n, src, out)
+        _typed(node.body[0], path + ("body", 0), level, n, src, out, starts)
     if node.items and level >= MAX_LEVEL:
         out.append(src.diagnostic(
             "JB109", f"第 {level} 级条目下还有 items：简报最多四级（一、（一）1.（1））", path + ("items",), key=True))
         return
     for k, child in enumerate(node.items):
-        _walk(child, level + 1, k + 1, path + ("items", k), src, out)
+        _walk(child, level + 1, k + 1, path + ("items", k), src, out, starts)
+
+
+# --- the text of an issue ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Text:
+    """One string of an issue, where it sits, and whether it is a paragraph (not a heading)."""
+
+    path: tuple
+    text: str
+    paragraph: bool
+
+
+def iter_texts(issue: IssueFile) -> Iterator[Text]:
+    """Every text field of *issue*, in document order."""
+    for i, line in enumerate(issue.title):
+        yield Text(("title", i), line, False)
+    if issue.subtitle is not None:
+        yield Text(("subtitle",), issue.subtitle, False)
+    for key in ("note", "body"):
+        for i, para in enumerate(getattr(issue, key)):
+            yield Text((key, i), para, True)
+    for i, section in enumerate(issue.sections):
+        yield from _node_texts(section, ("sections", i))
+
+
+def _node_texts(node: Section | Item | str, path: tuple) -> Iterator[Text]:
+    if isinstance(node, str):
+        yield Text(path, node, True)
+        return
+    for key in ("title", "lead"):
+        value = getattr(node, key)
+        if value is not None:
+            yield Text(path + (key,), value, False)
+    for j, para in enumerate(node.body):
+        if isinstance(para, str):  # later block kinds (tables …) carry their own text
+            yield Text(path + ("body", j), para, True)
+    for k, child in enumerate(node.items):
+        yield from _node_texts(child, path + ("items", k))
+
+
+_HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_HALF_NAMES = {",": "逗号", ";": "分号", ":": "冒号", "(": "左括号", ")": "右括号", "?": "问号", "!": "叹号"}
+
+_CN_DIGIT = "一二三四五六七八九十"
+#: Where an enumeration can begin inside running text: the start, or after a stop or a colon.
+_BOUNDARY = r"(?:^|(?<=[。；：，;:,！？!?\s]))"
+_NUMERAL_FORMS = [
+    # (pattern, what is wrong, the right form given the match)
+    (re.compile(rf"[（(]\s*([{_CN_DIGIT}]{{1,3}}|\d{{1,2}})\s*[）)]\s*([、.．，,])"),
+     "括号序号后又加了标点", lambda m: m.group()[: m.start(2) - m.start()].rstrip()),
+    (re.compile(rf"{_BOUNDARY}([{_CN_DIGIT}]{{1,3}})\s*[.．](?!\d)"),
+     "汉字序号后用了点号", lambda m: f"{m.group(1)}、"),
+    (re.compile(rf"{_BOUNDARY}(\d{{1,2}})\s*、(?!\d)"),
+     "阿拉伯数字序号后用了顿号", lambda m: f"{m.group(1)}."),
+    (re.compile(rf"{_BOUNDARY}(\d{{1,2}})\s*[)）](?!\d)"),
+     "阿拉伯数字序号只有右括号", lambda m: f"（{m.group(1)}）"),
+]
+
+_ZERO_PADDED = re.compile(r"(?<![\d.])0([1-9])(?=[月日])")
+
+_DATE = r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日"
+_MONTH = r"(?:\d{4}年)?\d{1,2}月"
+_RANGE_SEP = r"\s*(?P<sep>——+|[-~～－–―])\s*"
+_DATE_RANGE = re.compile(
+    rf"(?<![\d.])(?:{_DATE}|{_MONTH}|\d{{1,2}}月\d{{1,2}}|\d{{4}}年?|\d{{1,2}})"
+    rf"{_RANGE_SEP}"
+    rf"(?:{_DATE}|{_MONTH}|\d{{4}}年)"
+)
+
+_PLACEHOLDER = re.compile(
+    r"(?i:(?<![a-z])(?:todo|fixme|tbd)(?![a-z]))"
+    r"|待填|待补|待完善|待核实|待确认"
+    r"|(?i:(?<![a-z])x{2,}(?![a-z]))|[Ｘｘ]{2,}|×{2,}|□{2,}|＊{2,}|[?？]{3,}"
+)
+
+#: Shorter paragraphs ("略。") may repeat on purpose; longer ones repeated are a paste error.
+MIN_DUPLICATE = 10
+
+
+def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozenset()) -> list[Diagnostic]:
+    """The JB2xx rules on every text field of *issue*.
+
+    *skip_start*: paths whose first characters JB110 already checks (a typed numeral there is
+    reported once, as JB110, not again as JB202).
+    """
+    out: list[Diagnostic] = []
+    seen: dict[str, tuple] = {}
+    for t in iter_texts(issue):
+        text = t.text
+        covered: list[tuple[int, int]] = []
+
+        numerals = []
+        for pattern, what, right in _NUMERAL_FORMS:
+            for m in pattern.finditer(text):
+                if t.path in skip_start and m.start() <= _lead_space(text):
+                    continue
+                if not any(a <= m.start() < b for a, b in covered):
+                    covered.append((m.start(), m.end()))
+                    numerals.append((m, what, right(m)))
+        if numerals:
+            m, what, right = min(numerals, key=lambda n: n[0].start())
+            found = m.group().strip()
+            more = f"（这一段还有 {len(numerals) - 1} 处）" if len(numerals) > 1 else ""
+            out.append(_at(src, t.path, text, m.start() + _lead_space(m.group()), len(found),
+                           "JB202", f"{what}：“{found}”应写作“{right}”{_context(text, m.start(), m.end())}{more}",
+                           hint=f"改为“{right}”。公文序号依次为：一、（一）1.（1）。"))
+
+        halves = [i for i, c in enumerate(text) if c in _HALF and _beside_chinese(text, i)
+                  and not any(a <= i < b for a, b in covered)]
+        if halves:
+            i = halves[0]
+            c = text[i]
+            more = f"（这一段还有 {len(halves) - 1} 处）" if len(halves) > 1 else ""
+            out.append(_at(src, t.path, text, i, 1, "JB201",
+                           f"汉字旁用了半角{_HALF_NAMES[c]}“{c}”{_context(text, i, i + 1)}{more}",
+                           hint=f"改为全角“{_HALF[c]}”。"))
+
+        for m in _ZERO_PADDED.finditer(text):
+            unit = text[m.end()]
+            out.append(_at(src, t.path, text, m.start(), 1, "JB203",
+                           f"“{m.group()}{unit}”前面补了零{_context(text, m.start(), m.end() + 1)}",
+                           hint=f"写作“{m.group(1)}{unit}”：公文日期的月、日不补零。"))
+
+        for m in _DATE_RANGE.finditer(text):
+            sep = m.group("sep")
+            right = text[m.start(): m.start("sep")].rstrip() + "—" + text[m.end("sep"): m.end()].lstrip()
+            out.append(_at(src, t.path, text, m.start("sep"), len(sep), "JB204",
+                           f"日期起止“{m.group()}”用了“{sep}”", hint=f"写作“{right}”：起止日期之间用一字线“—”。"))
+
+        for m in _PLACEHOLDER.finditer(text):
+            out.append(_at(src, t.path, text, m.start(), len(m.group()), "JB205",
+                           f"文字中留有占位符“{m.group()}”{_context(text, m.start(), m.end())}",
+                           hint="换成实际内容；内容未定的段落先删去，定稿后再补。"))
+
+        if t.paragraph:
+            key = "".join(text.split())
+            if len(key) >= MIN_DUPLICATE:
+                if key in seen:
+                    first = src.pos(seen[key])
+                    where = f"第 {first.line} 行" if first else "前文"
+                    out.append(src.diagnostic("JB206", f"这一段与{where}的段落完全相同：“{_clip(text)}”", t.path))
+                else:
+                    seen[key] = t.path
+
+    for i, section in enumerate(issue.sections):
+        if not section.body and not section.items:
+            key = "title" if section.title is not None else "lead"
+            heading = getattr(section, key)
+            out.append(src.diagnostic("JB207", f"“{_clip(heading)}”下面既没有 body 也没有 items",
+                                      ("sections", i, key)))
+    return out
+
+
+def _beside_chinese(text: str, i: int) -> bool:
+    """Whether the character at *i* has Chinese text (ignoring spaces) right before or after it."""
+    before = text[:i].rstrip(" ")
+    after = text[i + 1:].lstrip(" ")
+    return bool(before and is_wide(before[-1])) or bool(after and is_wide(after[0]))
+
+
+def _lead_space(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _clip(text: str, n: int = 16) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n] + "……"
+
+
+def _context(text: str, start: int, end: int, n: int = 4) -> str:
+    """The match with a few characters either side: "（……平台,是汇……）"."""
+    a, b = max(0, start - n), min(len(text), end + n)
+    snippet = " ".join(text[a:b].split())
+    return f"（{'……' if a else ''}{snippet}{'……' if b < len(text) else ''}）"
+
+
+# --- pointing inside a string -------------------------------------------------------------------
+
+def _at(src: Source, path: tuple, text: str, offset: int, length: int, code: str, message: str,
+        *, hint: str | None = None) -> Diagnostic:
+    """A diagnostic at *text*[offset:offset+length], the string at *path*, else at the value's start."""
+    d = src.diagnostic(code, message, path, hint=hint)
+    found = _locate(src, path, text, offset, length)
+    if found is not None:
+        line, column = found
+        lines = src.lines
+        d.line, d.column, d.width = line, column, max(1, length)
+        d.source_line = lines[line - 1] if 0 < line <= len(lines) else None
+    return d
+
+
+def _locate(src: Source, path: tuple, text: str, offset: int, length: int) -> tuple[int, int] | None:
+    """(line, column) of the character at *offset* of the string value at *path*, if it can be found."""
+    pos = src.positions.get(tuple(path))
+    if pos is None and path and path[-1] == 0:  # ``body: 一段话`` was validated as ``[一段话]``
+        pos = src.positions.get(tuple(path[:-1]))
+    if pos is None:
+        return None
+    lines = src.lines
+    if not 0 < pos.line <= len(lines):
+        return None
+    if pos.end_line == pos.line:
+        raw = lines[pos.line - 1][pos.column - 1: pos.end_column - 1]
+        if raw == text:  # plain scalar: the value is the source
+            return pos.line, pos.column + offset
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and raw[1:-1] == text:
+            return pos.line, pos.column + 1 + offset  # quoted, no escapes
+    # Folded, block or escaped: find the text around the offending characters on one line.
+    last = min(len(lines), max(pos.end_line, pos.line))
+    needle = text[offset: offset + length]
+    left, right = text[max(0, offset - 6): offset], text[offset + length: offset + length + 6]
+    for before, after in ((left, right), ("", right), (left, ""), ("", "")):
+        if "\n" in before + needle + after:
+            continue
+        hits = []
+        for n in range(pos.line, last + 1):
+            line = lines[n - 1]
+            start = pos.column - 1 if n == pos.line else 0
+            k = line.find(before + needle + after, start)
+            while k != -1:
+                hits.append((n, k + len(before) + 1))
+                k = line.find(before + needle + after, k + 1)
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            return None
+    return None
+
+
+# --- settings as the issue sees them ------------------------------------------------------------
+
+def check_settings(bulletin: Bulletin, src: Source, layout=None, series_src: Source | None = None) -> list[Diagnostic]:
+    """JB403 no distribution, JB404 no copies, JB405 masthead name too long for one line."""
+    out: list[Diagnostic] = []
+    series = bulletin.series
+    issue_data = src.data if isinstance(src.data, dict) else {}
+
+    def where(key: str) -> Source | None:
+        if key in issue_data:
+            return src
+        return series_src if series_src is not None else _find_series_source(src)
+
+    if not series.distribution:
+        s = where("distribution")
+        out.append(_settings_diag(s, src, "JB403", "没有设置报尾发送范围（distribution），版记中将没有“报”“送”“发”各行",
+                                  "distribution"))
+    if series.copies is None:
+        s = where("copies")
+        out.append(_settings_diag(s, src, "JB404", "没有设置共印份数（copies），文末将不印“（共印×份）”", "copies"))
+    if layout is not None:
+        m = layout.masthead
+        smallest = m.name_sizes[-1]
+        if fit_size(series.name, [smallest], layout.page.text_width, m.name_char_spacing) is None:
+            s = where("name")
+            width_mm = round(layout.page.text_width / 1440 * 25.4)
+            out.append(_settings_diag(
+                s, src, "JB405",
+                f"简报名称“{series.name}”共 {len(series.name)} 个字，用最小字号 {smallest:g} 磅一行也排不下"
+                f"（版心宽 {width_mm} 毫米），报头将分两行印出", "name",
+                hint=f"缩短名称（{smallest:g} 磅时一行约能排 {int(layout.page.text_width / (smallest * 20))} 个汉字），"
+                     "或在版式预设的 masthead.name_sizes 中加入更小的字号。"))
+    return out
+
+
+def _settings_diag(s: Source | None, issue_src: Source, code: str, message: str, key: str,
+                   hint: str | None = None) -> Diagnostic:
+    if s is None:  # jianbao.yaml could not be found or read: name the issue file instead
+        return Diagnostic(code, message, file=issue_src.path, hint=hint)
+    if isinstance(s.data, dict) and key in s.data:
+        return s.diagnostic(code, message, (key,), hint=hint)
+    return Diagnostic(code, message, file=s.path, hint=hint)
+
+
+def _find_series_source(src: Source) -> Source | None:
+    """The ``jianbao.yaml`` that governs the issue file *src* (loaded again; it is small)."""
+    from .diagnostics import JianbaoError
+    from .load import load_yaml
+    from .office import _display, find_settings
+
+    settings = find_settings(Path(src.path).parent)
+    if settings is None:
+        return None
+    try:
+        return load_yaml(_display(settings))
+    except JianbaoError:
+        return None

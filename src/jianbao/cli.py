@@ -129,29 +129,44 @@ def build(
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="简报文件（.yaml）或文件夹。", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）。",
+        show_default=False)],
+    strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出状态 1）。")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
+                                     help="输出格式：text（默认，写到标准错误）或 json（写到标准输出，供编辑器和 CI 使用）。")]
+    = "text",
 ) -> None:
-    """检查简报文件，不生成任何文件：报告错误的位置和改法。
+    """检查简报文件，不生成任何文件：报告每个问题的代码、位置和改法。
+
+    退出状态：0 通过（可以有警告），1 有错误（加 --strict 时有警告也是 1）。
 
     示例：jianbao check issues/2024-05-13.yaml
+          jianbao check issues --strict
+          jianbao check . --format json
     """
-    from .diagnostics import JianbaoError
-    from .office import prepare
+    import json
 
-    console = _console()
-    targets = _issue_files(files)
-    bad = 0
-    for path in targets:
-        try:
-            prepared = prepare(path)
-        except JianbaoError as exc:
-            _report(exc.diagnostics, console)
-            bad += 1
-            continue
-        _report(prepared.warnings, console)
-    if bad:
+    from .check_series import check_paths
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"只能是 text 或 json，不能是“{fmt}”", param_hint="'--format'")
+    report = check_paths(files)
+    failed = report.errors > 0 or (strict and report.warnings > 0)
+    if fmt == "json":
+        typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        console = _console()
+        _report(report.diagnostics, console)
+        if report.errors or report.warnings:
+            style = "red" if failed else "yellow"
+            extra = "（--strict：警告也算不通过）" if strict and not report.errors and report.warnings else ""
+            console.print(f"[{style}]检查了 {report.files} 个文件：{report.errors} 个错误，"
+                          f"{report.warnings} 个警告。{extra}[/{style}]")
+        else:
+            console.print(f"[green]检查通过：{report.files} 个文件。[/green]")
+    if failed:
         raise typer.Exit(1)
-    console.print(f"[green]检查通过：{len(targets)} 个文件。[/green]")
 
 
 @app.command()
@@ -230,12 +245,30 @@ def init(
 
 
 @app.command()
-def rules() -> None:
-    """列出 jianbao 的全部诊断代码及其含义。"""
+def rules(
+    codes: Annotated[Optional[list[str]], typer.Argument(help="只显示这些代码（如 JB201），并列出改法。",
+                                                         show_default=False)] = None,
+) -> None:
+    """列出 jianbao 的全部诊断代码及其含义（给出代码时显示该条的改法）。
+
+    示例：jianbao rules
+          jianbao rules JB201 JB308
+    """
     from .diagnostics import RULES
 
-    for r in RULES.values():
-        typer.echo(f"{r.code}  {r.severity.label}  {r.name:<22} {r.summary}")
+    if not codes:
+        for r in RULES.values():
+            typer.echo(f"{r.code}  {r.severity.label}  {r.name:<22} {r.summary}")
+        return
+    unknown = [c for c in codes if c.upper() not in RULES]
+    if unknown:
+        typer.echo(f"没有这个诊断代码：{'、'.join(unknown)}（运行 jianbao rules 查看全部）", err=True)
+        raise typer.Exit(1)
+    for c in codes:
+        r = RULES[c.upper()]
+        typer.echo(f"{r.code}  {r.name}（{r.severity.label}）\n  {r.summary}")
+        if r.hint:
+            typer.echo(f"  改法：{r.hint}")
 
 
 def _shown(path: Path) -> str:

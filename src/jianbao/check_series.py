@@ -1,0 +1,305 @@
+"""Rules across the issues of a folder (JB3xx), and the ``jianbao check`` run over files and folders.
+
+A series is numbered per calendar year of the issue date: regular issues 第1期, 第2期 … and,
+on their own, supplements 增刊第1期 … .  ``jianbao check DIR`` loads every issue file of the
+folder and reports, pointing at the issue file and its ``number``/``total``/``date``/``period``:
+
+* JB301 a gap in the numbers of a year (JB302 a number used twice is an error); when the folder
+  also holds an earlier year, a year's numbering must start at 1;
+* JB303 a total number (总期号) that skips ahead, JB304 one that repeats or goes back;
+* JB305 a later number with an earlier date (error), JB306 the same date as the previous issue;
+* JB307 a reporting period that overlaps the previous issue's (error), JB308 working days between
+  two consecutive periods that no issue covers (by ``chinese_calendar``, which knows 2004–2026;
+  days outside its range are not judged).
+
+Supplements take part in the number and total rules but not in the period rules: a 增刊 reports
+on a topic over whatever span it needs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .dates import cn_date, cn_range
+from .diagnostics import Diagnostic, JianbaoError
+from .load import Source
+from .model import IssueFile
+
+SETTINGS = "jianbao.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One validated issue file of a folder."""
+
+    src: Source
+    issue: IssueFile
+
+    @property
+    def label(self) -> str:
+        kind = "增刊" if self.issue.supplement else ""
+        return f"{self.issue.date.year}年{kind}第{self.issue.number}期"
+
+    @property
+    def name(self) -> str:
+        return Path(self.src.path).name
+
+
+def check_series(entries: list[Entry]) -> list[Diagnostic]:
+    """The JB3xx rules over the issues of one folder."""
+    out: list[Diagnostic] = []
+    years_present = {e.issue.date.year for e in entries}
+    for supplement in (False, True):
+        by_year: dict[int, list[Entry]] = defaultdict(list)
+        for e in entries:
+            if e.issue.supplement == supplement:
+                by_year[e.issue.date.year].append(e)
+        for year, group in sorted(by_year.items()):
+            group.sort(key=lambda e: (e.issue.number, e.issue.date, str(e.src.path)))
+            out += _numbers(year, group, supplement, covers_start=any(y < year for y in years_present))
+            out += _dates(group)
+        if not supplement:
+            regular = [e for _, g in sorted(by_year.items()) for e in g]
+            out += _periods(regular)
+    out += _totals(entries)
+    out.sort(key=lambda d: (str(d.file), d.line or 0, d.column or 0))
+    return out
+
+
+def _numbers(year: int, group: list[Entry], supplement: bool, covers_start: bool) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    kind = "增刊" if supplement else ""
+    first = group[0]
+    if covers_start and first.issue.number > 1:
+        missing = _span(1, first.issue.number - 1, kind)
+        out.append(first.src.diagnostic(
+            "JB301", f"{year}年{kind}的第一期应为{kind}第1期，这里是{kind}第{first.issue.number}期（缺{missing}）",
+            ("number",), hint=f"每年的{kind}期号从第1期起编；补上缺的期，或改正期号。"))
+    for prev, cur in zip(group, group[1:]):
+        a, b = prev.issue.number, cur.issue.number
+        if b == a:
+            out.append(cur.src.diagnostic(
+                "JB302", f"{year}年{kind}第{b}期重复：{prev.name} 也是{kind}第{b}期", ("number",),
+                hint=f"改为正确的期号（{year}年{kind}期号已用到第{group[-1].issue.number}期）。"))
+        elif b > a + 1:
+            out.append(cur.src.diagnostic(
+                "JB301", f"{kind}期号不连续：上一期是 {prev.name} 的{kind}第{a}期，这里是{kind}第{b}期（缺{_span(a + 1, b - 1, kind)}）",
+                ("number",), hint=f"检查是否漏了一期，或这一期应为{kind}第{a + 1}期。"))
+    return out
+
+
+def _span(a: int, b: int, kind: str) -> str:
+    return f"{kind}第{a}期" if a == b else f"{kind}第{a}—{b}期"
+
+
+def _dates(group: list[Entry]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for prev, cur in zip(group, group[1:]):
+        if cur.issue.number == prev.issue.number:
+            continue  # JB302 says it
+        if cur.issue.date < prev.issue.date:
+            out.append(cur.src.diagnostic(
+                "JB305", f"{cur.label}的印发日期 {cn_date(cur.issue.date)} 早于上一期（{prev.name}，"
+                f"{prev.label}）的 {cn_date(prev.issue.date)}", ("date",)))
+        elif cur.issue.date == prev.issue.date:
+            out.append(cur.src.diagnostic(
+                "JB306", f"{cur.label}与上一期（{prev.name}，{prev.label}）的印发日期同为 {cn_date(cur.issue.date)}",
+                ("date",)))
+    return out
+
+
+def _totals(entries: list[Entry]) -> list[Diagnostic]:
+    """Where totals are given they count every issue in date order; issues without one may sit between."""
+    out: list[Diagnostic] = []
+    ordered = sorted(entries, key=lambda e: (e.issue.date, e.issue.supplement, e.issue.number, str(e.src.path)))
+    last: Entry | None = None
+    untotalled = 0
+    for e in ordered:
+        if e.issue.total is None:
+            untotalled += last is not None
+            continue
+        if last is not None:
+            a, b = last.issue.total, e.issue.total
+            if b <= a:
+                what = "重复" if b == a else "倒退"
+                out.append(e.src.diagnostic(
+                    "JB304", f"总期号{what}：上一期（{last.name}）是总第{a}期，这里是总第{b}期", ("total",),
+                    hint=f"这一期应为总第{a + 1 + untotalled}期。" if not untotalled else f"总期号应大于{a}。"))
+            elif b > a + 1 + untotalled:
+                between = f"，中间另有 {untotalled} 期未写总期号" if untotalled else ""
+                out.append(e.src.diagnostic(
+                    "JB303", f"总期号不连续：上一期（{last.name}）是总第{a}期{between}，这里是总第{b}期", ("total",),
+                    hint=f"这一期应为总第{a + 1 + untotalled}期，或检查是否漏了一期。"))
+        last, untotalled = e, 0
+    return out
+
+
+def _periods(regular: list[Entry]) -> list[Diagnostic]:
+    """Consecutive regular issues (number n, n+1, or a year's last and the next year's 第1期)."""
+    out: list[Diagnostic] = []
+    for prev, cur in zip(regular, regular[1:]):
+        a, b = prev.issue, cur.issue
+        follows = (b.date.year == a.date.year and b.number == a.number + 1) or (
+            b.date.year == a.date.year + 1 and b.number == 1)
+        if not follows or a.period is None or b.period is None:
+            continue
+        if b.period.start <= a.period.end:
+            out.append(cur.src.diagnostic(
+                "JB307", f"报告期（{cn_range(b.period.start, b.period.end)}）与上一期（{prev.name}）的报告期"
+                f"（{cn_range(a.period.start, a.period.end)}）重叠", ("period", "start"),
+                hint=f"这一期的报告期应从 {(a.period.end + dt.timedelta(days=1)).isoformat()} 或之后开始。"))
+            continue
+        gap = uncovered_workdays(a.period.end, b.period.start)
+        if gap:
+            days = cn_date(gap[0], year=False) if len(gap) == 1 else f"{cn_range(gap[0], gap[-1])}中的 {len(gap)} 个工作日"
+            out.append(cur.src.diagnostic(
+                "JB308", f"上一期（{prev.name}）的报告期到{cn_date(a.period.end, year=False)}为止，这一期从"
+                f"{cn_date(b.period.start, year=False)}开始：{days}没有覆盖", ("period", "start"),
+                hint=f"这一期的报告期应从 {gap[0].isoformat()} 开始（或在中间补一期）。"))
+    return out
+
+
+def uncovered_workdays(end: dt.date, start: dt.date) -> list[dt.date]:
+    """Working days strictly between *end* and *start*, by the official calendar (2004–2026 known).
+
+    Days the calendar does not know are left out: outside its range we cannot tell.
+    """
+    import chinese_calendar
+
+    out = []
+    day = end + dt.timedelta(days=1)
+    while day < start:
+        try:
+            if chinese_calendar.is_workday(day):
+                out.append(day)
+        except NotImplementedError:
+            pass
+        day += dt.timedelta(days=1)
+    return out
+
+
+# --- running the whole check -----------------------------------------------------------------------
+
+@dataclass
+class Report:
+    """What ``jianbao check`` found: every diagnostic (no duplicates) and the number of issue files."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+    def add(self, diagnostics: list[Diagnostic]) -> None:
+        seen = {_key(d) for d in self.diagnostics}
+        for d in diagnostics:
+            if _key(d) not in seen:  # a problem in jianbao.yaml is reported once, not once per issue
+                seen.add(_key(d))
+                self.diagnostics.append(d)
+
+    def to_json(self) -> dict:
+        return {"diagnostics": [d.to_json() for d in self.diagnostics], "files": self.files,
+                "errors": self.errors, "warnings": self.warnings}
+
+
+def _key(d: Diagnostic) -> tuple:
+    return (d.code, str(d.file), d.line, d.column, d.message)
+
+
+def issue_files(folder: Path) -> list[Path]:
+    """The issue files of an office folder (``DIR/issues/*.yaml``) or of an issues folder."""
+    folder = folder / "issues" if (folder / "issues").is_dir() else folder
+    return sorted(f for f in folder.iterdir()
+                  if f.is_file() and f.suffix in (".yaml", ".yml") and f.name != SETTINGS)
+
+
+def check_paths(paths: list[Path]) -> Report:
+    """Validate and lint every issue file named or held by a folder in *paths*.
+
+    A folder is also checked as a series (the JB3xx rules over its issue files); files named one
+    by one are checked on their own.
+    """
+    report = Report()
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files = issue_files(p)
+            if not files:
+                report.add([Diagnostic("JB001", f"文件夹中没有简报文件（.yaml）：{p}", file=p,
+                                       hint="简报文件放在办公室文件夹的 issues/ 下，如 issues/2024-05-13.yaml。")])
+            entries = []
+            for f in files:
+                entry = _check_file(f, report)
+                if entry is not None:
+                    entries.append(entry)
+            report.add(check_series(entries))
+        else:
+            _check_file(p, report)
+    return report
+
+
+def _check_file(path: Path, report: Report) -> Entry | None:
+    """Check one issue file into *report*; its Entry for the series rules when its issue is valid."""
+    from .office import prepare
+
+    report.files += 1
+    try:
+        prepared = prepare(path)
+    except JianbaoError as exc:
+        full = _lint_despite_errors(path, exc.diagnostics)
+        report.add(full if full is not None else exc.diagnostics)
+        return _entry(path)
+    report.add(prepared.warnings)
+    return Entry(prepared.issue_src, prepared.bulletin.issue)
+
+
+def _entry(path: Path) -> Entry | None:
+    """The issue alone (without its series), when the file itself is valid; else None."""
+    from .load import load_yaml
+    from .validate import validate
+
+    try:
+        src = load_yaml(path)
+        return Entry(src, validate(src, IssueFile))
+    except JianbaoError:
+        return None
+
+
+#: Codes that only stage 3 (jianbao.check) emits: when every error is one of these, the issue is
+#: valid and its warnings are worth reporting along with the errors.
+_LINT = ("JB109", "JB110", "JB2", "JB4")
+
+
+def _lint_despite_errors(path: Path, errors: list[Diagnostic]) -> list[Diagnostic] | None:
+    """All of check_issue's diagnostics, warnings too, when prepare() failed only on lint errors.
+
+    prepare() raises with the errors alone, which is what ``build`` needs; ``check`` reports the
+    warnings of such a file as well, so it runs the lint again on the valid issue.
+    """
+    if not all(d.code.startswith(_LINT) and d.code not in ("JB401", "JB402") for d in errors):
+        return None
+    from . import check
+    from .layout import load_layout, resolve_layout
+    from .load import load_yaml
+    from .model import Bulletin, SeriesFile
+    from .office import _display, find_settings
+    from .validate import validate
+
+    try:
+        src = load_yaml(path)
+        settings = find_settings(Path(path).parent)
+        series_src = load_yaml(_display(settings))
+        bulletin = Bulletin.merge(validate(series_src, SeriesFile), validate(src, IssueFile))
+        layout_path = resolve_layout(bulletin.series.layout, settings.parent)
+        layout = load_layout(layout_path) if layout_path else None
+    except (JianbaoError, TypeError, AttributeError):
+        return None
+    return check.check_issue(bulletin, src, layout, series_src)

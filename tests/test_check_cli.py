@@ -1,0 +1,134 @@
+"""``jianbao check`` on the command line: exit status, --strict, --format json, and lazy imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT, Office
+
+WARN = "number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - 本周召开会议,研究部署工作。\n"
+ERROR = "number: 4\ndate: 2024-05-20\nsections:\n  - title: 工作动态\n    items:\n      - 本周共受理XXX件。\n"
+CLEAN = "number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items: [本周召开会议，研究部署工作。]\n"
+
+
+def test_clean_file_exits_0(office: Office, cli):
+    result = cli("check", office.issue(CLEAN))
+    assert result.exit_code == 0
+    assert "检查通过：1 个文件" in result.stderr and result.stdout == ""
+
+
+def test_warnings_do_not_fail_without_strict(office: Office, cli):
+    result = cli("check", office.issue(WARN))
+    assert result.exit_code == 0
+    assert "警告 JB201" in result.stderr
+    assert "检查了 1 个文件：0 个错误，1 个警告。" in result.stderr
+
+
+def test_strict_fails_on_warnings(office: Office, cli):
+    result = cli("check", "--strict", office.issue(WARN))
+    assert result.exit_code == 1
+    assert "--strict" in result.stderr
+
+
+def test_strict_passes_a_clean_file(office: Office, cli):
+    assert cli("check", "--strict", office.issue(CLEAN)).exit_code == 0
+
+
+def test_errors_exit_1_and_warnings_of_the_same_file_are_shown(office: Office, cli):
+    path = office.issue(ERROR.replace("XXX件。", "XXX件,另有半角逗号。"))
+    result = cli("check", path)
+    assert result.exit_code == 1
+    assert "错误 JB205" in result.stderr and "警告 JB201" in result.stderr
+    assert f"{path}:6:" in result.stderr
+
+
+def test_json_output(office: Office, cli):
+    office.issue(WARN)
+    office.issue(ERROR, name="2024-05-20.yaml")
+    result = cli("check", office.root, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert set(data) == {"diagnostics", "files", "errors", "warnings"}
+    assert (data["files"], data["errors"], data["warnings"]) == (2, 1, 1)
+    assert [d["code"] for d in data["diagnostics"]] == ["JB201", "JB205"]
+    first = data["diagnostics"][0]
+    assert set(first) == {"code", "name", "severity", "message", "file", "line", "column", "hint"}
+    assert first["name"] == "halfwidth-punctuation" and first["severity"] == "warning"
+    assert first["file"].endswith("2024-05-13.yaml") and (first["line"], first["column"]) == (6, 15)
+    assert first["hint"] and "，" in first["hint"]
+    assert result.stderr == ""  # json goes to stdout, nothing else is printed
+
+
+def test_json_of_a_clean_folder(office: Office, cli):
+    office.issue(CLEAN)
+    result = cli("check", office.root, "-f", "json", "--strict")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"diagnostics": [], "files": 1, "errors": 0, "warnings": 0}
+
+
+def test_json_reports_invalid_files_too(office: Office, cli):
+    office.issue("nubmer: 3\ndate: 2024-05-13\n")
+    data = json.loads(cli("check", office.root, "--format", "json").stdout)
+    assert data["errors"] >= 1 and {"JB103", "JB101"} <= {d["code"] for d in data["diagnostics"]}
+
+
+def test_unknown_format_is_a_usage_error(office: Office, cli):
+    assert cli("check", office.issue(CLEAN), "--format", "xml").exit_code == 2
+
+
+def test_settings_warning_is_reported_once_for_a_folder(tmp_path, cli):
+    o = Office(tmp_path / "o", series="name: 测试工作动态\neditor: 测试中心\ncopies: 5\n")
+    o.issue(CLEAN)
+    o.issue(CLEAN.replace("number: 3", "number: 4").replace("05-13", "05-20"), name="2024-05-20.yaml")
+    data = json.loads(cli("check", o.root, "--format", "json").stdout)
+    assert [d["code"] for d in data["diagnostics"]] == ["JB403"]
+    assert data["diagnostics"][0]["file"].endswith("jianbao.yaml")
+
+
+def test_series_rules_run_on_a_folder(office: Office, cli):
+    office.issue(CLEAN)
+    office.issue(CLEAN.replace("number: 3", "number: 3").replace("05-13", "05-20"), name="2024-05-20.yaml")
+    result = cli("check", office.root)
+    assert result.exit_code == 1 and "错误 JB302" in result.stderr
+
+
+def test_empty_folder(tmp_path, cli):
+    (tmp_path / "issues").mkdir()
+    result = cli("check", tmp_path)
+    assert result.exit_code == 1 and "没有简报文件" in result.stderr
+
+
+def test_rules_lists_every_code_and_explains_one(cli):
+    from jianbao.diagnostics import RULES
+
+    listing = cli("rules").stdout
+    assert all(code in listing for code in RULES)
+    one = cli("rules", "JB308")
+    assert one.exit_code == 0 and "period-gap" in one.stdout and "改法" in one.stdout
+    assert cli("rules", "JB999").exit_code == 1
+
+
+def _imported(*args: str) -> set[str]:
+    """Top-level modules imported by ``python -m jianbao ARGS`` run in the example office."""
+    r = subprocess.run([sys.executable, "-X", "importtime", "-m", "jianbao", *args], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    mods = set()
+    for line in r.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            mods.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    assert "jianbao" in mods  # the trace is really there
+    return mods
+
+
+def test_check_does_not_import_python_docx():
+    mods = _imported("check", "issues/2024-05-13.yaml")
+    assert "docx" not in mods and "lxml" not in mods
+    assert "chinese_calendar" not in mods  # only a folder check needs the calendar
+
+
+def test_help_does_not_import_python_docx():
+    mods = _imported("--help")
+    assert "docx" not in mods and "pydantic" not in mods
