@@ -271,6 +271,39 @@ def rules(
             typer.echo(f"  改法：{r.hint}")
 
 
+@app.command()
+def schema(
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="写到这个文件夹（默认：办公室文件夹下的 schemas/）。",
+                                                show_default=False)] = None,
+) -> None:
+    """生成 JSON Schema（schemas/jianbao.schema.json、schemas/issue.schema.json），供编辑器补全和检查。
+
+    在 YAML 文件第一行写 `# yaml-language-server: $schema=schemas/issue.schema.json`，
+    VS Code 等编辑器即可提示字段说明和示例。办公室文件夹从当前文件夹向上查找 jianbao.yaml。
+
+    示例：jianbao schema
+          jianbao schema --out /tmp/schemas
+    """
+    from .diagnostics import Diagnostic, JianbaoError
+    from .office import SETTINGS, find_settings
+    from .schema import write_schemas
+
+    if out is None:
+        settings = find_settings(Path.cwd())
+        if settings is None:
+            _report([Diagnostic("JB007", f"找不到 {SETTINGS}：当前文件夹及其上级都不是办公室文件夹",
+                                hint="到办公室文件夹中运行，或用 --out 指定输出文件夹。")])
+            raise typer.Exit(1)
+        out = settings.parent / "schemas"
+    try:
+        written = write_schemas(out)
+    except JianbaoError as exc:
+        _report(exc.diagnostics)
+        raise typer.Exit(1)
+    for p in written:
+        typer.echo(_shown(p))
+
+
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))

@@ -215,14 +215,16 @@ class IssueFile(SeriesFields):
     total: int | None = Field(None, ge=1, le=100_000, description="总期号：“（总第356期）”，可不写", examples=[356])
     supplement: bool = Field(False, description="是否增刊：增刊单独编号，印“增刊第2期”", examples=[False])
     date: YDate = Field(..., description="印发日期，写作 2024-05-13，印为“2024年5月13日”", examples=["2024-05-13"])
-    period: Period | None = Field(None, description="报告期，印在期号下方；可不写")
+    period: Period | None = Field(None, description="报告期（start 第一天、end 最后一天），印在期号下方：“（4月29日—4月30日）”；可不写",
+                                  examples=[{"start": "2024-04-29", "end": "2024-04-30"}])
     title: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_one_or_many)] = Field(
         default_factory=list, description="文章标题（专题简报用）；写成列表可指定分行", examples=[["关于……的情况"]])
     subtitle: str | None = Field(None, min_length=1, description="标题下的副题，如“——××市……典型经验”",
                                  examples=["——成都市推进“高效办成一件事”的典型经验"])
     note: Blocks = Field(default_factory=list, description="编者按：一段文字或多段的列表", examples=[["编者按的文字。"]])
     body: Blocks = Field(default_factory=list, description="第一部分之前不编号的导语段落", examples=[["导语段落。"]])
-    sections: list[Section] = Field(default_factory=list, description="正文各部分（一级，“一、”起自动编号）")
+    sections: list[Section] = Field(default_factory=list, description="正文各部分（一级，“一、”起自动编号）",
+                                    examples=[[{"title": "政务工作动态", "items": ["4月29日，省中心党委书记……"]}]])
 
     @model_validator(mode="after")
     def _dates(self) -> IssueFile:
