@@ -81,50 +81,88 @@ def build(
                                                 show_default=False)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件名（只编译一个文件时可用）。",
                                                    show_default=False)] = None,
-    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF。")] = False,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（与 .docx 同名）。")] = False,
+    force: Annotated[bool, typer.Option("--force", "-f", help="即使输出比输入新也重新编译。")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="并行编译的进程数（默认：全部 CPU 核）。",
+                                                show_default=False)] = None,
+    watch: Annotated[bool, typer.Option("--watch", "-w", help="监视文件，保存后自动重新编译，按 Ctrl-C 结束。")] = False,
+    watch_seconds: Annotated[Optional[float], typer.Option("--watch-seconds", hidden=True)] = None,
 ) -> None:
     """编译简报：每个 YAML 生成 build/<文件名>.docx（在 jianbao.yaml 所在的文件夹下）。
 
+    给出文件夹时编译其中每一期，跳过输出已是最新的（--force 全部重编），最后列出汇总表。
+
     示例：jianbao build issues/2024-05-13.yaml
           jianbao build issues/ --pdf
+          jianbao build issues/2024-05-13.yaml --watch
     """
-    from .diagnostics import JianbaoError
-    from .office import compile_issue, default_output, prepare
-
     console = _console()
     targets = _issue_files(files)
-    if output is not None and len(targets) != 1:
+    if output is not None and (len(targets) != 1 or files[0].is_dir()):
         console.print("[red]-o/--output 只能在编译一个文件时使用。[/red]")
         raise typer.Exit(2)
     if not targets:
         console.print("[red]没有找到要编译的简报文件（.yaml）。[/red]")
         raise typer.Exit(1)
-    failed = 0
-    written: list[Path] = []
-    for path in targets:
-        try:
-            prepared = prepare(path)
-            _report(prepared.warnings, console)
-            out = output or default_output(prepared)
-            compile_issue(prepared, out)
-        except JianbaoError as exc:
-            _report(exc.diagnostics, console)
-            failed += 1
-            continue
-        written.append(out)
-        typer.echo(_shown(out))
-    if pdf and written:
-        from .pdf import PdfError, convert_to_pdf
+    if watch:
+        from .watch import watch_and_build
 
-        try:
-            for p in convert_to_pdf(written):
-                typer.echo(_shown(p))
-        except PdfError as exc:
-            console.print(f"[bold red]错误 JB502: PDF 转换失败[/bold red]\n{exc}")
-            failed += 1
-    if failed:
-        console.print(f"[red]{failed} 个文件未能编译。[/red]" if len(targets) > 1 else "")
+        watch_and_build(files, lambda: _build(targets_fn=lambda: _issue_files(files), output=output, pdf=pdf,
+                                              force=True, jobs=jobs, console=console,
+                                              summary=False), console=console,
+                        seconds=watch_seconds)
+        return
+    # one named file is always built; skipping what is up to date is for folders and batches
+    force = force or (len(targets) == 1 and not files[0].is_dir())
+    summary = len(targets) > 1 or any(f.is_dir() for f in files) or pdf
+    if not _build(targets_fn=lambda: targets, output=output, pdf=pdf, force=force, jobs=jobs, console=console,
+                  summary=summary):
         raise typer.Exit(1)
+
+
+def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> bool:
+    """Build, report, and say whether everything succeeded."""
+    from .batch import build_files
+
+    targets = targets_fn()
+    many = len(targets) > 1
+    if many and console.is_terminal:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        with Progress(TextColumn("编译"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("", total=len(targets))
+            results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs,
+                                  on_done=lambda r: bar.update(task, advance=1, description=r.source.name))
+    else:
+        results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs)
+    for r in results:
+        _report(r.diagnostics, console)
+        if r.ok and r.status == "built":
+            typer.echo(_shown(r.output))
+        if r.pdf is not None and r.ok:
+            typer.echo(_shown(r.pdf))
+    if summary:
+        _summary(results, console)
+    return all(r.ok for r in results)
+
+
+def _summary(results, console) -> None:
+    from rich.table import Table
+
+    status_zh = {"built": "[green]已编译[/green]", "skipped": "已是最新", "failed": "[red]失败[/red]"}
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    for col in ("文件", "页数", "版记所在页", "状态", "说明"):
+        table.add_column(col)
+    for r in results:
+        table.add_row(_shown(r.source), str(r.pages or ""), str(r.end_page or ""), status_zh[r.status],
+                      "；".join(r.notes))
+    console.print(table)
+    failed = sum(not r.ok for r in results)
+    built = sum(r.status == "built" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    console.print(f"共 {len(results)} 期：编译 {built}，跳过 {skipped}，失败 {failed}。",
+                  style="red" if failed else None)
 
 
 @app.command()
@@ -302,6 +340,70 @@ def schema(
         raise typer.Exit(1)
     for p in written:
         typer.echo(_shown(p))
+
+
+@app.command()
+def doctor() -> None:
+    """检查本机环境：LibreOffice、公文字体及其替代字体、节假日日历，以及 --pdf 会怎样。
+
+    示例：jianbao doctor
+    """
+    from rich.table import Table
+
+    from .doctor import checks, font_status
+
+    console = _console()
+    for c in checks():
+        mark = "[green]✓[/green]" if c.ok else "[red]✗[/red]"
+        console.print(f"{mark} {c.label}：{c.detail}")
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("字体", "用途", "本机已安装", "PDF 中实际使用"):
+        table.add_column(col)
+    rows = font_status()
+    for name, role, installed, used in rows:
+        table.add_row(name, role, "是" if installed else "否", used)
+    console.print(table)
+    missing = [name for name, _, installed, _ in rows if not installed]
+    if missing:
+        console.print(f"缺少的字体在 Word/WPS 中按字体表里的替代名显示；--pdf 时由上表右列的字体代替（{'、'.join(missing)}）。"
+                      "装上正式字体后 PDF 与印刷件一致。")
+
+
+@app.command()
+def preview(
+    file: Annotated[Path, typer.Argument(help="简报文件（.yaml）。", show_default=False)],
+    page: Annotated[Optional[int], typer.Option("--page", "-p", min=1, help="只生成第 N 页。", show_default=False)] = None,
+    dpi: Annotated[int, typer.Option("--dpi", min=30, max=600, help="图片分辨率。")] = 110,
+) -> None:
+    """生成 PDF 并把页面转成 PNG 图片（build/<文件名>-<页码>.png），打印前快速看一眼。
+
+    示例：jianbao preview issues/2024-05-13.yaml --page 1
+    """
+    import shutil
+    import subprocess
+
+    from .batch import build_files
+
+    console = _console()
+    if shutil.which("pdftoppm") is None:
+        console.print("[bold red]错误：[/bold red]找不到 pdftoppm。安装：sudo apt-get install poppler-utils")
+        raise typer.Exit(1)
+    [r] = build_files([file], force=True, pdf=True)
+    _report(r.diagnostics, console)
+    if not r.ok or r.pdf is None:
+        raise typer.Exit(1)
+    if page is not None and r.pages is not None and page > r.pages:
+        console.print(f"[red]只有 {r.pages} 页，没有第 {page} 页。[/red]")
+        raise typer.Exit(1)
+    stem = r.pdf.with_suffix("")
+    for old in stem.parent.glob(f"{stem.name}-*.png"):
+        old.unlink()
+    args = ["pdftoppm", "-png", "-r", str(dpi)]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    subprocess.run(args + [str(r.pdf), str(stem)], check=True)
+    for png in sorted(stem.parent.glob(f"{stem.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+        typer.echo(_shown(png))
 
 
 def _shown(path: Path) -> str:

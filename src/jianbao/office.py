@@ -98,12 +98,12 @@ def default_output(prepared: Prepared, suffix: str = ".docx") -> Path:
     return prepared.office / "build" / (prepared.path.stem + suffix)
 
 
-def compile_issue(prepared: Prepared, out: Path) -> Path:
+def compile_issue(prepared: Prepared, out: Path, *, end_page_alone: bool = False) -> Path:
     """Render *prepared* and write it atomically to *out*."""
     from .render.docx import render
     from .write import docx_bytes, write_atomic
 
-    doc = render(prepared.bulletin, prepared.layout)
+    doc = render(prepared.bulletin, prepared.layout, end_page_alone=end_page_alone)
     write_atomic(out, docx_bytes(doc))
     return out
 

@@ -51,8 +51,12 @@ def _template_bytes() -> bytes:
         return f.read()
 
 
-def render(bulletin: Bulletin, layout: Layout):
-    """Build the python-docx ``Document`` for *bulletin* in *layout*."""
+def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False):
+    """Build the python-docx ``Document`` for *bulletin* in *layout*.
+
+    *end_page_alone* puts the end block on a page of its own, with no page number (for
+    double-sided printing, when the text ends on an odd page: see ``end_on_even_page``).
+    """
     import docx
 
     doc = docx.Document(io.BytesIO(_template_bytes()))
@@ -63,7 +67,34 @@ def render(bulletin: Bulletin, layout: Layout):
     _write_section(doc, layout)
     _write_core_properties(doc, bulletin)
     _Body(doc, bulletin, layout).build()
+    if end_page_alone:
+        _end_block_on_its_own_page(doc)
     return doc
+
+
+def _end_block_on_its_own_page(doc) -> None:
+    """Close the text's section after its last paragraph and give the end block a new,
+    unnumbered section: the blank page GB/T 9704 asks for before an even 版记 page."""
+    from copy import deepcopy
+
+    body = doc.element.body
+    tbl = body.find(w("tbl"))
+    if tbl is None:
+        return
+    last = tbl.getprevious()
+    final = body.find(w("sectPr"))
+    sub(last, "pPr").append(deepcopy(final))  # the text's section keeps the numbered footers
+    for ref in final.findall(w("footerReference")) + final.findall(w("headerReference")):
+        final.remove(ref)
+    put(final, el("type", val="nextPage"))
+    # LibreOffice 7.4 drops a section break that is directly followed by a floating table:
+    # the new section opens with an empty paragraph.
+    opener = el("p")
+    put(sub(opener, "pPr"), el("pStyle", val="Normal"))
+    tbl.addprevious(opener)
+    section = doc.sections[-1]
+    for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+        footer.is_linked_to_previous = False  # a new, empty footer: no page number
 
 
 # --- package, styles, settings ----------------------------------------------------------------
