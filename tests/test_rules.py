@@ -60,6 +60,12 @@ CASES = {
     "JB207": (issue(sections="  - title: 工作动态\n  - title: 下周安排\n    items: [召开推进会。]\n"),
               issue(sections="  - title: 工作动态\n    body: 本周召开会议。\n  - title: 下周安排\n    items: [召开推进会。]\n"),
               4, 12, ["工作动态"], None),
+    "JB208": (issue("body: 统计时段为4月29日—4月31日。\n"),
+              issue("body: 统计时段为4月29日—4月30日，2月29日、12月31日各一次，1—4月31个项目。\n"),
+              3, 18, ["4月31日", "30天"], None),
+    "JB208-leap": (issue("body: 2023年2月29日召开会议。\n"),
+                   issue("body: 2024年2月29日召开会议。\n"),
+                   3, 7, ["2023年2月只有28天"], None),
     "JB403": (issue(), issue(), None, None, ["distribution"], "name: 测试工作动态\neditor: 测试中心\ncopies: 20\n"),
     "JB404": (issue(), issue(), None, None, ["copies"],
               "name: 测试工作动态\neditor: 测试中心\ndistribution:\n  发: 本单位各处室。\n"),
@@ -111,7 +117,7 @@ def test_every_new_rule_has_a_test():
 
 
 def test_placeholder_is_an_error_and_other_text_rules_are_warnings():
-    assert RULES["JB205"].severity is Severity.ERROR
+    assert RULES["JB205"].severity is Severity.ERROR and RULES["JB208"].severity is Severity.ERROR
     for code in ("JB201", "JB202", "JB203", "JB204", "JB206", "JB207", "JB403", "JB404", "JB405"):
         assert RULES[code].severity is Severity.WARNING, code
 

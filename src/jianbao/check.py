@@ -8,7 +8,8 @@ Two kinds of rule run here, on one issue:
   and string items of every section and item: half-width punctuation beside Chinese (JB201),
   wrong numeral forms inside text (JB202), zero-padded dates (JB203), date ranges without the
   一字线 (JB204), placeholders left behind (JB205, an error), a paragraph repeated verbatim
-  (JB206), a section with nothing under its heading (JB207);
+  (JB206), a section with nothing under its heading (JB207), a date that does not exist such as
+  the seed bulletin's “4月31日” (JB208, an error);
 * settings (JB4xx) as the issue sees them (series merged with the issue's overrides): no
   distribution (JB403), no copies (JB404), a masthead name that does not fit on one line even at
   the smallest size of the layout (JB405).
@@ -142,6 +143,8 @@ _NUMERAL_FORMS = [
 
 _ZERO_PADDED = re.compile(r"(?<![\d.])0([1-9])(?=[月日])")
 
+_MONTH_DAY = re.compile(r"(?<!\d)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+
 _DATE = r"(?:\d{4}年)?(?:\d{1,2}月)?\d{1,2}日"
 _MONTH = r"(?:\d{4}年)?\d{1,2}月"
 _RANGE_SEP = r"\s*(?P<sep>——+|[-~～－–―])\s*"
@@ -205,6 +208,12 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozen
                            f"“{m.group()}{unit}”前面补了零{_context(text, m.start(), m.end() + 1)}",
                            hint=f"写作“{m.group(1)}{unit}”：公文日期的月、日不补零。"))
 
+        for m in _MONTH_DAY.finditer(text):
+            problem = _impossible(*(int(g) if g else None for g in m.groups()))
+            if problem:
+                out.append(_at(src, t.path, text, m.start(), len(m.group()), "JB208",
+                               f"日期“{m.group()}”不存在：{problem}{_context(text, m.start(), m.end())}"))
+
         for m in _DATE_RANGE.finditer(text):
             sep = m.group("sep")
             right = text[m.start(): m.start("sep")].rstrip() + "—" + text[m.end("sep"): m.end()].lstrip()
@@ -233,6 +242,18 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozen
             out.append(src.diagnostic("JB207", f"“{_clip(heading)}”下面既没有 body 也没有 items",
                                       ("sections", i, key)))
     return out
+
+
+def _impossible(year: int | None, month: int, day: int) -> str | None:
+    """Why year-month-day cannot be a date (the year, when not written, may be a leap year)."""
+    import calendar
+
+    if not 1 <= month <= 12:
+        return "月份应为 1—12"
+    last = calendar.monthrange(year or 2000, month)[1]
+    if not 1 <= day <= last:
+        return f"{f'{year}年' if year else ''}{month}月只有{last}天"
+    return None
 
 
 def _beside_chinese(text: str, i: int) -> bool:

@@ -77,6 +77,7 @@ RULES: dict[str, Rule] = {
         Rule("JB205", "placeholder", _E, "文字中留有占位符", "把占位符（TODO、待填、XXX、×× 等）换成实际内容。"),
         Rule("JB206", "duplicate-paragraph", _W, "同一期中有完全相同的段落", "检查是否重复粘贴，删除其中一段。"),
         Rule("JB207", "empty-section", _W, "这一部分没有正文，也没有条目", "在该部分下写 body 或 items，或者删除这一部分。"),
+        Rule("JB208", "impossible-date-text", _E, "文字中的日期不存在", "改为该月实际存在的日期（4月、6月、9月、11月只有30天，2月只有28或29天）。"),
         Rule("JB301", "number-gap", _W, "期号不连续", "检查是否漏了一期，或期号写错。"),
         Rule("JB302", "number-duplicate", _E, "同一年中期号重复", "每年的期号（增刊单独编号）从第1期起依次递增，不能重复。"),
         Rule("JB303", "total-gap", _W, "总期号不连续", "总期号应比上一期多 1。"),
