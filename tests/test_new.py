@@ -246,11 +246,12 @@ def test_never_overwrites_a_yml_twin(seed: Office, cli):
 
 
 def test_computed_name_taken_is_refused_too(seed: Office, cli):
-    # the next 增刊 defaults to the next regular issue's date, 2024-05-20: already taken by a 增刊
-    taken = put(seed, "2024-05-20", 1, supplement=True)
+    # staff copied last week's file to next week's name and have not changed it yet
+    taken = seed.root / "issues" / "2024-05-20.yaml"
+    shutil.copy(seed.root / "issues" / "2024-05-13.yaml", taken)
     before = taken.read_bytes()
-    result = cli("new", seed.root, "--supplement")
-    assert result.exit_code == 1 and "错误 JB601" in result.stderr and "2024-05-20-zk.yaml" in result.stderr
+    result = cli("new", seed.root)
+    assert result.exit_code == 1 and "错误 JB601" in result.stderr and "2024-05-20.yaml" in result.stderr
     assert taken.read_bytes() == before
 
 
@@ -285,13 +286,26 @@ def test_first_supplement_of_a_year_is_number_one(office: Office, cli):
     assert data["number"] == 1 and data["supplement"] is True
 
 
-def test_supplement_without_date_takes_the_next_regular_date(seed: Office, cli):
+def test_supplement_without_date_takes_the_working_day_after_the_latest_issue(seed: Office, cli):
     path = written(cli("new", seed.root, "--supplement"), seed)
-    assert path.name == "2024-05-20-zk.yaml"
+    assert path.name == "2024-05-14-zk.yaml"
     data = load(path)
     assert data["number"] == 1 and data["total"] == 357
     assert "period" not in data
     assert "# period:" in path.read_text(encoding="utf-8")  # offered, commented out
+    # the next regular issue follows the regular one, and its total comes after the 增刊's
+    regular = load(written(cli("new", seed.root), seed))
+    assert (regular["number"], regular["total"], regular["date"]) == (19, 358, D(2024, 5, 20))
+    assert regular["period"] == {"start": D(2024, 5, 6), "end": D(2024, 5, 11)}
+    # a second 增刊 goes after the latest issue of either kind (Tue 21 May)
+    again = written(cli("new", seed.root, "--supplement"), seed)
+    assert again.name == "2024-05-21-zk.yaml" and load(again)["number"] == 2
+
+
+def test_supplement_over_a_holiday(office: Office, cli):
+    put(office, "2024-09-30", 40, period=("2024-09-23", "2024-09-29"))
+    path = written(cli("new", office.root, "--supplement"), office)
+    assert path.name == "2024-10-08-zk.yaml"  # 1–7 October off
 
 
 # --- --from ------------------------------------------------------------------------------
@@ -453,3 +467,27 @@ def test_yaml_scalar_round_trips(value):
     text = yaml_scalar(value)
     assert "\n" not in text
     assert yaml.safe_load(f"k: {text}  # 注释\n")["k"] == value
+
+
+# --- a long run --------------------------------------------------------------------------
+
+def test_a_run_of_issues_over_national_day_and_new_year_is_seamless(office: Office, cli):
+    """Thirty `new` in a row: periods tile the working days, numbers restart in January, totals run on."""
+    from jianbao.workdays import official_workday, workday_after
+
+    put(office, "2024-09-02", 30, total=300, period=("2024-08-26", "2024-08-30"))
+    for _ in range(30):
+        path = written(cli("new", office.root), office)
+        path.write_text(path.read_text(encoding="utf-8").replace(PLACEHOLDER, f"{path.stem}的工作情况。"),
+                        encoding="utf-8")
+    issues = sorted((load(p) for p in (office.root / "issues").glob("*.yaml")), key=lambda d: d["date"])
+    assert len(issues) == 31 and issues[-1]["date"].year == 2025
+    for prev, cur in zip(issues, issues[1:]):
+        assert cur["period"]["start"] == workday_after(prev["period"]["end"])
+        assert cur["period"]["end"] <= cur["date"] and official_workday(cur["date"])
+        assert cur["date"] >= prev["date"] + dt.timedelta(days=7)
+        assert cur["total"] == prev["total"] + 1
+        same_year = cur["date"].year == prev["date"].year
+        assert cur["number"] == (prev["number"] + 1 if same_year else 1)
+    result = cli("check", office.root / "issues")
+    assert result.exit_code == 0, result.stderr

@@ -16,6 +16,8 @@ How the next issue is worked out (:func:`plan_issue`):
 * ``date`` is the previous regular issue's date + 7 days, moved to a working day and never
   before the period's end.  ``--date`` overrides it; the period then still follows the previous
   one, cut back to the last working day on or before the date;
+* a 增刊 gets no period (one is offered commented out) and is dated, unless ``--date`` says
+  otherwise, the working day after the latest issue of either kind;
 * the sections repeat the headings of the previous issue of the same kind (or of ``--from``),
   each with one placeholder ``待填：……``.
 """
@@ -260,7 +262,14 @@ def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: 
     period: tuple[dt.date, dt.date] | None = None
     period_hint: tuple[dt.date, dt.date] | None = None
     try:
-        if base is not None:
+        if supplement:
+            # a 增刊 comes between regular issues: by default the working day after the latest issue,
+            # so that it sorts (and its total counts) after everything already written
+            if date is None:
+                latest_any = _latest(issues)
+                assert latest_any is not None
+                date = wd.workday_after(latest_any.data.date, is_workday=cal)
+        elif base is not None:
             prev_end = base.data.period.end if base.data.period else base.data.date
             start, end = wd.period_after(prev_end, is_workday=cal)
             if date is None:
@@ -268,7 +277,7 @@ def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: 
                 period = (start, end)
             else:
                 period = wd.clamp_period(start, end, date, is_workday=cal)
-                if period is None and not supplement:
+                if period is None:
                     plan_warnings.append(Diagnostic(
                         "JB608", f"印发日期 {date.isoformat()} 早于上一期报告期之后的第一个工作日"
                                  f"（{start.isoformat()}），没有写报告期"))
@@ -293,9 +302,6 @@ def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: 
         years = "、".join(str(y) for y in sorted(cal.guessed))
         plan_warnings.insert(0, Diagnostic(
             "JB606", f"节假日日历没有 {years} 年的数据：法定节假日和调休无法核对，报告期按周一至周五推算"))
-
-    if supplement:
-        period, period_hint = None, period or period_hint  # 增刊 rarely report on a week
 
     in_year = [i for i in same_kind if i.data.date.year == date.year]
     prev_in_year = _latest(in_year)
