@@ -177,11 +177,15 @@ def check(
 ) -> None:
     """检查简报文件，不生成任何文件：报告每个问题的代码、位置和改法。
 
+    给出文件夹（办公室文件夹或其中的 issues/）时，还核对各期之间的期号、总期号、印发日期和报告期。
+
     退出状态：0 通过（可以有警告），1 有错误（加 --strict 时有警告也是 1）。
 
-    示例：jianbao check issues/2024-05-13.yaml
-          jianbao check issues --strict
-          jianbao check . --format json
+    \b
+    示例：
+      jianbao check issues/2024-05-13.yaml
+      jianbao check issues --strict
+      jianbao check . --format json
     """
     import json
 
@@ -289,8 +293,10 @@ def rules(
 ) -> None:
     """列出 jianbao 的全部诊断代码及其含义（给出代码时显示该条的改法）。
 
-    示例：jianbao rules
-          jianbao rules JB201 JB308
+    \b
+    示例：
+      jianbao rules
+      jianbao rules JB201 JB308
     """
     from .diagnostics import RULES
 
@@ -314,13 +320,16 @@ def schema(
     out: Annotated[Optional[Path], typer.Option("--out", "-o", help="写到这个文件夹（默认：办公室文件夹下的 schemas/）。",
                                                 show_default=False)] = None,
 ) -> None:
-    """生成 JSON Schema（schemas/jianbao.schema.json、schemas/issue.schema.json），供编辑器补全和检查。
+    """生成供编辑器补全和检查的 JSON Schema（写到 schemas/）。
 
-    在 YAML 文件第一行写 `# yaml-language-server: $schema=schemas/issue.schema.json`，
-    VS Code 等编辑器即可提示字段说明和示例。办公室文件夹从当前文件夹向上查找 jianbao.yaml。
+    写出 schemas/jianbao.schema.json 和 schemas/issue.schema.json；办公室文件夹从当前文件夹向上查找 jianbao.yaml。
 
-    示例：jianbao schema
-          jianbao schema --out /tmp/schemas
+    在 YAML 文件第一行写“# yaml-language-server: $schema=schemas/issue.schema.json”，编辑器即可提示字段说明和示例。
+
+    \b
+    示例：
+      jianbao schema
+      jianbao schema --out /tmp/schemas
     """
     from .diagnostics import Diagnostic, JianbaoError
     from .office import SETTINGS, find_settings
