@@ -167,6 +167,18 @@ def test_new_across_a_year_end_restarts_number_and_continues_total(office: Offic
     assert data["period"] == {"start": D.fromisoformat(period[0]), "end": D.fromisoformat(period[1])}
 
 
+def test_after_an_issue_that_reported_on_its_own_week_the_period_is_cut_at_the_date(office: Office, cli):
+    put(office, "2024-09-30", 1)  # no period: the next one starts after 30 Sep, i.e. on 8 Oct
+    path = written(cli("new", office.root), office)
+    data = load(path)
+    assert path.name == "2024-10-08.yaml"  # + 7 days = 7 Oct, a holiday
+    # the week of 8 Oct runs to the make-up Saturday 12 Oct, after the date: cut back to the date
+    assert data["period"] == {"start": D(2024, 10, 8), "end": D(2024, 10, 8)}
+    nxt = load(written(cli("new", office.root), office))
+    assert nxt["date"] == D(2024, 10, 15)
+    assert nxt["period"] == {"start": D(2024, 10, 9), "end": D(2024, 10, 12)}  # no working day lost
+
+
 def test_an_issue_without_period_is_followed_from_its_date(office: Office, cli):
     put(office, "2024-05-13", 18)  # no period, no total
     data = load(written(cli("new", office.root), office))

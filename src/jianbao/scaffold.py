@@ -13,9 +13,9 @@ How the next issue is worked out (:func:`plan_issue`):
 * ``total`` continues from the highest ``total`` of all issues, if the previous issue had one;
 * ``period`` (regular issues only) runs from the first working day after the previous period
   (or the previous date) to the last working day of that week, make-up days counted;
-* ``date`` is the previous regular issue's date + 7 days, moved to a working day and never
-  before the period's end.  ``--date`` overrides it; the period then still follows the previous
-  one, cut back to the last working day on or before the date;
+* ``date`` is the previous regular issue's date + 7 days, moved forward to a working day;
+  ``--date`` overrides it.  The period never ends after the date: if it would, its end is cut
+  back to the last working day on or before the date (the period still follows the previous one);
 * a 增刊 gets no period (one is offered commented out) and is dated, unless ``--date`` says
   otherwise, the working day after the latest issue of either kind;
 * the sections repeat the headings of the previous issue of the same kind (or of ``--from``),
@@ -273,14 +273,14 @@ def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: 
             prev_end = base.data.period.end if base.data.period else base.data.date
             start, end = wd.period_after(prev_end, is_workday=cal)
             if date is None:
-                date = wd.issue_date_after(base.data.date, not_before=end, is_workday=cal)
-                period = (start, end)
-            else:
-                period = wd.clamp_period(start, end, date, is_workday=cal)
-                if period is None:
-                    plan_warnings.append(Diagnostic(
-                        "JB608", f"印发日期 {date.isoformat()} 早于上一期报告期之后的第一个工作日"
-                                 f"（{start.isoformat()}），没有写报告期"))
+                date = wd.issue_date_after(base.data.date, is_workday=cal)
+            # never past the date: cut back to the last working day on or before it (with the
+            # computed date this only happens after an issue that reported on its own week)
+            period = wd.clamp_period(start, end, date, is_workday=cal)
+            if period is None:  # only with --date: the computed date is never before `start`
+                plan_warnings.append(Diagnostic(
+                    "JB608", f"印发日期 {date.isoformat()} 早于上一期报告期之后的第一个工作日"
+                             f"（{start.isoformat()}），没有写报告期"))
         else:
             assert date is not None
             # the first issue: suggest last week's working days, written commented out
