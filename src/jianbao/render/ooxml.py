@@ -71,19 +71,22 @@ def put(parent: etree._Element, child: etree._Element) -> etree._Element:
 
 
 def sub(parent: etree._Element, tag: str) -> etree._Element:
-    """The ``w:tag`` child of *parent*, created in schema order when missing (``pPr``/``rPr``)."""
+    """The ``w:tag`` child of *parent*, created in schema order when missing.
+
+    Properties (``pPr`` of a paragraph, ``rPr`` of a run, ``tblPr`` …) come first in their
+    element; in a style they follow the style's name and flags, ``pPr`` before ``rPr``.
+    """
     found = parent.find(w(tag))
     if found is not None:
         return found
     child = el(tag)
-    if tag == "pPr":
+    kind = etree.QName(parent).localname
+    if kind == "style":
+        later = [parent.find(w(t)) for t in ("rPr", "tblPr", "trPr", "tcPr", "tblStylePr")]
+        later = [e for e in later if e is not None and tag == "pPr"]
+        (later[0].addprevious(child) if later else parent.append(child))
+    elif kind in ("p", "r", "tbl", "tr", "tc"):
         parent.insert(0, child)
-    elif tag == "rPr":
-        if etree.QName(parent).localname in ("p",):  # pPr/rPr (paragraph mark) goes last in pPr
-            sub(parent, "pPr").append(child)
-            return child
-        ppr = parent.find(w("pPr"))
-        (ppr.addnext(child) if ppr is not None else parent.insert(0, child))
     else:
         put(parent, child)
     return child

@@ -1,0 +1,54 @@
+"""Every .docx jianbao writes is valid WordprocessingML, so Word opens it without "repair".
+
+LibreOffice forgives elements out of schema order; Word does not. openxml-audit checks the
+parts against the ECMA-376 schemas and Word's own semantic rules, without Word.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from jianbao.office import compile_issue, prepare
+
+ISSUES = [ROOT / "issues" / "2024-05-13.yaml", *sorted(FIXTURES.glob("*/issues/*.yaml"))]
+
+
+def audit(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "openxml_audit", "-q", "--format", "office2016", str(path)],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("issue", ISSUES, ids=lambda p: p.parent.parent.name)
+@pytest.mark.parametrize("end_page_alone", [False, True], ids=["plain", "end-page-alone"])
+def test_output_passes_the_ooxml_validator(tmp_path, issue, end_page_alone):
+    out = compile_issue(prepare(issue), tmp_path / "out.docx", end_page_alone=end_page_alone)
+    r = audit(out)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_validator_catches_a_misordered_style(tmp_path):
+    """The check above could fail: a style whose pPr precedes its name is reported."""
+    import zipfile
+
+    from lxml import etree
+
+    good = compile_issue(prepare(ISSUES[0]), tmp_path / "good.docx")
+    bad = tmp_path / "bad.docx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w") as zout:
+        for name in zin.namelist():
+            data = zin.read(name)
+            if name == "word/styles.xml":
+                root = etree.fromstring(data)
+                style = root.find("{*}style")
+                ppr = style.find("{*}pPr")
+                style.remove(ppr)
+                style.insert(0, ppr)
+                data = etree.tostring(root)
+            zout.writestr(name, data)
+    r = audit(bad)
+    assert r.returncode != 0 and "name" in r.stdout
