@@ -180,3 +180,23 @@ def test_build_refuses_a_placeholder(tmp_path, cli):
     assert result.exit_code == 1
     assert "错误 JB205" in result.stderr
     assert not (office.root / "build").exists()
+
+
+def test_placeholders_in_the_settings_point_into_jianbao_yaml(tmp_path):
+    series = "name: 待填：简报名称\neditor: 测试中心\ncopies: 20\ndistribution:\n  报: [上级单位, XX局]\n"
+    _, diags = run(tmp_path, issue(), series)
+    found = [(d.code, d.file.name, d.line, d.column) for d in diags]
+    assert found == [("JB205", "jianbao.yaml", 1, 7), ("JB205", "jianbao.yaml", 5, 13)]
+    assert "简报名称" in diags[0].message
+
+
+def test_placeholder_in_an_overriding_issue_points_into_the_issue(tmp_path):
+    path, diags = run(tmp_path, issue("mark: ××××\n"), None)
+    assert [(d.code, d.file, d.line, d.column) for d in diags] == [("JB205", path, 3, 7)]
+
+
+def test_build_refuses_placeholders_left_in_the_settings(tmp_path, cli):
+    office = Office(tmp_path / "o", series="name: 待填：简报名称\neditor: 测试中心\n")
+    result = cli("build", office.issue(issue()))
+    assert result.exit_code == 1 and "jianbao.yaml:1:7" in result.stderr
+    assert not (office.root / "build").exists()

@@ -12,7 +12,8 @@ Two kinds of rule run here, on one issue:
   the seed bulletin's “4月31日” (JB208, an error);
 * settings (JB4xx) as the issue sees them (series merged with the issue's overrides): no
   distribution (JB403), no copies (JB404), a masthead name that does not fit on one line even at
-  the smallest size of the layout (JB405).
+  the smallest size of the layout (JB405); and placeholders (JB205) in the name, editor, mark and
+  distribution, which ``jianbao init`` writes as 待填.
 
 ``jianbao check`` and ``jianbao build`` share these (build refuses errors and prints warnings).
 Rules across the issues of a folder live in :mod:`jianbao.check_series`.
@@ -34,6 +35,7 @@ from .load import Source
 from .metrics import fit_size, is_wide
 from .model import Bulletin, IssueFile, Item, Section
 from .numbering import MAX_LEVEL, marker, typed_numeral
+from .validate import FIELD_NAMES_ZH
 
 
 def check_issue(bulletin: Bulletin, src: Source, layout=None, series_src: Source | None = None) -> list[Diagnostic]:
@@ -335,15 +337,36 @@ def _locate(src: Source, path: tuple, text: str, offset: int, length: int) -> tu
 # --- settings as the issue sees them ------------------------------------------------------------
 
 def check_settings(bulletin: Bulletin, src: Source, layout=None, series_src: Source | None = None) -> list[Diagnostic]:
-    """JB403 no distribution, JB404 no copies, JB405 masthead name too long for one line."""
+    """JB205 placeholders in the settings, JB403 no distribution, JB404 no copies, JB405 masthead too long."""
     out: list[Diagnostic] = []
     series = bulletin.series
     issue_data = src.data if isinstance(src.data, dict) else {}
+    found: list[Source | None] = []
 
     def where(key: str) -> Source | None:
+        """The file that sets *key*: the issue when it overrides it, else jianbao.yaml."""
         if key in issue_data:
             return src
-        return series_src if series_src is not None else _find_series_source(src)
+        if series_src is not None:
+            return series_src
+        if not found:
+            found.append(_find_series_source(src))
+        return found[0]
+
+    # A fresh office (``jianbao init``) has 待填 in its settings: they must not reach the masthead.
+    texts: list[tuple[str, tuple, str]] = [(k, (k,), getattr(series, k)) for k in ("name", "editor", "mark")]
+    for label, recipients in series.distribution.items():
+        if isinstance(recipients, str):
+            texts.append(("distribution", ("distribution", label), recipients))
+        else:
+            texts += [("distribution", ("distribution", label, i), r) for i, r in enumerate(recipients)]
+    for key, path, text in texts:
+        m = _PLACEHOLDER.search(text or "")
+        s = where(key) if m else None
+        if m and s is not None:
+            out.append(_at(s, path, text, m.start(), len(m.group()), "JB205",
+                           f"{FIELD_NAMES_ZH.get(key, key)}中留有占位符“{m.group()}”{_context(text, m.start(), m.end())}",
+                           hint=f"在 {Path(s.path).name} 中把它换成本单位的实际内容。"))
 
     if not series.distribution:
         s = where("distribution")
