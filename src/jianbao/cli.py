@@ -78,7 +78,7 @@ def _issue_files(paths: list[Path]) -> list[Path]:
 @app.command()
 def build(
     files: Annotated[list[Path], typer.Argument(help="简报文件（.yaml），或其所在文件夹（编译其中每一期）。",
-                                                show_default=False)],
+                                                show_default=False, metavar="文件")],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件名（只编译一个文件时可用）。",
                                                    show_default=False)] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（与 .docx 同名）。")] = False,
@@ -92,9 +92,11 @@ def build(
 
     给出文件夹时编译其中每一期，跳过输出已是最新的（--force 全部重编），最后列出汇总表。
 
-    示例：jianbao build issues/2024-05-13.yaml
-          jianbao build issues/ --pdf
-          jianbao build issues/2024-05-13.yaml --watch
+    \b
+    示例：
+      jianbao build issues/2024-05-13.yaml
+      jianbao build issues/ --pdf
+      jianbao build issues/2024-05-13.yaml --watch
     """
     console = _console()
     targets = _issue_files(files)
@@ -355,7 +357,9 @@ def schema(
 def doctor() -> None:
     """检查本机环境：LibreOffice、公文字体及其替代字体、节假日日历，以及 --pdf 会怎样。
 
-    示例：jianbao doctor
+    \b
+    示例：
+      jianbao doctor
     """
     from rich.table import Table
 
@@ -380,13 +384,16 @@ def doctor() -> None:
 
 @app.command()
 def preview(
-    file: Annotated[Path, typer.Argument(help="简报文件（.yaml）。", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="简报文件（.yaml）。", show_default=False, metavar="文件")],
     page: Annotated[Optional[int], typer.Option("--page", "-p", min=1, help="只生成第 N 页。", show_default=False)] = None,
     dpi: Annotated[int, typer.Option("--dpi", min=30, max=600, help="图片分辨率。")] = 110,
 ) -> None:
     """生成 PDF 并把页面转成 PNG 图片（build/<文件名>-<页码>.png），打印前快速看一眼。
 
-    示例：jianbao preview issues/2024-05-13.yaml --page 1
+    \b
+    示例：
+      jianbao preview issues/2024-05-13.yaml
+      jianbao preview issues/2024-05-13.yaml --page 1
     """
     import shutil
     import subprocess
