@@ -253,3 +253,36 @@ def test_every_seed_paragraph_is_present_in_order(seed):
         found = text.find(s, at)
         assert found >= 0, s[:30]
         at = found + len(s)
+
+
+def _office_with_preset(tmp_path, **edits) -> Office:
+    o = Office(tmp_path / "office")
+    preset = (ROOT / "templates/layouts/gbt9704.yaml").read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert old in preset
+        preset = preset.replace(old, new)
+    (o.root / "templates" / "layouts").mkdir(parents=True)
+    (o.root / "templates" / "layouts" / "gbt9704.yaml").write_text(preset, encoding="utf-8")
+    return o
+
+
+def test_preset_can_leave_page_one_unnumbered(tmp_path):
+    o = _office_with_preset(tmp_path, **{"first_page: true": "first_page: false"})
+    parts = build(o.issue(), tmp_path / "o.docx")
+    sect = parts["word/document.xml"].find(f"{W}body/{W}sectPr")
+    assert sect.find(f"{W}titlePg") is not None
+    kinds = {r.get(f"{W}type") for r in sect.findall(f"{W}footerReference")}
+    assert kinds == {"default", "even", "first"}
+    footers = [root for name, root in parts.items() if name.startswith("word/footer")]
+    texts = sorted("".join(t.text or "" for t in f.iter(f"{W}t")) for f in footers)
+    assert texts == ["", "— 1 —", "— 1 —"]  # the first-page footer is empty
+
+
+def test_preset_bold_switch_for_level_two(tmp_path):
+    o = _office_with_preset(tmp_path, **{
+        "heading2:    {east_asia: 楷体_GB2312, latin: Times New Roman, size: 16, bold: false}":
+        "heading2:    {east_asia: 楷体_GB2312, latin: Times New Roman, size: 16, bold: true}"})
+    styles = build(o.issue(), tmp_path / "o.docx")["word/styles.xml"]
+    assert style(styles, "Heading2").find(f"{W}rPr/{W}b").get(f"{W}val") == "1"
+    assert style(styles, "JBLead2").find(f"{W}rPr/{W}b").get(f"{W}val") == "1"
+    assert style(styles, "Heading3").find(f"{W}rPr/{W}b").get(f"{W}val") == "0"
