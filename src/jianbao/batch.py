@@ -106,68 +106,60 @@ def build_files(paths: list[Path], *, output: Path | None = None, force: bool = 
 
 
 def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> None:
-    from .pdf import PdfError, convert_to_pdf
-
+    """Convert, count pages, and move odd-page end blocks onto a page of their own."""
     todo = [r for r in results if r.ok and (keep_pdf or r.even_end)]
-    if not keep_pdf:  # only measuring for end_on_even_page: PDFs go to a scratch folder
-        scratch = Path(tempfile.mkdtemp(prefix="jianbao-measure-"))
+    # only measuring for end_on_even_page: the PDFs go to a scratch folder and are dropped
+    scratch = None if keep_pdf else Path(tempfile.mkdtemp(prefix="jianbao-measure-"))
     try:
-        need = [r for r in todo if force or r.status == "built" or not keep_pdf
-                or not _fresh(r.output.with_suffix(".pdf"), r.output.stat().st_mtime_ns)]
-        try:
-            _convert(need, convert_to_pdf, None if keep_pdf else scratch)
-        except PdfError as exc:
-            _pdf_failed(need, exc, keep_pdf)
+        stale = [r for r in todo if scratch or force or r.status == "built"
+                 or not _fresh(r.output.with_suffix(".pdf"), r.output.stat().st_mtime_ns)]
+        if not _convert(stale, scratch, keep_pdf):
             return
         for r in todo:
-            if r.pdf is None and keep_pdf:
-                r.pdf = r.output.with_suffix(".pdf")
-            if r.pdf is not None and r.pdf.is_file():
-                r.pages = count_pages(r.pdf)
-                r.end_page = r.pages
-        redo = [r for r in todo if r.even_end and r.pages and r.pages % 2 == 1 and r.end_text]
-        for r in redo:
+            _measure(r, scratch)
+        odd = [r for r in todo if r.even_end and r.end_text and r.pages and r.pages % 2]
+        for r in odd:
             again = build_one(r.source, r.output, True, end_page_alone=True)
-            r.status, r.diagnostics = again.status, r.diagnostics + [d for d in again.diagnostics
-                                                                     if d not in r.diagnostics]
-        redo = [r for r in redo if r.ok]
-        if redo:
-            try:
-                _convert(redo, convert_to_pdf, None if keep_pdf else scratch)
-            except PdfError as exc:
-                _pdf_failed(redo, exc, keep_pdf)
-                return
-            for r in redo:
-                r.pages = count_pages(r.pdf)
-                r.end_page = r.pages
-                r.notes.append("版记另起一页（双面印刷落在偶数页）")
+            r.status = again.status
+            r.diagnostics += [d for d in again.diagnostics if d not in r.diagnostics]
+        odd = [r for r in odd if r.ok]
+        if not _convert(odd, scratch, keep_pdf):
+            return
+        for r in odd:
+            _measure(r, scratch)
+            r.notes.append("版记另起一页（双面印刷落在偶数页）")
         for r in todo:
-            if r.pdf is not None and r.pages and r.end_text and end_block_alone(r.pdf, r.pages, r.end_text):
-                if not any("另起一页" in n for n in r.notes):
-                    r.notes.append("正文排满末页，版记单独占一页（上一页未被压缩）")
-        if not keep_pdf:
-            for r in todo:
+            if r not in odd and r.pages and r.end_text and end_block_alone(r.pdf, r.pages, r.end_text):
+                r.notes.append("正文排满末页，版记单独占一页（上一页未被压缩）")
+            if scratch:
                 r.pdf = None
     finally:
-        if not keep_pdf:
+        if scratch:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _convert(results: list[BuildResult], convert_to_pdf, out_dir: Path | None) -> None:
+def _convert(results: list[BuildResult], out_dir: Path | None, keep_pdf: bool) -> bool:
+    """One LibreOffice run for *results*; on failure mark them (or note it) and say False."""
+    from .pdf import PdfError, convert_to_pdf
+
     if not results:
-        return
-    pdfs = convert_to_pdf([r.output for r in results], out_dir=out_dir)
-    for r, p in zip(results, pdfs):
-        r.pdf = p
+        return True
+    try:
+        convert_to_pdf([r.output for r in results], out_dir=out_dir)
+    except PdfError as exc:
+        for r in results:
+            if keep_pdf:
+                r.status = "failed"
+                r.diagnostics.append(Diagnostic("JB502", f"PDF 转换失败：{exc}", file=r.output))
+            else:
+                r.notes.append("无法用 LibreOffice 计算页数，未检查版记是否在偶数页")
+        return False
+    return True
 
 
-def _pdf_failed(results: list[BuildResult], exc: Exception, keep_pdf: bool) -> None:
-    for r in results:
-        if keep_pdf:
-            r.status = "failed"
-            r.diagnostics.append(Diagnostic("JB502", f"PDF 转换失败：{exc}", file=r.output))
-        else:
-            r.notes.append("无法用 LibreOffice 计算页数，未检查版记是否在偶数页")
+def _measure(r: BuildResult, out_dir: Path | None) -> None:
+    r.pdf = (out_dir / f"{r.output.stem}.pdf") if out_dir else r.output.with_suffix(".pdf")
+    r.pages = r.end_page = count_pages(r.pdf)
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
