@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .check_figures import check_figures
 from .diagnostics import Diagnostic
 from .load import Source
 from .metrics import fit_size, is_wide
@@ -46,6 +47,7 @@ def check_issue(bulletin: Bulletin, src: Source, layout=None, series_src: Source
     not given).
     """
     out: list[Diagnostic] = []
+    bulletin = check_figures(bulletin, src, out)  # JB7xx figures; the rules below read the resolved text
     starts: set[tuple] = set()  # paths whose start JB110 has looked at
     for i, section in enumerate(bulletin.issue.sections):
         _walk(section, 1, i + 1, ("sections", i), src, out, starts)
@@ -105,7 +107,8 @@ def iter_texts(issue: IssueFile) -> Iterator[Text]:
         yield Text(("subtitle",), issue.subtitle, False)
     for key in ("note", "body"):
         for i, para in enumerate(getattr(issue, key)):
-            yield Text((key, i), para, True)
+            if isinstance(para, str):  # a table carries its own text
+                yield Text((key, i), para, True)
     for i, section in enumerate(issue.sections):
         yield from _node_texts(section, ("sections", i))
 

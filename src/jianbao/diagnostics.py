@@ -99,6 +99,21 @@ RULES: dict[str, Rule] = {
         Rule("JB607", "date-not-workday", _W, "印发日期不是工作日", "核对 date；确实在休息日印发的，可以不理会这条提示。"),
         Rule("JB608", "period-omitted", _W, "推算不出报告期，没有写 period", "印发日期早于下一个报告期的第一个工作日：按实际情况补写 period，或改 --date。"),
         Rule("JB609", "scaffold-template-invalid", _E, "新建文件用的模板有误", "对照内置的 templates/scaffold/issue.yaml.j2 修改本地的 templates/scaffold/ 模板，或删去它改用内置模板。"),
+        # JB7xx figures: data, templated text ({{ … }}), running totals and tables (jianbao.resolve,
+        # jianbao.check_figures).
+        Rule("JB701", "template-undefined", _E, "模板中用到的名称没有定义", "检查名称的拼写；名称来自本期的 data，以及 number、total、date、period、supplement、prev、ytd。"),
+        Rule("JB702", "template-syntax", _E, "模板语法错误", "模板写作 {{ 名称 }} 或 {{ 名称 | 过滤器(参数) }}，花括号要成对，模板内的标点用半角。"),
+        Rule("JB703", "template-unsafe", _E, "模板访问了不允许访问的内容", "模板只能引用 data 中的数、期号、日期和 prev/ytd，不能访问程序内部的属性和方法。"),
+        Rule("JB704", "template-file-access", _E, "模板不能读取文件（include、import、extends）", "要用的文字直接写在本期文件中。"),
+        Rule("JB705", "template-limit", _E, "模板运行时间过长、结果过长或数太大，已停止", "简报中的数字用不着循环和大范围计算：直接引用 data 中的数。"),
+        Rule("JB706", "template-error", _E, "模板计算出错", "检查参与计算的是否都是数字，除数或比较基数是否可能为 0。"),
+        Rule("JB707", "data-name", _E, "data 或 carry 的名称不能用作模板中的名称", "名称由汉字、字母、数字和下划线组成，不以数字开头，不与 number、date、prev、ytd 等重名。"),
+        Rule("JB708", "neighbour-invalid", _E, "计算 prev/ytd 要读取的另一期有错误", "先改正那一期（jianbao check 那个文件），再编译本期。"),
+        Rule("JB709", "table-shape", _E, "表格的行列不整齐", "每一行的格数、widths 和 align 的项数要与表头的列数相同。"),
+        Rule("JB710", "table-total", _E, "表格中手写的合计与各行之和不符", "改正合计数，或删去手写的合计行，写 total: true 让 jianbao 计算。"),
+        Rule("JB711", "percent-mismatch", _W, "百分比与同一句中的两个数算出来的不符", "用 {{ 部分 | pct(总数) }} 让 jianbao 计算百分比。"),
+        Rule("JB712", "data-unused", _W, "data 中的数没有在正文中用到", "在正文中用 {{ 名称 }} 引用它，或从 data 中删去。"),
+        Rule("JB713", "data-shape", _E, "data 的结构与同一年其他各期不一致，无法累计", "同一年各期的 data 用同样的结构：同一个名称要么是数，要么是一组数。"),
     ]
 }
 

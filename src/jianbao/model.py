@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
@@ -19,11 +19,13 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    Strict,
     Tag,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypeAliasType
 
 SERIES_KEYS = ("name", "editor", "mark", "copies", "distribution", "separator", "layout")
 
@@ -65,11 +67,132 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False, validate_default=False)
 
 
+# --- figures: ``data`` and ``carry`` -------------------------------------------------------
+# Named numbers, nested in mappings (``综窗: {咨询: 1142}``); templated text prints them and
+# jianbao.resolve sums them into running totals.  Keys are checked there (they become names).
+
+def _figure_kind(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return "<number>"
+    if isinstance(value, dict):
+        return "<group>"
+    return None
+
+
+Number = Union[Annotated[int, Strict()], Annotated[float, Strict(), Field(allow_inf_nan=False)]]
+
+Figures = TypeAliasType(
+    "Figures",
+    dict[
+        Annotated[str, Field(min_length=1)],
+        Annotated[
+            Union[
+                Annotated[Number, Tag("<number>")],
+                Annotated["Figures", Tag("<group>")],
+            ],
+            Discriminator(_figure_kind, custom_error_type="jb_union",
+                          custom_error_message="数据应为数字，或“名称: 数字”的映射"),
+        ],
+    ],
+)
+
+
 # --- body blocks -------------------------------------------------------------------------
-# A block is a paragraph (a string) today; tables and other blocks join this union later,
-# each as a mapping with one distinguishing key (``{table: …}``).
+# A block is a paragraph (a string) or a mapping with one distinguishing key: ``{table: …}``.
+# Later block kinds join the union the same way.
 Paragraph = Annotated[str, Field(min_length=1)]
-Block = Paragraph
+Paragraphs = Annotated[list[Paragraph], BeforeValidator(_one_or_many)]
+
+
+def _cell_kind(value: Any) -> str | None:
+    if value is None:
+        return "<blank>"
+    if isinstance(value, str):
+        return "<text>"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return "<number>"
+    return None
+
+
+#: A table cell: text (templates allowed), a number, or nothing.
+Cell = Annotated[
+    Union[
+        Annotated[str, Tag("<text>")],
+        Annotated[Number, Tag("<number>")],
+        Annotated[None, Tag("<blank>")],
+    ],
+    Discriminator(_cell_kind, custom_error_type="jb_union", custom_error_message="表格的格应为文字或数字"),
+]
+
+def _align_value(value: Any) -> Any:
+    if isinstance(value, str):
+        if value not in ("left", "center", "right"):
+            raise PydanticCustomError("jb_union", "对齐方式应为 left（居左）、center（居中）或 right（居右）", {})
+    return value
+
+
+Align = Annotated[Literal["left", "center", "right"], BeforeValidator(_align_value)]
+
+
+def _align_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "<one>"
+    if isinstance(value, list):
+        return "<list>"
+    return None
+
+
+#: ``align: center`` for every column, or one value per column.
+Aligns = Annotated[
+    Union[Annotated[Align, Tag("<one>")], Annotated[list[Align], Tag("<list>")]],
+    Discriminator(_align_kind, custom_error_type="jb_union",
+                  custom_error_message="对齐方式应为 left、center、right 之一，或每列一项的列表"),
+]
+
+
+class Table(_Model):
+    """表格：标题、表头、各行；可自动加“合计”行。"""
+
+    caption: str = Field(..., min_length=1, title="表格标题", description="表格标题，居中印在表格上方（黑体）",
+                         examples=["省本级综窗办件情况"])
+    header: list[Cell] = Field(..., min_length=1, title="表头", description="表头各列的文字；跨页时表头在新页重复",
+                               examples=[["类别", "本周", "今年以来"]])
+    rows: list[list[Cell]] = Field(..., min_length=1, title="各行", description="表格各行，每行的格数与表头相同；格可以是数字或文字（可用模板）",
+                                   examples=[[["咨询", 1142, 24276], ["受理", 391, 9990]]])
+    widths: list[Annotated[float, Field(gt=0)]] | None = Field(
+        None, title="列宽", description="各列的相对宽度（按比例排满版心），不写则等宽", examples=[[2, 1, 1]])
+    align: Aligns | None = Field(
+        None, title="对齐", description="各列的对齐方式 left/center/right（一个值则各列相同），不写则居中（文字较长的列居左）",
+        examples=[["left", "center", "center"], "center"])
+    total: bool = Field(False, title="合计行", description="为 true 时在末尾自动加一行“合计”，对各数字列求和",
+                        examples=[True])
+
+
+class TableBlock(_Model):
+    """正文中的表格块：``{table: {caption, header, rows, …}}``。"""
+
+    table: Table = Field(..., title="表格", description="一张表格：caption 标题、header 表头、rows 各行",
+                         examples=[{"caption": "省本级综窗办件情况", "header": ["类别", "本周"],
+                                    "rows": [["咨询", 1142]], "total": True}])
+
+
+def _block_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "<paragraph>"
+    if isinstance(value, (dict, TableBlock)):
+        return "<table>"
+    return None
+
+
+Block = Annotated[
+    Union[Annotated[Paragraph, Tag("<paragraph>")], Annotated[TableBlock, Tag("<table>")]],
+    Discriminator(_block_kind, custom_error_type="jb_union",
+                  custom_error_message="正文块应为一段文字，或 {table: …} 表格"),
+]
 Blocks = Annotated[list[Block], BeforeValidator(_one_or_many)]
 
 
@@ -108,6 +231,8 @@ class Item(_Model):
             raise PydanticCustomError("jb_heading_kind", "title 和 lead 只能二选一", {})
         if self.title is None and self.lead is None and not self.body:
             raise PydanticCustomError("jb_heading_kind", "条目至少要有 title、lead 或 body 之一", {})
+        if self.title is None and self.lead is None and not isinstance(self.body[0], str):
+            raise PydanticCustomError("jb_heading_kind", "没有 title 或 lead 的条目，body 要以一段文字开头（序号印在这段文字前）", {})
         return self
 
 
@@ -221,10 +346,18 @@ class IssueFile(SeriesFields):
         default_factory=list, description="文章标题（专题简报用）；写成列表可指定分行", examples=[["关于……的情况"]])
     subtitle: str | None = Field(None, min_length=1, description="标题下的副题，如“——××市……典型经验”",
                                  examples=["——成都市推进“高效办成一件事”的典型经验"])
-    note: Blocks = Field(default_factory=list, description="编者按：一段文字或多段的列表", examples=[["编者按的文字。"]])
-    body: Blocks = Field(default_factory=list, description="第一部分之前不编号的导语段落", examples=[["导语段落。"]])
+    note: Paragraphs = Field(default_factory=list, description="编者按：一段文字或多段的列表", examples=[["编者按的文字。"]])
+    body: Blocks = Field(default_factory=list, description="第一部分之前不编号的导语段落（也可以是表格）", examples=[["导语段落。"]])
     sections: list[Section] = Field(default_factory=list, description="正文各部分（一级，“一、”起自动编号）",
                                     examples=[[{"title": "政务工作动态", "items": ["4月29日，省中心党委书记……"]}]])
+    data: Figures = Field(
+        default_factory=dict, title="数据",
+        description="本期的数字，可分组嵌套，名称可用汉字；正文中写 {{ 综窗.咨询 }} 引用，ytd.综窗.咨询 为今年以来累计",
+        examples=[{"综窗": {"咨询": 1142, "受理": 391}, "手册": {"完成": 1159, "总数": 1645}}])
+    carry: Figures | None = Field(
+        None, title="此前累计",
+        description="本期之前今年以来的累计数（档案从年中开始时写）；此后各期的 ytd 在此基础上累加",
+        examples=[{"综窗": {"咨询": 23134, "受理": 9599}}])
 
     @model_validator(mode="after")
     def _dates(self) -> IssueFile:

@@ -1,8 +1,9 @@
 """The office folder: find ``jianbao.yaml``, load and validate an issue with its series.
 
 This module ties the stages together for one issue file: load (both YAML files) → validate
-(both models, merged) → check (the rules that make an issue unprintable) and resolve the
-layout preset.  :func:`compile_issue` then renders and writes.
+(both models, merged) → resolve (figures and templated text, :mod:`jianbao.resolve`) → check
+(the rules that make an issue unprintable) and resolve the layout preset.  :func:`compile_issue`
+then renders and writes.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ class Prepared:
     issue_src: Source
     series_src: Source
     warnings: list[Diagnostic] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)  # other issue files read for prev/ytd
 
 
 def prepare(issue_path: Path) -> Prepared:
     """Load, validate and check one issue file; raise JianbaoError listing every error."""
     from . import check
     from .layout import inside, is_path, load_layout, resolve_layout
+    from .resolve import resolve
 
     issue_path = Path(issue_path)
     if issue_path.is_dir():
@@ -85,12 +88,14 @@ def prepare(issue_path: Path) -> Prepared:
             hint=f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。"))
     layout = load_layout(layout_path)
 
+    inputs: list[Path] = []
+    bulletin = resolve(bulletin, issue_src, inputs=inputs)  # figures and templated text: strings final
     diags = check.check_issue(bulletin, issue_src, layout)
     errs = [d for d in diags if d.is_error]
     if errs:
         raise JianbaoError(errs)
     return Prepared(issue_path, office, bulletin, layout, layout_path, issue_src, series_src,
-                    warnings=[d for d in diags if not d.is_error])
+                    warnings=[d for d in diags if not d.is_error], inputs=inputs)
 
 
 def default_output(prepared: Prepared, suffix: str = ".docx") -> Path:
