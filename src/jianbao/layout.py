@@ -109,6 +109,23 @@ class EndBlock(_Preset):
     end_on_even_page: bool = False
 
 
+class TableLayout(_Preset):
+    """Tables in the body: caption, header row, cells, rules (all lengths in twips)."""
+
+    caption: Font = Font(east_asia="黑体", latin="Times New Roman", size=16)
+    header: Font = Font(east_asia="黑体", latin="Times New Roman", size=14)
+    cell: Font = Font(east_asia="仿宋_GB2312", latin="Times New Roman", size=14)
+    caption_line: int = Field(579, gt=0)
+    caption_before: int = Field(0, ge=0)
+    line: int = Field(400, gt=0)
+    row_height: int = Field(0, ge=0)
+    cell_margin: int = Field(108, ge=0)
+    cell_margin_vertical: int = Field(0, ge=0)
+    border: int = Field(4, ge=2, le=96)
+    border_color: str = Field("000000", pattern=r"^[0-9A-Fa-f]{6}$")
+    after: int = Field(0, ge=0)
+
+
 class Layout(_Preset):
     """A validated layout preset (``templates/layouts/*.yaml``)."""
 
@@ -121,6 +138,7 @@ class Layout(_Preset):
     headings: Headings = Headings()
     page_number: PageNumber
     end_block: EndBlock
+    table: TableLayout = TableLayout()
 
 
 def builtin_templates() -> Path:

@@ -22,7 +22,7 @@ from lxml import etree
 from ..dates import cn_date, cn_range
 from ..layout import Font, Layout
 from ..metrics import fit_size, split_balanced  # noqa: F401  (fit_size is also used by jianbao.check)
-from ..model import Bulletin, Item, Section
+from ..model import Bulletin, Item, Section, Table
 from ..numbering import marker
 from . import ooxml as x
 from .ooxml import el, put, sub, w
@@ -35,7 +35,9 @@ STYLES = {
     "JBMark": "简报 标识", "JBMasthead": "简报 报头名称", "JBIssueLine": "简报 期号",
     "JBPeriod": "简报 报告期", "JBEditorLine": "简报 编印单位", "JBNote": "简报 编者按",
     "JBEndBlock": "简报 版记", "JBCopies": "简报 印数",
+    "JBTableCaption": "简报 表格标题", "JBTableHeader": "简报 表头", "JBTableCell": "简报 表格文字",
 }
+TABLE_STYLES = {"JBTable": "简报 表格"}
 CHAR_STYLES = {
     "JBLead1": "简报 段首标题1", "JBLead2": "简报 段首标题2", "JBLead3": "简报 段首标题3",
     "JBLead4": "简报 段首标题4", "JBNoteLabel": "简报 编者按标签",
@@ -78,9 +80,10 @@ def _end_block_on_its_own_page(doc) -> None:
     from copy import deepcopy
 
     body = doc.element.body
-    tbl = body.find(w("tbl"))
-    if tbl is None:
+    floating = [t for t in body.findall(w("tbl")) if t.find(f"{w('tblPr')}/{w('tblpPr')}") is not None]
+    if not floating:  # no end block (tables in the text are not floating)
         return
+    tbl = floating[-1]
     last = tbl.getprevious()
     final = body.find(w("sectPr"))
     sub(last, "pPr").append(deepcopy(final))  # the text's section keeps the numbered footers
@@ -224,11 +227,28 @@ def _write_styles(doc, layout: Layout) -> None:
                             snap=False, spacing=0))
     root.append(_para_style("JBCopies", f.end_block, layout, jc="right", line=eb.line, indent_chars=None,
                             snap=False, spacing=0))
+    _write_table_styles(root, layout)
     footer = _para_style("Footer", f.page_number, layout, jc="center", snap=False, based_on=None,
                          indent_chars=0, spacing=0)
     # LibreOffice trap: an exact 579 footer grows taller than its area and costs a body line.
     x.set_spacing(footer.find(w("pPr")), line=240, rule="auto")
     root.append(footer)
+
+
+def _write_table_styles(root: etree._Element, layout: Layout) -> None:
+    """Caption, header and cell paragraph styles and the table style: no first-line indent (the
+    body's two characters must not reach into a cell), no character condensing, and their own exact
+    line height off the 22-line grid, so a row is as tall as its text and never clips it."""
+    t = layout.table
+    root.append(_para_style("JBTableCaption", t.caption, layout, jc="center", line=t.caption_line,
+                            keep_next=True, spacing=0))
+    for sid, font in (("JBTableHeader", t.header), ("JBTableCell", t.cell)):
+        root.append(_para_style(sid, font, layout, jc="center", line=t.line, snap=False, spacing=0))
+    style = _style("table", "JBTable", TABLE_STYLES["JBTable"], based_on="TableNormal")
+    tblpr = etree.SubElement(style, w("tblPr"))
+    put(tblpr, x.table_borders(t.border, t.border_color))
+    put(tblpr, x.cell_margins(t.cell_margin, t.cell_margin_vertical))
+    root.append(style)
 
 
 def _write_settings(doc) -> None:
@@ -262,7 +282,8 @@ def _write_font_table(doc, layout: Layout) -> None:
     for child in list(root):
         root.remove(child)
     names: list[str] = []
-    for font in layout.fonts.__dict__.values():
+    t = layout.table
+    for font in [*layout.fonts.__dict__.values(), t.caption, t.header, t.cell]:
         for n in (font.east_asia, font.latin):
             if n not in names:
                 names.append(n)
@@ -398,7 +419,8 @@ class _Body:
 
     def _style_line(self, style: str) -> int:
         lay = self.layout
-        return {"Title": lay.title.line, "JBEndBlock": lay.end_block.line}.get(style, lay.grid.line_pitch)
+        return {"Title": lay.title.line, "JBEndBlock": lay.end_block.line,
+                "JBTableCaption": lay.table.caption_line}.get(style, lay.grid.line_pitch)
 
     def text(self, style: str, text: str, **kw) -> etree._Element:
         return self.para(style, x.text_run(text), **kw)
@@ -409,7 +431,7 @@ class _Body:
         self.note()
         self.title()
         for block in self.b.issue.body:
-            self.text("Normal", block)
+            self.block(block)
         for n, section in enumerate(self.b.issue.sections, start=1):
             self.node(section, 1, n)
         self.end_block()
@@ -476,15 +498,39 @@ class _Body:
             self.text(f"Heading{level}", mk + node.title)
         elif node.lead is not None:
             runs = [x.text_run(mk + node.lead, rstyle=f"JBLead{level}")]
-            if body:
+            if body and isinstance(body[0], str):  # a table cannot run in: the lead stands alone
                 runs.append(x.text_run(body.pop(0)))
             self.para("Normal", *runs)
         else:  # an item of body paragraphs only: the first one carries the number
             self.text("Normal", mk + body.pop(0))
         for block in body:
-            self.text("Normal", block)
+            self.block(block)
         for k, child in enumerate(node.items, start=1):
             self.node(child, level + 1, k)
+
+    def block(self, block) -> None:
+        """One body block: a paragraph, or a table."""
+        if isinstance(block, str):
+            self.text("Normal", block)
+        else:
+            self.table(block.table)
+
+    def table(self, t: Table) -> None:
+        """Caption, then the table: full borders, the header row repeated on every page, explicit
+        column widths (relative ``widths`` scaled to the text area, equal by default)."""
+        lay = self.layout.table
+        widths = column_widths(t.widths or [1] * len(t.header), self.layout.page.text_width)
+        aligns = column_aligns(t, widths, lay)
+        self.para("JBTableCaption", x.text_run(t.caption), before=self.pending_before or lay.caption_before)
+        tbl = x.grid_table(widths, border=lay.border, color=lay.border_color, margin=lay.cell_margin,
+                           margin_vertical=lay.cell_margin_vertical, style="JBTable")
+        x.grid_row(tbl, widths, [_cell("JBTableHeader", v, "center") for v in t.header], header=True,
+                   height=lay.row_height)
+        for row in t.rows:
+            cells = [_cell("JBTableCell", v, a) for v, a in zip(row, aligns)]
+            x.grid_row(tbl, widths, cells, height=lay.row_height)
+        self.sectpr.addprevious(tbl)
+        self.pending_before = lay.after
 
     def end_block(self) -> None:
         s, lay = self.b.series, self.layout
@@ -517,3 +563,47 @@ class _Body:
         self.sectpr.addprevious(tbl)
         # The floating table is anchored to the paragraph that follows it.
         self.para("Normal", before=0)
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+def column_widths(weights: list[float], total: int) -> list[int]:
+    """Relative *weights* scaled to *total* twips, in whole twips that add up to *total* exactly."""
+    scale = total / sum(weights)
+    widths, acc = [], 0.0
+    for wgt in weights:  # round the running sum, not each width: no drift, exact total
+        acc += wgt * scale
+        widths.append(round(acc) - sum(widths))
+    return widths
+
+
+def column_aligns(t: Table, widths: list[int], lay) -> list[str]:
+    """Alignment of each column's cells: as written, else centred, except text columns in which
+    some cell needs more than one line (those read better from the left)."""
+    from ..resolve import cell_number, is_blank
+
+    if isinstance(t.align, str):
+        return [t.align] * len(widths)
+    if t.align:
+        return list(t.align)
+    out = []
+    room = lambda c: widths[c] - 2 * lay.cell_margin  # noqa: E731
+    for c in range(len(widths)):
+        cells = [row[c] for row in t.rows if c < len(row) and not is_blank(row[c])]
+        numeric = cells and all(cell_number(v) is not None for v in cells)
+        wraps = any(x.em_width(v) * lay.cell.size * 20 > room(c) for v in cells)
+        out.append("left" if wraps and not numeric else "center")
+    return out
+
+
+def _cell(style: str, value, align: str) -> etree._Element:
+    from ..resolve import cell_text
+
+    text = cell_text(value)  # resolve made every cell text; a bulletin built by hand may hold numbers
+    p = el("p")
+    ppr = sub(p, "pPr")
+    put(ppr, el("pStyle", val=style))
+    x.set_jc(ppr, {"left": "left", "center": "center", "right": "right"}[align])
+    if text:
+        p.append(x.text_run(text))
+    return p

@@ -273,3 +273,64 @@ def table_row(tbl: etree._Element, width: int, paragraphs: list[etree._Element])
     for p in paragraphs:
         tc.append(p)
     return tr
+
+
+def grid_table(widths: list[int], *, border: int, color: str, margin: int, margin_vertical: int = 0,
+               style: str | None = None) -> etree._Element:
+    """An empty table of ``len(widths)`` columns, full borders, centred, as wide as ``sum(widths)``.
+
+    The widths go into ``w:tblGrid`` (WPS lays a table out by its grid and ignores ``w:tblW``) and
+    the layout is fixed, so Word, WPS and LibreOffice all keep the given column widths.
+    """
+    tbl = el("tbl")
+    tblpr = etree.SubElement(tbl, w("tblPr"))
+    if style:
+        put(tblpr, el("tblStyle", val=style))
+    put(tblpr, el("tblW", w=sum(widths), type="dxa"))
+    put(tblpr, el("jc", val="center"))
+    put(tblpr, table_borders(border, color))
+    put(tblpr, el("tblLayout", type="fixed"))
+    put(tblpr, cell_margins(margin, margin_vertical))
+    put(tblpr, el("tblLook", val="0020", firstRow=1, lastRow=0, firstColumn=0, lastColumn=0,
+                  noHBand=1, noVBand=1))
+    grid = etree.SubElement(tbl, w("tblGrid"))
+    for width in widths:
+        grid.append(el("gridCol", w=width))
+    return tbl
+
+
+def table_borders(size: int, color: str) -> etree._Element:
+    """``w:tblBorders``: single lines of *size* (1/8 pt) on every side and between all cells."""
+    borders = el("tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        borders.append(el(side, val="single", sz=size, space=0, color=color.upper()))
+    return borders
+
+
+def cell_margins(side: int, top_bottom: int = 0) -> etree._Element:
+    """``w:tblCellMar``: the space between a cell's border and its text, in twips."""
+    mar = el("tblCellMar")
+    for name, val in (("top", top_bottom), ("left", side), ("bottom", top_bottom), ("right", side)):
+        mar.append(el(name, w=val, type="dxa"))
+    return mar
+
+
+def grid_row(tbl: etree._Element, widths: list[int], paragraphs: list[etree._Element], *,
+             header: bool = False, height: int = 0) -> etree._Element:
+    """Append a row of one paragraph per cell: never split across pages, cells centred vertically,
+    at least *height* twips tall; a *header* row is repeated at the top of every page
+    (``w:tblHeader``)."""
+    tr = etree.SubElement(tbl, w("tr"))
+    trpr = etree.SubElement(tr, w("trPr"))
+    trpr.append(el("cantSplit"))
+    if height:
+        trpr.append(el("trHeight", val=height, hRule="atLeast"))
+    if header:
+        trpr.append(el("tblHeader"))
+    for width, p in zip(widths, paragraphs):
+        tc = etree.SubElement(tr, w("tc"))
+        tcpr = etree.SubElement(tc, w("tcPr"))
+        tcpr.append(el("tcW", w=width, type="dxa"))
+        tcpr.append(el("vAlign", val="center"))
+        tc.append(p)
+    return tr
