@@ -421,3 +421,15 @@ def test_the_readme_example_a_weekly_figure_and_its_running_total(office):
     assert printed(nxt) == "本周收到差评5条，今年以来累计48条。"
     issue(office, "2024-05-13", sentence, number=18, data="{好差评: {差评: 4}}", carry="{好差评: {差评: 40}}")
     assert printed(nxt) == "本周收到差评5条，今年以来累计49条。"  # a corrected week flows into the next
+
+
+def test_the_text_lint_reads_the_printed_text_even_when_another_rule_fails(office, cli):
+    """jianbao check lints a file again after a lint error: templates must not be linted as typed
+    (the half-width "(" and "," of pct(a, 2) would be JB201)."""
+    issue(office, "2024-05-13", "占比{{ 手册.完成 | pct(手册.总数, 2) }}。\n      - 待填",
+          data="{手册: {完成: 1159, 总数: 1645}}")
+    result = cli("check", office.root / "issues" / "2024-05-13.yaml", "--format", "json")
+    import json
+
+    codes = [d["code"] for d in json.loads(result.stdout)["diagnostics"]]
+    assert codes == ["JB205"] and result.exit_code == 1
