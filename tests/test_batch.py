@@ -102,3 +102,16 @@ def test_watch_reports_errors_in_place_and_keeps_going(office: Office):
     stdout, stderr = proc.communicate(timeout=20)
     assert proc.returncode == 0
     assert "JB104" in stderr and "Traceback" not in stderr
+
+
+def test_a_change_in_last_weeks_figures_makes_this_week_stale(office: Office, cli):
+    office.issue("number: 3\ndate: 2024-05-06\ndata: {咨询: 10}\nsections:\n  - title: 动态\n    items: [\"本周咨询{{ 咨询 }}人次。\"]\n",
+                 "2024-05-06.yaml")
+    office.issue("number: 4\ndate: 2024-05-13\ndata: {咨询: 12}\nsections:\n  - title: 动态\n"
+                 "    items: [\"本周咨询{{ 咨询 }}人次，上周{{ prev.咨询 }}人次。\"]\n", "2024-05-13.yaml")
+    assert cli("build", office.root).exit_code == 0
+    time.sleep(0.01)
+    last_week = office.root / "issues" / "2024-05-06.yaml"
+    last_week.write_text(last_week.read_text(encoding="utf-8").replace("咨询: 10", "咨询: 11"), encoding="utf-8")
+    r = cli("build", office.root)
+    assert "编译 2，跳过 0" in r.stderr  # this week read last week's figure: rebuilt too

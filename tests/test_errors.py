@@ -108,3 +108,10 @@ def test_no_traceback_from_the_real_command(office: Office):
     assert r.returncode == 1
     assert "JB104" in r.stderr and "2024年2月只有29天" in r.stderr
     assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_unknown_key_in_a_table_suggests_table_fields(office: Office, cli):
+    path = office.issue("number: 3\ndate: 2024-05-13\nbody:\n  - table:\n      caption: 表\n      header: [a, b]\n"
+                        "      rows: [[1, 2]]\n      totl: true\n")
+    err = cli("check", path).stderr
+    assert "JB103" in err and "totl" in err and "total" in err and f"{path}:8:7" in err

@@ -103,3 +103,11 @@ def test_missing_file(tmp_path):
     with pytest.raises(JianbaoError) as exc:
         load_yaml(tmp_path / "nope.yaml")
     assert exc.value.diagnostics[0].code == "JB001"
+
+
+def test_unquoted_template_gets_a_quoting_hint(tmp_path):
+    for text in ("body: {{ 咨询 }}人次\n", "items: [本周咨询{{ 咨询 }}人次]\n", "items:\n  - {{ 咨询 }}人次\n"):
+        with pytest.raises(JianbaoError) as exc:
+            load(tmp_path, text)
+        d = exc.value.diagnostics[0]
+        assert d.code == "JB003" and "引号" in d.render(), text

@@ -41,7 +41,8 @@ class BuildResult:
 
 
 def _inputs_mtime(prepared) -> int:
-    paths = [prepared.path, prepared.series_src.path, prepared.layout_path]
+    """Newest mtime of everything the output depends on (neighbour issues read for prev/ytd too)."""
+    paths = [prepared.path, prepared.series_src.path, prepared.layout_path, *prepared.inputs]
     return max(Path(p).stat().st_mtime_ns for p in paths)
 
 

@@ -124,6 +124,9 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
             lines = text.splitlines()
             d.line, d.column = mark.line + 1, mark.column + 1
             d.source_line = lines[mark.line] if mark.line < len(lines) else ""
+            if _UNQUOTED_TEMPLATE.search(d.source_line):
+                d.message = "YAML 语法错误：含模板 {{ }} 的文字没有加引号，YAML 把其中的“{”当成了映射的开始"
+                d.hint = "含模板 {{ }} 或 {% %} 的文字要整体加引号，例如 body: \"本周咨询{{ 咨询 }}人次\""
         raise JianbaoError(d) from None
     except yaml.reader.ReaderError as exc:  # a character YAML (and Word) cannot hold
         line = text.count("\n", 0, exc.position) + 1
@@ -143,7 +146,13 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
     return src
 
 
+# "key: {{ x }}…" or "- {{ x }}…" or "[…{{ x }}…]" outside quotes: YAML reads the braces as a mapping
+_UNQUOTED_TEMPLATE = re.compile(r"""(?:^|[:\-\[,]\s*)[^"'\s][^"']*\{[{%]|(?:^|[:\-\[,]\s*)\{[{%]""")
+
 _PROBLEMS_ZH = [
+    ("expected ',' or ']', but got '{'", "方括号列表里的一项含有“{”：含模板 {{ }} 的文字要加引号，例如 \"本周咨询{{ 咨询 }}人次\""),
+    ("expected ',' or ']'", "方括号列表里缺少逗号，或某一项含有特殊字符（: { } [ ] ,）需要加引号"),
+    ("expected ',' or '}'", "花括号映射里缺少逗号，或某个值含有特殊字符需要加引号"),
     ("mapping values are not allowed here", "这里不能出现“键: 值”（常见原因：冒号后缺空格、缩进不对，或文字中含英文冒号需要加引号）"),
     ("found character '\\t' that cannot start any token", "缩进里有制表符（Tab），YAML 只能用空格缩进"),
     ("found character '\\t'", "有制表符（Tab），YAML 只能用空格缩进"),
@@ -207,7 +216,8 @@ class _Builder:
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.src.positions[path + ("?", KEY)] = _pos(key_node)
-                self._fail("JB003", "字段名必须是文字", path + ("?",), key=True)
+                self._fail("JB003", "字段名必须是文字（以“{”开头的值被 YAML 当成了映射）", path + ("?",), key=True,
+                           hint="含模板 {{ }} 的文字要整体加引号，例如 body: \"本周咨询{{ 咨询 }}人次\"")
                 continue
             key = key_node.value  # keys are names: keep them as written (``1: x`` gives "1")
             kpath = path + (key,)

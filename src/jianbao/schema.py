@@ -55,7 +55,8 @@ def _retitle(node) -> None:
     """Replace pydantic's English property titles ("Number") with the Chinese field names."""
     if isinstance(node, dict):
         for key, prop in (node.get("properties") or {}).items():
-            if isinstance(prop, dict) and key in FIELD_NAMES_ZH:
+            auto = key.replace("_", " ").title()  # pydantic's own title; an explicit one is kept
+            if isinstance(prop, dict) and key in FIELD_NAMES_ZH and prop.get("title", auto) == auto:
                 prop["title"] = FIELD_NAMES_ZH[key]
         for value in node.values():
             _retitle(value)

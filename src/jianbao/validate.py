@@ -27,6 +27,10 @@ FIELD_NAMES_ZH = {
     "lead": "段首标题", "items": "条目",
 }
 
+TABLE_FIELD_NAMES_ZH = {
+    "caption": "表题", "header": "表头", "rows": "表格各行", "widths": "列宽", "align": "对齐", "total": "合计行",
+}
+
 _TYPE_ZH = {
     "string_type": "应为文字", "int_type": "应为整数", "int_parsing": "应为整数",
     "int_from_float": "应为整数", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
@@ -40,11 +44,11 @@ def _model_fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
     """Field names of the model that holds *loc*'s last key (for "did you mean")."""
     from . import model as m
 
-    by_parent = {"period": m.Period, "sections": m.Section, "items": m.Item}
+    by_parent = {"period": m.Period, "sections": m.Section, "items": m.Item, "table": m.Table}
     for part in reversed(loc[:-1]):
         if isinstance(part, str) and part in by_parent:
             return list(by_parent[part].model_fields)
-        if isinstance(part, str) and part in ("distribution",):
+        if isinstance(part, str) and part in ("distribution", "data", "carry"):
             return []
     return list(root.model_fields)
 
@@ -98,6 +102,8 @@ def _field(loc: tuple) -> str:
 def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict, ctx: dict) -> Diagnostic:
     name = loc[-1] if loc else ""
     zh = FIELD_NAMES_ZH.get(name, "") if isinstance(name, str) else ""
+    if "table" in loc[:-1]:  # a table's keys mean other things than the issue's
+        zh = TABLE_FIELD_NAMES_ZH.get(name, "") if isinstance(name, str) else ""
     label = f"{name}（{zh}）" if zh else str(name)
     if etype == "missing":
         return src.diagnostic("JB101", f"缺少必填字段 {label}", loc[:-1], key=True,
