@@ -111,3 +111,26 @@ def test_unquoted_template_gets_a_quoting_hint(tmp_path):
             load(tmp_path, text)
         d = exc.value.diagnostics[0]
         assert d.code == "JB003" and "引号" in d.render(), text
+
+
+def test_libyaml_and_python_loaders_agree_on_values_and_positions(tmp_path, monkeypatch):
+    """The fast (libyaml) path must place every value where the pure-Python loader does."""
+    import yaml
+
+    from conftest import ROOT
+    from jianbao import load as load_mod
+
+    if getattr(yaml, "CSafeLoader", None) is None:  # pragma: no cover - PyYAML wheels ship libyaml
+        pytest.skip("PyYAML without libyaml")
+    tricky = tmp_path / "tricky.yaml"
+    tricky.write_text('number: 1\ntitle: "引号里\\t的“文字”"\nbody: |\n  第一行\n  第二行\nnote: >\n  折叠的\n  文字\n'
+                      "sections:\n  - {title: 流式, items: [甲, '乙：丙']}\n  - title: 块式\n    items:\n      - 丁\n",
+                      encoding="utf-8")
+    files = [tricky, *ROOT.glob("issues/*.yaml"), *ROOT.glob("tests/fixtures/*/issues/*.yaml"),
+             ROOT / "templates" / "layouts" / "gbt9704.yaml"]
+    for f in files:
+        monkeypatch.setattr(load_mod, "_FAST_LOADER", yaml.CSafeLoader)
+        fast = load_yaml(f)
+        monkeypatch.setattr(load_mod, "_FAST_LOADER", None)
+        slow = load_yaml(f)
+        assert fast.data == slow.data and fast.positions == slow.positions, f

@@ -45,12 +45,13 @@ def _console():
     return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def _report(diagnostics, console=None) -> None:
-    """Print diagnostics, ruff style, errors in red and warnings in yellow."""
+def _report(diagnostics, console=None, limit: int | None = None) -> None:
+    """Print diagnostics, ruff style, errors in red and warnings in yellow (at most *limit*)."""
     from rich.text import Text
 
     console = console or _console()
-    for d in diagnostics:
+    shown = diagnostics if limit is None else sorted(diagnostics, key=lambda d: not d.is_error)[:limit]
+    for d in shown:
         text = d.render()
         head, _, rest = text.partition("\n")
         style = "bold red" if d.is_error else "bold yellow"
@@ -59,6 +60,8 @@ def _report(diagnostics, console=None) -> None:
             out.append("\n" + rest)
         console.print(out)
         console.print()
+    if len(shown) < len(diagnostics):
+        console.print(f"……另有 {len(diagnostics) - len(shown)} 条未显示，运行 jianbao check 查看全部。\n")
 
 
 def _issue_files(paths: list[Path]) -> list[Path]:
@@ -122,6 +125,9 @@ def build(
         raise typer.Exit(1)
 
 
+REPORT_LIMIT = 30  # diagnostics printed per file by build (check prints them all)
+
+
 def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> bool:
     """Build, report, and say whether everything succeeded."""
     from .batch import build_files
@@ -139,7 +145,7 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> b
     else:
         results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs)
     for r in results:
-        _report(r.diagnostics, console)
+        _report(r.diagnostics, console, limit=REPORT_LIMIT)
         if r.ok and r.status == "built":
             typer.echo(_shown(r.output))
         if r.pdf is not None and r.ok:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ class Source:
     data: Any
     positions: dict[tuple, Pos] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
@@ -115,7 +116,7 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
         text = read_text(path)
     src = Source(path=path, text=text, data=None)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         msg = _yaml_problem_zh(exc)
@@ -148,6 +149,20 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
 
 # "key: {{ x }}…" or "- {{ x }}…" or "[…{{ x }}…]" outside quotes: YAML reads the braces as a mapping
 _UNQUOTED_TEMPLATE = re.compile(r"""(?:^|[:\-\[,]\s*)[^"'\s][^"']*\{[{%]|(?:^|[:\-\[,]\s*)\{[{%]""")
+
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml: about six times faster
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """Compose with libyaml when available; on any error, again with the pure-Python loader,
+    whose messages (and positions) the diagnostics below are written against."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
 
 _PROBLEMS_ZH = [
     ("expected ',' or ']', but got '{'", "方括号列表里的一项含有“{”：含模板 {{ }} 的文字要加引号，例如 \"本周咨询{{ 咨询 }}人次\""),
