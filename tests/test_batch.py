@@ -115,3 +115,12 @@ def test_a_change_in_last_weeks_figures_makes_this_week_stale(office: Office, cl
     last_week.write_text(last_week.read_text(encoding="utf-8").replace("咨询: 10", "咨询: 11"), encoding="utf-8")
     r = cli("build", office.root)
     assert "编译 2，跳过 0" in r.stderr  # this week read last week's figure: rebuilt too
+
+
+def test_a_settings_warning_is_said_once_per_batch(tmp_path, cli):
+    o = Office(tmp_path / "o", series="name: 动态\neditor: 中心\n")  # no distribution, no copies
+    o.issue(ISSUE, "2024-05-13.yaml")
+    o.issue(ISSUE.replace("number: 3", "number: 4").replace("2024-05-13", "2024-05-20"), "2024-05-20.yaml")
+    r = cli("build", o.root, "-j", "1")
+    assert r.exit_code == 0
+    assert r.stderr.count("JB403") == 1 and r.stderr.count("JB404") == 1

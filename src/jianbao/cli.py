@@ -144,8 +144,17 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> b
                                   on_done=lambda r: bar.update(task, advance=1, description=r.source.name))
     else:
         results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs)
+    shared: set[tuple] = set()  # a jianbao.yaml warning is said once, not once per issue
     for r in results:
-        _report(r.diagnostics, console, limit=REPORT_LIMIT)
+        own = []
+        for d in r.diagnostics:
+            key = (d.code, str(d.file), d.line, d.column, d.message)
+            if d.file is not None and Path(d.file).name == "jianbao.yaml":
+                if key in shared:
+                    continue
+                shared.add(key)
+            own.append(d)
+        _report(own, console, limit=REPORT_LIMIT)
         if r.ok and r.status == "built":
             typer.echo(_shown(r.output))
         if r.pdf is not None and r.ok:

@@ -90,7 +90,7 @@ def prepare(issue_path: Path) -> Prepared:
 
     inputs: list[Path] = []
     bulletin = resolve(bulletin, issue_src, inputs=inputs)  # figures and templated text: strings final
-    diags = check.check_issue(bulletin, issue_src, layout)
+    diags = check.check_issue(bulletin, issue_src, layout, series_src)
     errs = [d for d in diags if d.is_error]
     if errs:
         raise JianbaoError(errs)
