@@ -2,6 +2,7 @@
 #   make            set up (system packages, .venv) and build the example bulletin
 #   make test       run the whole test suite, LibreOffice layout tests included
 #   make pdf        build the example bulletin and its PDF
+#   make bench      benchmark: start-up against pandoc, render cost, a 520-issue archive (bench/run.py)
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -10,7 +11,7 @@ DOCX    := $(patsubst issues/%.yaml,build/%.docx,$(ISSUES))
 PDF     := $(DOCX:.docx=.pdf)
 PRESET  := $(wildcard templates/layouts/*.yaml)
 
-.PHONY: all setup deps example pdf check test clean
+.PHONY: all setup deps example pdf check test bench clean
 all: example
 
 deps:
@@ -37,6 +38,9 @@ check: $(BIN)/jianbao
 
 test: setup
 	$(BIN)/pytest -q
+
+bench: setup
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf build
