@@ -150,18 +150,83 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
 # "key: {{ x }}…" or "- {{ x }}…" or "[…{{ x }}…]" outside quotes: YAML reads the braces as a mapping
 _UNQUOTED_TEMPLATE = re.compile(r"""(?:^|[:\-\[,]\s*)[^"'\s][^"']*\{[{%]|(?:^|[:\-\[,]\s*)\{[{%]""")
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # libyaml: about six times faster
+# --- parsing: libyaml where it reads the text exactly as PyYAML does -------------------------------
+
+#: What libyaml and PyYAML's pure-Python parser read differently (found by fuzzing both with the
+#: issue-file mutations of tests/test_properties.py and YAML token soup): the last node of a text
+#: without a final line break (libyaml ends it on the next line), BOMs and the line breaks
+#: other than LF, tabs, tags ("!"), and a comment glued to a block scalar's indicator ("|#").
+#: Where an empty value sits ("{a: }") is checked on the nodes (:func:`_has_empty`).
+_LIBYAML_DIFFERS = re.compile(r"[\t\r\x85\u2028\u2029\ufeff!]|[|>][-+0-9]*#")
+
+
+def _libyaml_loader():
+    """libyaml's parser under PyYAML's own composer, or None without PyYAML's C extension.
+
+    The composer stays in Python so that deep nesting raises RecursionError as before, never
+    overflows the C stack (libyaml's own composer is recursive C).
+    """
+    try:
+        from yaml._yaml import CParser
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        return None
+    from yaml.composer import Composer
+    from yaml.resolver import Resolver
+
+    class Loader(CParser, Composer, Resolver):
+        def __init__(self, stream):
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            Resolver.__init__(self)
+
+        get_single_node = Composer.get_single_node
+        get_node = Composer.get_node
+        check_node = Composer.check_node
+
+    return Loader
+
+
+_FAST_LOADER = _libyaml_loader()
 
 
 def _compose(text: str) -> yaml.Node | None:
-    """Compose with libyaml when available; on any error, again with the pure-Python loader,
-    whose messages (and positions) the diagnostics below are written against."""
-    if _FAST_LOADER is not None:
+    """The node tree of *text*, as PyYAML's pure-Python parser would compose it.
+
+    libyaml parses about ten times faster, so it reads the texts on which the two agree; if it
+    fails for any reason the pure-Python parser reads the text again and raises its own error,
+    which is what the messages below translate.
+    """
+    if _FAST_LOADER is not None and text.endswith("\n") and not _LIBYAML_DIFFERS.search(text):
         try:
-            return yaml.compose(text, Loader=_FAST_LOADER)
-        except yaml.YAMLError:
+            node = yaml.compose(text, Loader=_FAST_LOADER)
+        except Exception:  # noqa: BLE001 - RecursionError, MemoryError … too: the slow path decides
             pass
+        else:
+            if node is None or not _has_empty(node):
+                return node
     return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+def _has_empty(root: yaml.Node) -> bool:
+    """Whether a scalar is empty where it stands (``key:`` with no value, ``{? }``): libyaml places
+    such a node differently inside flow collections."""
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:  # anchors: a node may be reached twice, or hold itself
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            s, e = node.start_mark, node.end_mark
+            if s.line == e.line and s.column == e.column:
+                return True
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                todo += (k, v)
+        else:
+            todo += node.value
+    return False
 
 
 _PROBLEMS_ZH = [
@@ -191,6 +256,7 @@ def _yaml_problem_zh(exc: yaml.MarkedYAMLError) -> str:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_STR = "tag:yaml.org,2002:str"
 _DATEISH = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
 
@@ -257,11 +323,14 @@ class _Builder:
                            hint=_impossible_date_hint(y, mo, d))
                 return node.value
             return value
-        try:
-            value = self.constructor.construct_object(node, deep=True)
-        except (ValueError, yaml.constructor.ConstructorError) as exc:
-            self._fail("JB102", f"无法识别的值：{node.value}（{exc}）", path)
-            return node.value
+        if node.tag == _STR:  # most values: what SafeConstructor.construct_yaml_str returns
+            value = node.value
+        else:
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except (ValueError, yaml.constructor.ConstructorError) as exc:
+                self._fail("JB102", f"无法识别的值：{node.value}（{exc}）", path)
+                return node.value
         if isinstance(value, str):
             bad = _BAD_CHARS.search(value)
             if bad:

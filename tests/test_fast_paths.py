@@ -1,0 +1,89 @@
+"""The fast paths of issue 6 give exactly what the slow paths gave.
+
+* load: libyaml parses what it reads like PyYAML's pure-Python parser; anything else, and every
+  error, goes through the pure-Python parser: data, positions and diagnostics are the same (a
+  longer run of these comparisons, 64 000 texts, found no difference).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import jianbao.load as load
+from conftest import ROOT
+from jianbao.diagnostics import JianbaoError
+from test_properties import SEED_TEXT, _mutate
+
+YAML_FILES = sorted({*ROOT.glob("issues/*.yaml"), ROOT / "jianbao.yaml", *ROOT.glob("templates/layouts/*.yaml"),
+                     *ROOT.glob("tests/fixtures/*/jianbao.yaml"), *ROOT.glob("tests/fixtures/*/issues/*.yaml")})
+
+
+def outcome(text: str, *, fast: bool, monkeypatch) -> tuple:
+    """What load_yaml makes of *text*: data and positions, or the rendered diagnostics."""
+    with monkeypatch.context() as m:
+        if not fast:
+            m.setattr(load, "_FAST_LOADER", None)
+        try:
+            src = load.load_yaml(Path("x.yaml"), text)
+        except JianbaoError as exc:
+            return ("error", [d.render() for d in exc.diagnostics])
+    return ("ok", src.data, src.positions)
+
+
+def test_libyaml_is_used():
+    assert load._FAST_LOADER is not None, "PyYAML without libyaml: loading is five to ten times slower"
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_yaml_file_of_the_repository_loads_the_same(path: Path, monkeypatch):
+    text = load.read_text(path)
+    assert outcome(text, fast=True, monkeypatch=monkeypatch) == outcome(text, fast=False, monkeypatch=monkeypatch)
+
+
+SAME = settings(max_examples=300, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+#: What the mutations insert: YAML's indicators, and what libyaml and PyYAML were found to read differently.
+CHUNKS = list(":-[]{}\"'#&*!|>%@`? \n\t，：一（）1.、\\") + ["2024-04-31", "items:", "- ", "|#", "\ufeff", "\u2028",
+                                                           "\x85", "&a ", "*a"]
+MUTATION = st.tuples(st.sampled_from(["insert", "delete", "replace", "dup-line", "drop-line", "indent", "dedent"]),
+                     st.integers(0, 6000), st.lists(st.sampled_from(CHUNKS), min_size=1, max_size=4).map("".join))
+
+
+@SAME
+@given(mutations=st.lists(MUTATION, min_size=1, max_size=5))
+def test_mangled_issue_files_load_the_same(mutations, monkeypatch):
+    text = _mutate(SEED_TEXT, mutations)
+    assert outcome(text, fast=True, monkeypatch=monkeypatch) == outcome(text, fast=False, monkeypatch=monkeypatch)
+
+
+TOKENS = ["key: ", "- ", "? ", ": ", "  ", "\n", "\n  ", "|", ">-", "|2", "'", '"', "\\x41", "\\", "&a ", "*a", "{",
+          "}", "[", "]", ", ", "#", " #c", "%YAML 1.1\n", "---\n", "...\n", "a", "一", "2024-04-31", "1e3", "0x1F",
+          "~", "null", "yes", "12:30:00", "<<: ", "@", "`", "%", "!", "\t", "|-\n  x\n", ">\n  a\n  b\n",
+          "{a: }", "[? ]", "{a, b}", ": [", "- {", "&x ["]
+
+
+@SAME
+@given(parts=st.lists(st.sampled_from(TOKENS), max_size=30), newline=st.booleans())
+def test_yaml_token_soup_loads_the_same(parts, newline, monkeypatch):
+    text = "".join(parts) + ("\n" if newline else "")
+    assert outcome(text, fast=True, monkeypatch=monkeypatch) == outcome(text, fast=False, monkeypatch=monkeypatch)
+
+
+def test_deep_nesting_is_refused_not_a_crash(tmp_path: Path):
+    """libyaml's own composer recurses in C: 100 000 open brackets would overflow the stack."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("a: " + "[" * 100_000 + "\n", encoding="utf-8")
+    probe = ("import sys; from pathlib import Path; from jianbao.load import load_yaml\n"
+             "from jianbao.diagnostics import JianbaoError\n"
+             "try:\n    load_yaml(Path(sys.argv[1]))\nexcept JianbaoError as e:\n"
+             "    print(e.diagnostics[0].code)\n")
+    p = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0 and p.stdout.strip() == "JB006", (p.returncode, p.stderr[-1000:])
