@@ -3,13 +3,16 @@
 * load: libyaml parses what it reads like PyYAML's pure-Python parser; anything else, and every
   error, goes through the pure-Python parser: data, positions and diagnostics are the same (a
   longer run of these comparisons, 64 000 texts, found no difference);
-* render: the trimmed base template gives the same document as python-docx's full default.docx.
+* render: the trimmed base template gives the same document as python-docx's full default.docx;
+* write: the zip is made from the package parts, not from python-docx's saved zip: same members.
 """
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -104,3 +107,28 @@ def test_trimmed_template_renders_the_same_document(office: Office, monkeypatch,
     monkeypatch.setattr(r, "_template_bytes", lambda: Path(_default_docx_path()).read_bytes())
     full = docx_bytes(r.render(p.bulletin, p.layout, end_page_alone=alone))
     assert trimmed == full
+
+
+def _document(office: Office):
+    from jianbao.office import prepare
+    from jianbao.render.docx import render
+
+    p = prepare(office.issue())
+    return render(p.bulletin, p.layout)
+
+
+def test_zip_members_are_those_python_docx_saves(office: Office):
+    from jianbao.write import package_members, saved_members
+
+    doc = _document(office)
+    assert package_members(doc) == saved_members(doc)
+
+
+def test_docx_bytes_are_deterministic_and_valid(office: Office):
+    from jianbao.write import docx_bytes
+
+    first, second = docx_bytes(_document(office)), docx_bytes(_document(office))
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        assert z.namelist()[0] == "[Content_Types].xml" and z.testzip() is None
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())

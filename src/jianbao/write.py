@@ -1,10 +1,10 @@
 """Stage 5 — write: reproducible bytes, written atomically.
 
-A .docx is a zip; python-docx stamps each entry with the current time.  We rewrite the zip
-with a fixed entry time, a fixed order and fixed attributes so that the same input gives the
-same bytes.  The file is written to a temporary name in the target folder, flushed to disk,
-then renamed over the target: a crash or a full disk never leaves half a file behind, and
-the previous output stays as it was.
+A .docx is a zip; python-docx would stamp each entry with the current time.  We zip the
+package's parts ourselves, with a fixed entry time, a fixed order and fixed attributes, so that
+the same input gives the same bytes.  The file is written to a temporary name in the target
+folder, flushed to disk, then renamed over the target: a crash or a full disk never leaves half
+a file behind, and the previous output stays as it was.
 """
 
 from __future__ import annotations
@@ -22,10 +22,8 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 def docx_bytes(doc) -> bytes:
     """The document as deterministic .docx bytes."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    zin = zipfile.ZipFile(raw)
-    names = sorted(zin.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    members = package_members(doc)
+    names = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as zout:
         for name in names:
@@ -33,8 +31,42 @@ def docx_bytes(doc) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            zout.writestr(info, zin.read(name), compresslevel=6)
+            zout.writestr(info, members[name], compresslevel=6)
     return out.getvalue()
+
+
+def package_members(doc) -> dict[str, bytes]:
+    """Name → bytes of each member of *doc*'s package: what python-docx's ``save()`` zips.
+
+    Taken from the parts directly (as ``docx.opc.pkgwriter.PackageWriter.write`` does), so that
+    the XML is compressed once, in :func:`docx_bytes`, instead of zipped, unzipped and zipped
+    again.  A python-docx without these internals is asked to save, and its zip read back.
+    """
+    try:
+        from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+        from docx.opc.pkgwriter import _ContentTypesItem
+
+        package = doc.part.package
+        parts = list(package.iter_parts())
+    except (ImportError, AttributeError):  # pragma: no cover - another python-docx
+        return saved_members(doc)
+    for part in parts:
+        part.before_marshal()
+    members = {CONTENT_TYPES_URI.membername: _ContentTypesItem.from_parts(parts).blob,
+               PACKAGE_URI.rels_uri.membername: package.rels.xml}
+    for part in parts:
+        members[part.partname.membername] = part.blob
+        if len(part.rels):
+            members[part.partname.rels_uri.membername] = part.rels.xml
+    return members
+
+
+def saved_members(doc) -> dict[str, bytes]:
+    """Name → bytes of each member, by python-docx's own ``save()`` (the reference for the above)."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    with zipfile.ZipFile(raw) as zin:
+        return {name: zin.read(name) for name in zin.namelist()}
 
 
 def write_atomic(path: Path, data: bytes) -> None:
