@@ -129,6 +129,7 @@ def _node_texts(node: Section | Item | str, path: tuple) -> Iterator[Text]:
 
 
 _HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_HALF_CHARS = re.compile("[" + re.escape("".join(_HALF)) + "]")
 _HALF_NAMES = {",": "逗号", ";": "分号", ":": "冒号", "(": "左括号", ")": "右括号", "?": "问号", "!": "叹号"}
 
 _CN_DIGIT = "一二三四五六七八九十"
@@ -159,11 +160,14 @@ _DATE_RANGE = re.compile(
     rf"(?:{_DATE}|{_MONTH}|\d{{4}}年)"
 )
 
+_RANGE_SEPS = re.compile(r"[—\-~～－–―]")  # a date range cannot match without one of its separators
+
 _PLACEHOLDER = re.compile(
     r"(?i:(?<![a-z])(?:todo|fixme|tbd)(?![a-z]))"
     r"|待填|待补|待完善|待核实|待确认"
     r"|(?i:(?<![a-z])x{2,}(?![a-z]))|[Ｘｘ]{2,}|×{2,}|□{2,}|＊{2,}|[?？]{3,}"
 )
+_PLACEHOLDER_CHARS = re.compile(r"(?i:[tfx])|[待Ｘｘ×□＊?？]")  # a placeholder holds one of these
 
 #: Shorter paragraphs ("略。") may repeat on purpose; longer ones repeated are a paste error.
 MIN_DUPLICATE = 10
@@ -197,7 +201,7 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozen
                            "JB202", f"{what}：“{found}”应写作“{right}”{_context(text, m.start(), m.end())}{more}",
                            hint=f"改为“{right}”。公文序号依次为：一、（一）1.（1）。"))
 
-        halves = [i for i, c in enumerate(text) if c in _HALF and _beside_chinese(text, i)
+        halves = [i for i in (m.start() for m in _HALF_CHARS.finditer(text)) if _beside_chinese(text, i)
                   and not any(a <= i < b for a, b in covered)]
         if halves:
             i = halves[0]
@@ -219,13 +223,13 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozen
                 out.append(_at(src, t.path, text, m.start(), len(m.group()), "JB208",
                                f"日期“{m.group()}”不存在：{problem}{_context(text, m.start(), m.end())}"))
 
-        for m in _DATE_RANGE.finditer(text):
+        for m in _DATE_RANGE.finditer(text) if _RANGE_SEPS.search(text) else ():
             sep = m.group("sep")
             right = text[m.start(): m.start("sep")].rstrip() + "—" + text[m.end("sep"): m.end()].lstrip()
             out.append(_at(src, t.path, text, m.start("sep"), len(sep), "JB204",
                            f"日期起止“{m.group()}”用了“{sep}”", hint=f"写作“{right}”：起止日期之间用一字线“—”。"))
 
-        for m in _PLACEHOLDER.finditer(text):
+        for m in _PLACEHOLDER.finditer(text) if _PLACEHOLDER_CHARS.search(text) else ():
             out.append(_at(src, t.path, text, m.start(), len(m.group()), "JB205",
                            f"文字中留有占位符“{m.group()}”{_context(text, m.start(), m.end())}",
                            hint="换成实际内容；内容未定的段落先删去，定稿后再补。"))
