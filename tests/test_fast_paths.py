@@ -4,12 +4,14 @@
   error, goes through the pure-Python parser: data, positions and diagnostics are the same (a
   longer run of these comparisons, 64 000 texts, found no difference);
 * render: the trimmed base template gives the same document as python-docx's full default.docx;
-* write: the zip is made from the package parts, not from python-docx's saved zip: same members.
+* write: the zip is made from the package parts, not from python-docx's saved zip: same members;
+* check: a big folder is checked on every core, and reported exactly as by one process.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -132,3 +134,46 @@ def test_docx_bytes_are_deterministic_and_valid(office: Office):
     with zipfile.ZipFile(io.BytesIO(first)) as z:
         assert z.namelist()[0] == "[Content_Types].xml" and z.testzip() is None
         assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+
+
+def test_a_big_folder_is_checked_in_parallel_with_the_same_report(tmp_path: Path, monkeypatch):
+    """jianbao check DIR on every core reports exactly what one process reports, in the same order."""
+    import datetime as dt
+
+    import jianbao.check_series as cs
+    from conftest import ISSUE
+
+    office = Office(tmp_path / "office")
+    day = dt.date(2024, 1, 8)
+    for n in range(1, cs.PARALLEL_FROM + 6):
+        text = ISSUE.replace("number: 3", f"number: {n}").replace("total: 30", f"total: {100 + n}")
+        text = text.replace("date: 2024-05-13", f"date: {day.isoformat()}")
+        text = text.replace("start: 2024-05-06", f"start: {(day - dt.timedelta(days=7)).isoformat()}")
+        text = text.replace("end: 2024-05-10", f"end: {(day - dt.timedelta(days=3)).isoformat()}")
+        if n % 7 == 0:
+            text = text.replace("本周召开专题会议。", "本周召开专题会议,研究部署工作（待填）。")  # JB201, JB205
+        if n % 11 == 0:
+            text = text.replace(f"number: {n}", f"number: {n + 1}")  # JB301/JB302 across the folder
+        if n % 13 == 0:
+            text += "sections: [\n"  # not YAML
+        office.issue(text, name=f"{day.isoformat()}.yaml")
+        day += dt.timedelta(days=7)
+    import concurrent.futures
+
+    pools = []
+
+    class Pool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
+    files = cs.PARALLEL_FROM + 5
+    parallel = cs.check_paths([office.root])
+    assert len(pools) == 1
+    monkeypatch.setattr(cs, "PARALLEL_FROM", 10**6)
+    serial = cs.check_paths([office.root])
+    assert len(pools) == 1
+    assert parallel.to_json() == serial.to_json()
+    assert serial.errors and serial.warnings and serial.files == files
