@@ -39,14 +39,32 @@ def _main(
     """工作简报编译器。"""
 
 
-def _console():
-    from rich.console import Console
+class _Console:
+    """rich's Console on stderr, imported and made on first use: a run with nothing to say (a
+    clean build prints only the output's path, on stdout) never loads rich."""
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    def __init__(self) -> None:
+        self._real = None
+
+    def get(self):
+        if self._real is None:
+            from rich.console import Console
+
+            self._real = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._real
+
+    def __getattr__(self, name: str):
+        return getattr(self.get(), name)
+
+
+def _console() -> _Console:
+    return _Console()
 
 
 def _report(diagnostics, console=None, limit: int | None = None) -> None:
     """Print diagnostics, ruff style, errors in red and warnings in yellow (at most *limit*)."""
+    if not diagnostics:
+        return
     from rich.text import Text
 
     console = console or _console()
@@ -138,7 +156,7 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> b
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         with Progress(TextColumn("编译"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                      console=console, transient=True) as bar:
+                      console=console.get(), transient=True) as bar:
             task = bar.add_task("", total=len(targets))
             results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs,
                                   on_done=lambda r: bar.update(task, advance=1, description=r.source.name))
