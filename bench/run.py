@@ -552,16 +552,18 @@ def bench(tmp: Path, *, runs: int, archive_size: int, d_runs: int, quick: bool, 
     res["C"]["per_page_ratio"] = (c["compile_ms"] / pages_c) / (b["compile_ms"] / pages_b)
 
     # -- D: the archive
-    note(f"D: jianbao build/check of {archive_size} issues ({d_runs}× each)")
-    dbw, dbc, dcw = [], [], []
+    note(f"D: jianbao build ({d_runs}×) and check ({max(5, d_runs)}×) of {archive_size} issues")
+    dbw, dbc, dcw, dcc = [], [], [], []
     for _ in range(d_runs):
         w, cpu = r.timed(jb + ["build", "--force", str(archive)])
         dbw.append(w), dbc.append(cpu)
     built = len(list((archive / "build").glob("*.docx")))
-    for _ in range(max(3, d_runs)):
-        dcw.append(r.timed(jb + ["check", str(archive)])[0])
+    for _ in range(max(5, d_runs)):
+        w, cpu = r.timed(jb + ["check", str(archive)])
+        dcw.append(w), dcc.append(cpu)
     res["D"] = {"issues": archive_size, "built": built, "build_wall": med(dbw), "build_cpu": med(dbc),
-                "check_wall": med(dcw), "jobs": os.cpu_count()}
+                "check_wall": med(dcw), "check_cpu": med(dcc), "jobs": os.cpu_count(),
+                "build_walls": dbw, "check_walls": dcw}
 
     # -- E: memory
     note("E: peak memory")
@@ -604,7 +606,8 @@ def table(res: dict) -> str:
                  f"**{D['build_wall']:.1f} s** (CPU {D['build_cpu']:.1f} s, "
                  f"{D['build_wall'] / D['issues'] * 1000:.0f} ms/issue)", f"≤ {TARGETS['D_build']:.0f} s",
                  ok(D["build_wall"] <= TARGETS["D_build"])))
-    rows.append(("D", f"`jianbao check DIR`, {D['issues']} issues", f"**{D['check_wall']:.2f} s**",
+    rows.append(("D", f"`jianbao check DIR`, {D['issues']} issues",
+                 f"**{D['check_wall']:.2f} s**" + (f" (CPU {D['check_cpu']:.1f} s)" if "check_cpu" in D else ""),
                  f"≤ {TARGETS['D_check']:.0f} s", ok(D["check_wall"] <= TARGETS["D_check"])))
 
     def mem(m: dict | None) -> str:
