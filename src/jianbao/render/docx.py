@@ -94,6 +94,9 @@ def _end_block_on_its_own_page(doc) -> None:
         return
     tbl = floating[-1]
     last = tbl.getprevious()
+    if last.tag != w("p"):  # the text ends with a table: a section break needs a paragraph to sit in
+        last.addnext(x.carrier_paragraph())
+        last = last.getnext()
     final = body.find(w("sectPr"))
     sub(last, "pPr").append(deepcopy(final))  # the text's section keeps the numbered footers
     for ref in final.findall(w("footerReference")) + final.findall(w("headerReference")):

@@ -143,6 +143,19 @@ def set_spacing(ppr: etree._Element, *, line: int | None = None, rule: str = "ex
     put(ppr, el("spacing", before=before, after=after, line=line, lineRule=rule if line else None))
 
 
+def carrier_paragraph() -> etree._Element:
+    """An empty paragraph one point high, off the grid: it only carries a section break (after a
+    table, where a ``w:sectPr`` has no paragraph of its own) without taking a line of the page."""
+    p = el("p")
+    ppr = sub(p, "pPr")
+    put(ppr, el("pStyle", val="Normal"))
+    set_flag(ppr, "snapToGrid", False)
+    set_spacing(ppr, line=20)
+    rpr = sub(ppr, "rPr")
+    set_size(rpr, 1)
+    return p
+
+
 def set_indent(ppr: etree._Element, *, left: int | None = None, right: int | None = None,
                first_line_chars: int | None = None, first_line: int | None = None,
                hanging: int | None = None, left_chars: int | None = None,
