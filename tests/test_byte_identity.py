@@ -30,7 +30,7 @@ def _key(path: Path) -> str:
 
 
 def _sha256(path: Path, tmp: Path, end_page_alone: bool = False) -> str:
-    from jianbao.office import compile_issue, prepare
+    from jianbao.pipeline import compile_issue, prepare
 
     out = compile_issue(prepare(path), tmp / (path.stem + ".docx"), end_page_alone=end_page_alone)
     return hashlib.sha256(out.read_bytes()).hexdigest()

@@ -100,7 +100,7 @@ def test_trimmed_template_renders_the_same_document(office: Office, monkeypatch,
     from docx.api import _default_docx_path
 
     import jianbao.render.docx as r
-    from jianbao.office import prepare
+    from jianbao.pipeline import prepare
     from jianbao.write import docx_bytes
 
     assert len(r._template_bytes()) < 20_000  # not the 450 KB of python-docx's styles
@@ -112,7 +112,7 @@ def test_trimmed_template_renders_the_same_document(office: Office, monkeypatch,
 
 
 def _document(office: Office):
-    from jianbao.office import prepare
+    from jianbao.pipeline import prepare
     from jianbao.render.docx import render
 
     p = prepare(office.issue())

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, Office
 from jianbao import resolve as r
 from jianbao.diagnostics import JianbaoError
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -55,7 +55,7 @@ def written(result, office: Office) -> Path:
 
 def assert_only_placeholders_left(path: Path) -> None:
     """The file passes every check of `prepare` except the reminders of what is still to fill in."""
-    from jianbao.office import prepare
+    from jianbao.pipeline import prepare
 
     try:
         prepare(path)

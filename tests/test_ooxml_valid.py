@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 ISSUES = [ROOT / "issues" / "2024-05-13.yaml", *sorted(FIXTURES.glob("*/issues/*.yaml"))]
 

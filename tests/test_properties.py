@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, SERIES
 from jianbao.diagnostics import JianbaoError
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 EXAMPLES = int(os.environ.get("JIANBAO_PROPERTY_EXAMPLES", "60"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None, derandomize=not os.environ.get("JIANBAO_PROPERTY_RANDOM"),

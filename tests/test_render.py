@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from conftest import FIXTURES, ROOT, Office
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 NS = {"w": W[1:-1]}

@@ -12,7 +12,7 @@ from lxml import etree
 
 from conftest import Office
 from jianbao.diagnostics import JianbaoError
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TEXT_WIDTH = 11906 - 1587 - 1474  # 版心 of the gbt9704 preset: 8845 twips

@@ -53,7 +53,7 @@ def _fresh(out: Path, mtime: int) -> bool:
 def build_one(path: Path, output: Path | None = None, force: bool = False, *,
               end_page_alone: bool = False) -> BuildResult:
     """Prepare, render and write one issue; never raises for bad input."""
-    from .office import compile_issue, default_output, prepare
+    from .pipeline import compile_issue, default_output, prepare
 
     res = BuildResult(source=Path(path))
     try:

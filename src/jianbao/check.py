@@ -32,60 +32,51 @@ from pathlib import Path
 
 from .check_figures import check_figures
 from .diagnostics import Diagnostic
+from .document import walk
 from .load import Source
 from .metrics import fit_size, is_wide
-from .model import Bulletin, IssueFile, Item, Section
-from .numbering import MAX_LEVEL, marker, typed_numeral
+from .model import Bulletin, IssueFile
+from .stages import Resolved
+from .numbering import MAX_LEVEL, typed_numeral
 from .validate import FIELD_NAMES_ZH
 
 
-def check_issue(bulletin: Bulletin, src: Source, layout=None, series_src: Source | None = None) -> list[Diagnostic]:
-    """All diagnostics for one issue: those in the issue file in file order, then those in jianbao.yaml.
-
-    *layout* (a :class:`jianbao.layout.Layout`) enables the masthead check; *series_src* is the
-    loaded ``jianbao.yaml`` that settings diagnostics point into (found next to the issue when
-    not given).
-    """
-    out: list[Diagnostic] = []
-    bulletin = check_figures(bulletin, src, out)  # JB7xx figures; the rules below read the resolved text
-    starts: set[tuple] = set()  # paths whose start JB110 has looked at
-    for i, section in enumerate(bulletin.issue.sections):
-        _walk(section, 1, i + 1, ("sections", i), src, out, starts)
+def check_issue(resolved: Resolved) -> list[Diagnostic]:
+    """All diagnostics for one resolved issue: those in the issue file in file order, then those in
+    jianbao.yaml."""
+    src, bulletin = resolved.issue_src, resolved.bulletin
+    out: list[Diagnostic] = check_figures(resolved)  # JB7xx figures, on the printed text
+    starts = check_structure(bulletin.issue, src, out)
     out += check_text(bulletin.issue, src, skip_start=starts)
-    out += check_settings(bulletin, src, layout, series_src)
+    out += check_settings(bulletin, src, resolved.layout, resolved.series_src)
     out.sort(key=lambda d: (d.file != src.path, str(d.file), d.line or 0, d.column or 0))
     return out
 
 
 # --- structure: levels and typed numbering ----------------------------------------------------
 
-def _typed(text: str, path: tuple, level: int, n: int, src: Source, out: list[Diagnostic],
-           starts: set[tuple]) -> None:
-    starts.add(path)
-    typed = typed_numeral(text)
-    if typed:
-        out.append(src.diagnostic(
-            "JB110", f"“{text[:16]}…”开头手工输入了序号“{typed}”，会与自动生成的“{marker(level, n)}”重复",
-            path, hint=f"删除开头的“{typed}”：第 {level} 级序号由 jianbao 自动生成。"))
+def check_structure(issue: IssueFile, src: Source, out: list[Diagnostic]) -> set[tuple]:
+    """JB109 (items past the fourth level) and JB110 (a numeral typed before the generated one).
 
-
-def _walk(node: Section | Item | str, level: int, n: int, path: tuple, src: Source,
-          out: list[Diagnostic], starts: set[tuple]) -> None:
-    if isinstance(node, str):
-        _typed(node, path, level, n, src, out, starts)
-        return
-    if node.title is not None:
-        _typed(node.title, path + ("title",), level, n, src, out, starts)
-    elif node.lead is not None:
-        _typed(node.lead, path + ("lead",), level, n, src, out, starts)
-    elif node.body:
-        _typed(node.body[0], path + ("body", 0), level, n, src, out, starts)
-    if node.items and level >= MAX_LEVEL:
-        out.append(src.diagnostic(
-            "JB109", f"第 {level} 级条目下还有 items：简报最多四级（一、（一）1.（1））", path + ("items",), key=True))
-        return
-    for k, child in enumerate(node.items):
-        _walk(child, level + 1, k + 1, path + ("items", k), src, out, starts)
+    Returns the paths of the texts whose start JB110 looked at (the text lint does not report a
+    typed numeral there again)."""
+    starts: set[tuple] = set()
+    for node in walk(issue):
+        if node.level > MAX_LEVEL:
+            continue  # reported once, as JB109 on the items of the fourth level
+        if node.is_text and node.marker is not None:
+            starts.add(node.path)
+            typed = typed_numeral(node.value)
+            if typed:
+                out.append(src.diagnostic(
+                    "JB110", f"“{node.value[:16]}…”开头手工输入了序号“{typed}”，会与自动生成的“{node.marker}”重复",
+                    node.path, hint=f"删除开头的“{typed}”：第 {node.level} 级序号由 jianbao 自动生成。"))
+        elif node.kind in ("section", "item") and node.level == MAX_LEVEL and not isinstance(node.value, str) \
+                and node.value.items:
+            out.append(src.diagnostic(
+                "JB109", f"第 {node.level} 级条目下还有 items：简报最多四级（一、（一）1.（1））",
+                node.path + ("items",), key=True))
+    return starts
 
 
 # --- the text of an issue ---------------------------------------------------------------------
@@ -100,32 +91,10 @@ class Text:
 
 
 def iter_texts(issue: IssueFile) -> Iterator[Text]:
-    """Every text field of *issue*, in document order."""
-    for i, line in enumerate(issue.title):
-        yield Text(("title", i), line, False)
-    if issue.subtitle is not None:
-        yield Text(("subtitle",), issue.subtitle, False)
-    for key in ("note", "body"):
-        for i, para in enumerate(getattr(issue, key)):
-            if isinstance(para, str):  # a table carries its own text
-                yield Text((key, i), para, True)
-    for i, section in enumerate(issue.sections):
-        yield from _node_texts(section, ("sections", i))
-
-
-def _node_texts(node: Section | Item | str, path: tuple) -> Iterator[Text]:
-    if isinstance(node, str):
-        yield Text(path, node, True)
-        return
-    for key in ("title", "lead"):
-        value = getattr(node, key)
-        if value is not None:
-            yield Text(path + (key,), value, False)
-    for j, para in enumerate(node.body):
-        if isinstance(para, str):  # later block kinds (tables …) carry their own text
-            yield Text(path + ("body", j), para, True)
-    for k, child in enumerate(node.items):
-        yield from _node_texts(child, path + ("items", k))
+    """Every text field of *issue* (not the tables, which carry their own text), in print order."""
+    for node in walk(issue):
+        if node.is_text:
+            yield Text(node.path, node.value, not node.is_heading)
 
 
 _HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
@@ -197,7 +166,7 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozen
             m, what, right = min(numerals, key=lambda n: n[0].start())
             found = m.group().strip()
             more = f"（这一段还有 {len(numerals) - 1} 处）" if len(numerals) > 1 else ""
-            out.append(_at(src, t.path, text, m.start() + _lead_space(m.group()), len(found),
+            out.append(src.at(t.path, text, m.start() + _lead_space(m.group()), len(found),
                            "JB202", f"{what}：“{found}”应写作“{right}”{_context(text, m.start(), m.end())}{more}",
                            hint=f"改为“{right}”。公文序号依次为：一、（一）1.（1）。"))
 
@@ -207,30 +176,30 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozen
             i = halves[0]
             c = text[i]
             more = f"（这一段还有 {len(halves) - 1} 处）" if len(halves) > 1 else ""
-            out.append(_at(src, t.path, text, i, 1, "JB201",
+            out.append(src.at(t.path, text, i, 1, "JB201",
                            f"汉字旁用了半角{_HALF_NAMES[c]}“{c}”{_context(text, i, i + 1)}{more}",
                            hint=f"改为全角“{_HALF[c]}”。"))
 
         for m in _ZERO_PADDED.finditer(text):
             unit = text[m.end()]
-            out.append(_at(src, t.path, text, m.start(), 1, "JB203",
+            out.append(src.at(t.path, text, m.start(), 1, "JB203",
                            f"“{m.group()}{unit}”前面补了零{_context(text, m.start(), m.end() + 1)}",
                            hint=f"写作“{m.group(1)}{unit}”：公文日期的月、日不补零。"))
 
         for m in _MONTH_DAY.finditer(text):
             problem = _impossible(*(int(g) if g else None for g in m.groups()))
             if problem:
-                out.append(_at(src, t.path, text, m.start(), len(m.group()), "JB208",
+                out.append(src.at(t.path, text, m.start(), len(m.group()), "JB208",
                                f"日期“{m.group()}”不存在：{problem}{_context(text, m.start(), m.end())}"))
 
         for m in _DATE_RANGE.finditer(text) if _RANGE_SEPS.search(text) else ():
             sep = m.group("sep")
             right = text[m.start(): m.start("sep")].rstrip() + "—" + text[m.end("sep"): m.end()].lstrip()
-            out.append(_at(src, t.path, text, m.start("sep"), len(sep), "JB204",
+            out.append(src.at(t.path, text, m.start("sep"), len(sep), "JB204",
                            f"日期起止“{m.group()}”用了“{sep}”", hint=f"写作“{right}”：起止日期之间用一字线“—”。"))
 
         for m in _PLACEHOLDER.finditer(text) if _PLACEHOLDER_CHARS.search(text) else ():
-            out.append(_at(src, t.path, text, m.start(), len(m.group()), "JB205",
+            out.append(src.at(t.path, text, m.start(), len(m.group()), "JB205",
                            f"文字中留有占位符“{m.group()}”{_context(text, m.start(), m.end())}",
                            hint="换成实际内容；内容未定的段落先删去，定稿后再补。"))
 
@@ -288,59 +257,6 @@ def _context(text: str, start: int, end: int, n: int = 4) -> str:
     return f"（{'……' if a else ''}{snippet}{'……' if b < len(text) else ''}）"
 
 
-# --- pointing inside a string -------------------------------------------------------------------
-
-def _at(src: Source, path: tuple, text: str, offset: int, length: int, code: str, message: str,
-        *, hint: str | None = None) -> Diagnostic:
-    """A diagnostic at *text*[offset:offset+length], the string at *path*, else at the value's start."""
-    d = src.diagnostic(code, message, path, hint=hint)
-    found = _locate(src, path, text, offset, length)
-    if found is not None:
-        line, column = found
-        lines = src.lines
-        d.line, d.column, d.width = line, column, max(1, length)
-        d.source_line = lines[line - 1] if 0 < line <= len(lines) else None
-    return d
-
-
-def _locate(src: Source, path: tuple, text: str, offset: int, length: int) -> tuple[int, int] | None:
-    """(line, column) of the character at *offset* of the string value at *path*, if it can be found."""
-    pos = src.positions.get(tuple(path))
-    if pos is None and path and path[-1] == 0:  # ``body: 一段话`` was validated as ``[一段话]``
-        pos = src.positions.get(tuple(path[:-1]))
-    if pos is None:
-        return None
-    lines = src.lines
-    if not 0 < pos.line <= len(lines):
-        return None
-    if pos.end_line == pos.line:
-        raw = lines[pos.line - 1][pos.column - 1: pos.end_column - 1]
-        if raw == text:  # plain scalar: the value is the source
-            return pos.line, pos.column + offset
-        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and raw[1:-1] == text:
-            return pos.line, pos.column + 1 + offset  # quoted, no escapes
-    # Folded, block or escaped: find the text around the offending characters on one line.
-    last = min(len(lines), max(pos.end_line, pos.line))
-    needle = text[offset: offset + length]
-    left, right = text[max(0, offset - 6): offset], text[offset + length: offset + length + 6]
-    for before, after in ((left, right), ("", right), (left, ""), ("", "")):
-        if "\n" in before + needle + after:
-            continue
-        hits = []
-        for n in range(pos.line, last + 1):
-            line = lines[n - 1]
-            start = pos.column - 1 if n == pos.line else 0
-            k = line.find(before + needle + after, start)
-            while k != -1:
-                hits.append((n, k + len(before) + 1))
-                k = line.find(before + needle + after, k + 1)
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            return None
-    return None
-
-
 # --- settings as the issue sees them ------------------------------------------------------------
 
 def check_settings(bulletin: Bulletin, src: Source, layout=None, series_src: Source | None = None) -> list[Diagnostic]:
@@ -371,7 +287,7 @@ def check_settings(bulletin: Bulletin, src: Source, layout=None, series_src: Sou
         m = _PLACEHOLDER.search(text or "")
         s = where(key) if m else None
         if m and s is not None:
-            out.append(_at(s, path, text, m.start(), len(m.group()), "JB205",
+            out.append(s.at(path, text, m.start(), len(m.group()), "JB205",
                            f"{FIELD_NAMES_ZH.get(key, key)}中留有占位符“{m.group()}”{_context(text, m.start(), m.end())}",
                            hint=f"在 {Path(s.path).name} 中把它换成本单位的实际内容。"))
 
@@ -410,12 +326,12 @@ def _find_series_source(src: Source) -> Source | None:
     """The ``jianbao.yaml`` that governs the issue file *src* (loaded again; it is small)."""
     from .diagnostics import JianbaoError
     from .load import load_yaml
-    from .office import _display, find_settings
+    from .office import display_path, find_settings
 
     settings = find_settings(Path(src.path).parent)
     if settings is None:
         return None
     try:
-        return load_yaml(_display(settings))
+        return load_yaml(display_path(settings))
     except JianbaoError:
         return None

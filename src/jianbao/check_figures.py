@@ -19,36 +19,27 @@ from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
 
-from .diagnostics import Diagnostic, JianbaoError
+from .diagnostics import Diagnostic
 from .load import Source
-from .model import Bulletin, IssueFile
+from .model import IssueFile
+from .stages import Resolved
+from . import document
 from . import resolve as r
 
 
-def check_figures(bulletin: Bulletin, src: Source, out: list[Diagnostic]) -> Bulletin:
-    """Append the figure diagnostics of *bulletin* to *out*; return the bulletin resolved.
-
-    ``jianbao.office.prepare`` hands in a resolved bulletin; a caller that validated the issue
-    itself gets its templates resolved here first, so that the text rules after this hook read
-    the printed text, not ``{{ … }}``.
-    """
-    if not r.is_resolved(bulletin):
-        try:
-            bulletin = r.resolve(bulletin, src)
-        except JianbaoError as exc:
-            out += exc.diagnostics
-            return bulletin
-    out += typed_totals(bulletin.issue, src)
-    out += typed_percentages(bulletin.issue, src)
-    out += unused_data(bulletin.issue, src)
-    return bulletin
+def check_figures(resolved: Resolved) -> list[Diagnostic]:
+    """The figure diagnostics of a resolved issue (JB710, JB711 on the printed text; JB712 on the
+    templates as written)."""
+    issue, src = resolved.bulletin.issue, resolved.issue_src
+    return [*typed_totals(issue, src), *typed_percentages(issue, src),
+            *unused_data(resolved.templates.issue, src)]
 
 
 # --- JB710: a typed total row ---------------------------------------------------------------------
 
 def typed_totals(issue: IssueFile, src: Source) -> list[Diagnostic]:
     out = []
-    for path, t in r.iter_tables(issue):
+    for path, t in document.tables(issue):
         rows = [[r.cell_text(v) for v in row] for row in t.rows]
         if len(rows) < 2 or not rows[-1] or rows[-1][0].strip() not in r.TOTAL_LABELS:
             continue
@@ -80,10 +71,9 @@ _INTEGER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]|\s*[%％年
 
 
 def typed_percentages(issue: IssueFile, src: Source) -> list[Diagnostic]:
-    from .check import _at
 
     out = []
-    for path, text in r.iter_texts(issue):
+    for path, text in document.texts(issue):
         for s in _SENTENCE.finditer(text):
             sentence = s.group()
             percents = list(_PERCENT.finditer(sentence))
@@ -100,7 +90,7 @@ def typed_percentages(issue: IssueFile, src: Source) -> list[Diagnostic]:
             if right == typed:
                 continue
             start = s.start() + p.start()
-            out.append(_at(src, path, text, start, p.end() - p.start(), "JB711",
+            out.append(src.at(path, text, start, p.end() - p.start(), "JB711",
                            f"“{p.group()}”与同一句中的 {a} 和 {b} 不符：{a} ÷ {b} = {right}%",
                            hint=f"核对这三个数；用模板计算就不会错，例如 {{{{ 完成 | pct(总数) }}}} → {right}%。"))
     return out
@@ -112,7 +102,7 @@ def unused_data(issue: IssueFile, src: Source) -> list[Diagnostic]:
     leaves = list(_leaves(issue.data, ()))
     if not leaves:
         return []
-    used = {_through_methods(u, issue.data) for u in used_paths(src.data)}
+    used = {_through_methods(u, issue.data) for u in used_paths(issue)}
     out = []
     for path, value in leaves:
         if any(u == path[: len(u)] or path == u[: len(path)] for u in used):
@@ -144,10 +134,10 @@ def _leaves(values: dict, path: tuple) -> Iterator[tuple[tuple, object]]:
             yield path + (k,), v
 
 
-def used_paths(data) -> set[tuple]:
-    """The data paths the templates of an issue refer to (``ytd.x.y`` and ``prev.x.y`` count as
-    ``x.y``); a path stands for everything under it."""
-    strings = [s for s in _strings(data) if r.has_template(s)]
+def used_paths(issue: IssueFile) -> set[tuple]:
+    """The data paths the templates of *issue* (as written) refer to (``ytd.x.y`` and ``prev.x.y``
+    count as ``x.y``); a path stands for everything under it."""
+    strings = [s for _, s in document.texts(issue) if r.has_template(s)]
     if not strings:
         return set()
     from jinja2 import TemplateSyntaxError
@@ -167,19 +157,6 @@ def used_paths(data) -> set[tuple]:
             else:
                 used.add(chain)
     return used
-
-
-def _strings(value, top: bool = True) -> Iterator[str]:
-    """Every string of an issue file's data, outside ``data`` and ``carry``."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v, False)
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            if not (top and k in ("data", "carry")):
-                yield from _strings(v, False)
 
 
 def _chains(node, out: set[tuple]) -> None:

@@ -257,15 +257,14 @@ def _check_file(path: Path, report: Report) -> Entry | None:
 
 
 def _check_one(path: Path) -> tuple[list[Diagnostic], Entry | None]:
-    """The diagnostics of one issue file, and its Entry for the series rules when its issue is valid."""
-    from .office import prepare
+    """Every diagnostic of one issue file (errors and warnings of every stage that could run), and
+    its Entry for the series rules when its issue is valid."""
+    from .pipeline import compile
 
-    try:
-        prepared = prepare(path)
-    except JianbaoError as exc:
-        full = _lint_despite_errors(path, exc.diagnostics)
-        return (full if full is not None else exc.diagnostics), _entry(path)
-    return prepared.warnings, Entry(prepared.issue_src, prepared.bulletin.issue)
+    result = compile(path, write=False)
+    if result.checked is not None:
+        return result.diagnostics, Entry(result.checked.issue_src, result.checked.bulletin.issue)
+    return result.diagnostics, _entry(path)
 
 
 #: Folders with this many issue files or more are checked on every core (below, starting the
@@ -280,7 +279,7 @@ def _check_files(files: list[Path]) -> list[tuple[list[Diagnostic], Entry | None
         return [_check_one(f) for f in files]
     from concurrent.futures import ProcessPoolExecutor
 
-    from . import check, layout, office, resolve  # noqa: F401  (imported once, before the workers fork)
+    from . import check, layout, pipeline, resolve  # noqa: F401  (imported once, before the workers fork)
 
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         return list(pool.map(_check_one, files, chunksize=16))
@@ -298,33 +297,3 @@ def _entry(path: Path) -> Entry | None:
         return None
 
 
-#: Codes that only stage 3 (jianbao.check) emits: when every error is one of these, the issue is
-#: valid and its warnings are worth reporting along with the errors.
-_LINT = ("JB109", "JB110", "JB2", "JB4")
-
-
-def _lint_despite_errors(path: Path, errors: list[Diagnostic]) -> list[Diagnostic] | None:
-    """All of check_issue's diagnostics, warnings too, when prepare() failed only on lint errors.
-
-    prepare() raises with the errors alone, which is what ``build`` needs; ``check`` reports the
-    warnings of such a file as well, so it runs the lint again on the valid issue.
-    """
-    if not all(d.code.startswith(_LINT) and d.code not in ("JB401", "JB402") for d in errors):
-        return None
-    from . import check
-    from .layout import load_layout, resolve_layout
-    from .load import load_yaml
-    from .model import Bulletin, SeriesFile
-    from .office import _display, find_settings
-    from .validate import validate
-
-    try:
-        src = load_yaml(path)
-        settings = find_settings(Path(path).parent)
-        series_src = load_yaml(_display(settings))
-        bulletin = Bulletin.merge(validate(series_src, SeriesFile), validate(src, IssueFile))
-        layout_path = resolve_layout(bulletin.series.layout, settings.parent)
-        layout = load_layout(layout_path) if layout_path else None
-    except (JianbaoError, TypeError, AttributeError):
-        return None
-    return check.check_issue(bulletin, src, layout, series_src)

@@ -79,6 +79,58 @@ class Source:
         return Diagnostic(code, message, file=self.path, line=p.line, column=p.column,
                           hint=hint, width=width, source_line=src)
 
+    def at(self, path: tuple, text: str, offset: int, length: int, code: str, message: str,
+           *, hint: str | None = None) -> Diagnostic:
+        """A diagnostic at *text*[offset:offset+length], the string at *path*, else at the value's start."""
+        d = self.diagnostic(code, message, path, hint=hint)
+        found = self.locate(path, text, offset, length)
+        if found is not None:
+            line, column = found
+            lines = self.lines
+            d.line, d.column, d.width = line, column, max(1, length)
+            d.source_line = lines[line - 1] if 0 < line <= len(lines) else None
+        return d
+
+    def locate(self, path: tuple, text: str, offset: int, length: int) -> tuple[int, int] | None:
+        """(line, column) of the character at *offset* of the string value at *path*, if it can be found.
+
+        Plain and simply quoted one-line scalars exactly; block, folded and escaped ones by finding
+        the text around the character on one line of the value (when it is there once).
+        """
+        pos = self.positions.get(tuple(path))
+        if pos is None and path and path[-1] == 0:  # ``body: 一段话`` was validated as ``[一段话]``
+            pos = self.positions.get(tuple(path[:-1]))
+        if pos is None:
+            return None
+        lines = self.lines
+        if not 0 < pos.line <= len(lines):
+            return None
+        if pos.end_line == pos.line:
+            raw = lines[pos.line - 1][pos.column - 1: pos.end_column - 1]
+            if raw == text:  # plain scalar: the value is the source
+                return pos.line, pos.column + offset
+            if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"" and raw[1:-1] == text:
+                return pos.line, pos.column + 1 + offset  # quoted, no escapes
+        last = min(len(lines), max(pos.end_line, pos.line))
+        needle = text[offset: offset + length]
+        left, right = text[max(0, offset - 6): offset], text[offset + length: offset + length + 6]
+        for before, after in ((left, right), ("", right), (left, ""), ("", "")):
+            if "\n" in before + needle + after:
+                continue
+            hits = []
+            for n in range(pos.line, last + 1):
+                line = lines[n - 1]
+                start = pos.column - 1 if n == pos.line else 0
+                k = line.find(before + needle + after, start)
+                while k != -1:
+                    hits.append((n, k + len(before) + 1))
+                    k = line.find(before + needle + after, k + 1)
+            if len(hits) == 1:
+                return hits[0]
+            if len(hits) > 1:
+                return None
+        return None
+
 
 def read_text(path: Path) -> str:
     """Read *path* as UTF-8 text (a BOM is allowed), or raise a diagnostic."""

@@ -1,6 +1,6 @@
 """Stage 2½ — resolve: figures and templated text.
 
-Runs after validation and before the checks (:func:`jianbao.office.prepare`).  Every text field of
+Runs after validation and before the checks (:mod:`jianbao.pipeline`).  Every text field of
 an issue — title, subtitle, 编者按, body paragraphs, headings, items, table captions and cells — may
 be a Jinja2 template over the issue's figures::
 
@@ -27,17 +27,17 @@ import difflib
 import keyword
 import re
 import threading
-import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from . import document
 from .diagnostics import Diagnostic, JianbaoError
 from .load import Source
-from .model import Bulletin, IssueFile, Item, Section, Table, TableBlock
+from .model import Bulletin, IssueFile, Table
 
 #: Seconds one templated string may run (a paragraph takes well under a millisecond).
 TIME_LIMIT = 1.0
@@ -57,94 +57,8 @@ _JINJA_WORDS = {"true", "false", "none", "loop", "self", "caller", "varargs", "k
 TOTAL_LABELS = ("合计", "总计")
 TOTAL_LABEL = "合计"
 
-_RESOLVED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()  # id → bulletin
-
-
 def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text
-
-
-def is_resolved(bulletin: Bulletin) -> bool:
-    """Whether *bulletin* came out of :func:`resolve` (its strings are final)."""
-    return _RESOLVED.get(id(bulletin)) is bulletin
-
-
-# --- the text of an issue, with the path of each string in the YAML ------------------------------
-
-TextFn = Callable[[tuple, str], str]
-
-
-def map_texts(issue: IssueFile, fn: TextFn, table_fn: Callable[[tuple, Table], Table] | None = None) -> IssueFile:
-    """A copy of *issue* with every text field replaced by ``fn(path, text)``.
-
-    Tables go through ``fn`` cell by cell (text cells only), then through *table_fn*.
-    """
-
-    def blocks(values: list, path: tuple) -> list:
-        out = []
-        for i, b in enumerate(values):
-            if isinstance(b, str):
-                out.append(fn(path + (i,), b))
-            else:
-                out.append(TableBlock(table=table(b.table, path + (i, "table"))))
-        return out
-
-    def table(t: Table, path: tuple) -> Table:
-        def cell(p: tuple, v):
-            return fn(p, v) if isinstance(v, str) else v
-
-        new = t.model_copy(update={
-            "caption": fn(path + ("caption",), t.caption),
-            "header": [cell(path + ("header", j), v) for j, v in enumerate(t.header)],
-            "rows": [[cell(path + ("rows", r, c), v) for c, v in enumerate(row)] for r, row in enumerate(t.rows)],
-        })
-        return table_fn(path, new) if table_fn else new
-
-    def node(n: Section | Item | str, path: tuple):
-        if isinstance(n, str):
-            return fn(path, n)
-        update: dict[str, Any] = {}
-        for key in ("title", "lead"):
-            value = getattr(n, key)
-            if value is not None:
-                update[key] = fn(path + (key,), value)
-        update["body"] = blocks(n.body, path + ("body",))
-        update["items"] = [node(c, path + ("items", k)) for k, c in enumerate(n.items)]
-        return n.model_copy(update=update)
-
-    update: dict[str, Any] = {
-        "title": [fn(("title", i), t) for i, t in enumerate(issue.title)],
-        "note": [fn(("note", i), t) for i, t in enumerate(issue.note)],
-        "body": blocks(issue.body, ("body",)),
-        "sections": [node(s, ("sections", i)) for i, s in enumerate(issue.sections)],
-    }
-    if issue.subtitle is not None:
-        update["subtitle"] = fn(("subtitle",), issue.subtitle)
-    return issue.model_copy(update=update)
-
-
-def iter_texts(issue: IssueFile) -> Iterator[tuple[tuple, str]]:
-    """(path, text) of every text field of *issue*, table captions and text cells included."""
-    found: list[tuple[tuple, str]] = []
-
-    def keep(path: tuple, text: str) -> str:
-        found.append((path, text))
-        return text
-
-    map_texts(issue, keep)
-    return iter(found)
-
-
-def iter_tables(issue: IssueFile) -> Iterator[tuple[tuple, Table]]:
-    """(path, table) of every table of *issue*, the path leading to its ``table`` mapping."""
-    found: list[tuple[tuple, Table]] = []
-
-    def keep(path: tuple, t: Table) -> Table:
-        found.append((path, t))
-        return t
-
-    map_texts(issue, lambda p, s: s, keep)
-    return iter(found)
 
 
 # --- the stage ------------------------------------------------------------------------------------
@@ -155,7 +69,7 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
     issue = bulletin.issue
     errors: list[Diagnostic] = []
     errors += _check_names(issue, src)
-    texts = [(p, t) for p, t in iter_texts(issue) if has_template(t)]
+    texts = [(p, t) for p, t in document.texts(issue) if has_template(t)]
     rendered: dict[tuple, str] = {}
     if texts and not errors:
         run = _Run(issue, src, inputs)
@@ -176,12 +90,10 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
         errors.extend(problems)
         return done
 
-    new_issue = map_texts(issue, text, table)
+    new_issue = document.map_texts(issue, text, table)
     if errors:
         raise JianbaoError(_sorted(errors))
-    out = Bulletin(series=bulletin.series, issue=new_issue)
-    _RESOLVED[id(out)] = out
-    return out
+    return Bulletin(series=bulletin.series, issue=new_issue)
 
 
 def _sorted(diags: list[Diagnostic]) -> list[Diagnostic]:
@@ -596,13 +508,12 @@ class _Run:
     # --- diagnostics ---------------------------------------------------------------------------------
     def diag(self, code: str, path: tuple, text: str, block: tuple[int, int] | None, message: str,
              hint: str | None = None) -> Diagnostic:
-        from .check import _at
 
         if block is None:
-            return _at(self.src, path, text, 0, len(text), code, message, hint=hint)
+            return self.src.at(path, text, 0, len(text), code, message, hint=hint)
         start, end = block
         expr = text[start:end]
-        return _at(self.src, path, text, start, end - start, code, f"{message}（{_clip(expr)}）", hint=hint)
+        return self.src.at(path, text, start, end - start, code, f"{message}（{_clip(expr)}）", hint=hint)
 
     def syntax_error(self, path: tuple, text: str, exc) -> Diagnostic:
         block = None

@@ -146,7 +146,7 @@ def find_office(path: Path | None = None) -> Path:
         where = "当前文件夹" if path is None else str(start)
         raise JianbaoError(Diagnostic(
             "JB007", f"找不到 {SETTINGS}：从{where}向上的各级文件夹里都没有",
-            hint=f"到简报文件夹里运行，或给出它的路径：jianbao new 文件夹；新建简报文件夹用 jianbao init 文件夹。"))
+            hint="到简报文件夹里运行，或给出它的路径：jianbao new 文件夹；新建简报文件夹用 jianbao init 文件夹。"))
     return _relative(settings.parent)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import pdfgeom as g
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 from jianbao.pdf import convert_to_pdf
 
 ROOT = Path(__file__).resolve().parents[2]

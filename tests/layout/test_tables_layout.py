@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 import pdfgeom as g
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 from jianbao.pdf import convert_to_pdf
 
 TOP, BOTTOM, LEFT, RIGHT = 37.0, 262.0, 28.0, 184.0

@@ -22,8 +22,8 @@ from lxml import etree
 from ..dates import cn_date, cn_range
 from ..layout import Font, Layout
 from ..metrics import fit_size, split_balanced  # noqa: F401  (fit_size is also used by jianbao.check)
-from ..model import Bulletin, Item, Section, Table
-from ..numbering import marker
+from ..document import Node, walk
+from ..model import Bulletin, Table
 from . import ooxml as x
 from .ooxml import el, put, sub, w
 
@@ -412,6 +412,9 @@ class _Body:
         self.b = bulletin
         self.layout = layout
         self.pending_before = 0  # space owed above the next paragraph (after the rule, the title)
+        self.title_lines: list[str] = []
+        self.titled = False
+        self.open_lead: etree._Element | None = None
 
     # paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, *runs: etree._Element, before: int | None = None) -> etree._Element:
@@ -439,13 +442,14 @@ class _Body:
 
     # the parts ---------------------------------------------------------------------------------
     def build(self) -> None:
+        """The masthead, then every node of the document tree in print order, then the end block."""
         self.masthead()
-        self.note()
-        self.title()
-        for block in self.b.issue.body:
-            self.block(block)
-        for n, section in enumerate(self.b.issue.sections, start=1):
-            self.node(section, 1, n)
+        for node in walk(self.b.issue):
+            if node.kind != "title" and self.title_lines:
+                self.title()
+            getattr(self, node.kind)(node)
+        if self.title_lines:
+            self.title()
         self.end_block()
 
     def masthead(self) -> None:
@@ -483,54 +487,50 @@ class _Body:
         x.set_right_tab(ppr, width)
         self.pending_before = m.after_rule
 
-    def note(self) -> None:
-        for k, text in enumerate(self.b.issue.note):
-            if k == 0:
-                self.para("JBNote", x.text_run("编者按：", rstyle="JBNoteLabel"), x.text_run(text))
-            else:
-                self.text("JBNote", text)
-
-    def title(self) -> None:
-        i, t = self.b.issue, self.layout.title
-        if not i.title:
-            return
-        before = self.pending_before or (t.before if i.note else 0)
-        self.text("Title", "\n".join(i.title), before=before)
-        if i.subtitle:
-            self.text("Subtitle", i.subtitle)
-        self.pending_before = t.after
-
-    def node(self, node: Section | Item | str, level: int, n: int) -> None:
-        mk = marker(level, n)
-        if isinstance(node, str):
-            self.text("Normal", mk + node)
-            return
-        body = list(node.body)
-        if node.title is not None:
-            self.text(f"Heading{level}", mk + node.title)
-        elif node.lead is not None:
-            runs = [x.text_run(mk + node.lead, rstyle=f"JBLead{level}")]
-            if body and isinstance(body[0], str):  # a table cannot run in: the lead stands alone
-                runs.append(x.text_run(body.pop(0)))
-            self.para("Normal", *runs)
-        else:  # an item of body paragraphs only: the first one carries the number
-            self.text("Normal", mk + body.pop(0))
-        for block in body:
-            self.block(block)
-        for k, child in enumerate(node.items, start=1):
-            self.node(child, level + 1, k)
-
-    def block(self, block) -> None:
-        """One body block: a paragraph, or a table."""
-        if isinstance(block, str):
-            self.text("Normal", block)
+    # one method per kind of node (jianbao.document.Kind) --------------------------------------
+    def note(self, node: Node) -> None:
+        if node.path[-1] == 0:
+            self.para("JBNote", x.text_run("编者按：", rstyle="JBNoteLabel"), x.text_run(node.value))
         else:
-            self.table(block.table)
+            self.text("JBNote", node.value)
 
-    def table(self, t: Table) -> None:
+    def title(self, node: Node | None = None) -> None:
+        """Title lines are gathered and printed as one paragraph, followed by the subtitle."""
+        if node is not None:
+            self.title_lines.append(node.value)
+            return
+        before = self.pending_before or (self.layout.title.before if self.b.issue.note else 0)
+        self.text("Title", "\n".join(self.title_lines), before=before)
+        self.title_lines = []
+        self.titled = True
+        self.pending_before = self.layout.title.after
+
+    def subtitle(self, node: Node) -> None:
+        if self.titled:  # a subtitle belongs to a title
+            self.text("Subtitle", node.value, before=0)  # right under the title; the space comes after it
+            self.pending_before = self.layout.title.after
+
+    def section(self, node: Node) -> None:
+        pass  # a container: its heading, lead and blocks follow as nodes of their own
+
+    item = section
+
+    def heading(self, node: Node) -> None:
+        self.text(f"Heading{node.level}", node.marker + node.value)
+
+    def lead(self, node: Node) -> None:
+        self.open_lead = self.para("Normal", x.text_run(node.marker + node.value, rstyle=f"JBLead{node.level}"))
+
+    def paragraph(self, node: Node) -> None:
+        if node.run_in:  # the first paragraph of a lead's body runs on in the lead's paragraph
+            self.open_lead.append(x.text_run(node.value))
+        else:
+            self.text("Normal", (node.marker or "") + node.value)
+
+    def table(self, node: Node) -> None:
         """Caption, then the table: full borders, the header row repeated on every page, explicit
         column widths (relative ``widths`` scaled to the text area, equal by default)."""
-        lay = self.layout.table
+        t, lay = node.value, self.layout.table
         widths = column_widths(t.widths or [1] * len(t.header), self.layout.page.text_width)
         aligns = column_aligns(t, widths, lay)
         self.para("JBTableCaption", x.text_run(t.caption), before=self.pending_before or lay.caption_before)

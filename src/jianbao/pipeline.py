@@ -1,0 +1,167 @@
+"""The pipeline: one issue file to a written bulletin, in one direction.
+
+    read       jianbao.load        the issue file and the office's jianbao.yaml → Source
+    validate   jianbao.validate    the models (jianbao.model), merged; the layout preset → Validated
+    resolve    jianbao.resolve     figures, templated text, finished tables → Resolved
+    check      jianbao.check       the rules (jianbao.diagnostics.RULES) → diagnostics
+    render     jianbao.render      the document tree (jianbao.document) → .docx
+    write      jianbao.write       atomically
+
+Each stage takes the type the one before it returns (:mod:`jianbao.stages`), so no stage can be
+run twice or skipped by accident, and no stage module imports a later one: only this module knows
+them all.  :func:`compile` runs them and returns a :class:`Result` with the output and every
+diagnostic of every stage that could run; bad input never raises out of it.  :func:`prepare` is the
+same run without the writing, raising :class:`~jianbao.diagnostics.JianbaoError` with the errors
+(what ``build`` needs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, JianbaoError
+from .load import load_yaml
+from .model import Bulletin, IssueFile, SeriesFile
+from .office import SETTINGS, display_path, find_settings
+from .stages import Checked, Loaded, Resolved, Validated
+from .validate import validate
+
+__all__ = ["Checked", "Result", "compile", "compile_issue", "default_output", "prepare", "read",
+           "validate_issue", "resolve_issue", "check_issue"]
+
+
+# --- the stages -----------------------------------------------------------------------------------
+
+def read(issue_path: Path) -> Loaded:
+    """Stage 1: the issue file and the ``jianbao.yaml`` that governs it, loaded."""
+    issue_path = Path(issue_path)
+    if issue_path.is_dir():
+        raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是简报文件：{issue_path}", file=issue_path))
+    issue_src = load_yaml(issue_path)
+    settings = find_settings(issue_path.parent)
+    if settings is None:
+        raise JianbaoError(Diagnostic(
+            "JB007", f"找不到 {SETTINGS}：从 {issue_path.parent} 向上的各级文件夹里都没有", file=issue_path,
+            hint=f"在简报文件夹根目录放一个 {SETTINGS}（至少写 name 和 editor），或运行 `jianbao init 文件夹` 新建。"))
+    return Loaded(issue_path, settings.parent, issue_src, load_yaml(display_path(settings)))
+
+
+def validate_issue(loaded: Loaded) -> Validated:
+    """Stage 2: both models (all their errors at once), merged; the layout preset found and loaded."""
+    from .layout import inside, is_path, load_layout, resolve_layout
+
+    errors: list[Diagnostic] = []
+    series = issue = None
+    try:
+        series = validate(loaded.series_src, SeriesFile)
+    except JianbaoError as exc:
+        errors += exc.diagnostics
+    try:
+        issue = validate(loaded.issue_src, IssueFile)
+    except JianbaoError as exc:
+        errors += exc.diagnostics
+    if errors:
+        raise JianbaoError(errors)
+    assert series is not None and issue is not None
+    bulletin = Bulletin.merge(series, issue)
+    office = loaded.office
+
+    layout_name = bulletin.series.layout
+    where = loaded.issue_src if "layout" in (loaded.issue_src.data or {}) else loaded.series_src
+    layout_path = resolve_layout(layout_name, office)
+    if layout_path is None and is_path(layout_name) and not inside(office / layout_name, office):
+        raise JianbaoError(where.diagnostic(
+            "JB401", f"版式预设“{layout_name}”在简报文件夹之外", ("layout",),
+            hint="版式预设文件要放在简报文件夹内（例如 templates/layouts/本单位.yaml）。"))
+    if layout_path is None:
+        raise JianbaoError(where.diagnostic(
+            "JB401", f"找不到版式预设“{layout_name}”", ("layout",),
+            hint=f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。"))
+    return Validated(loaded, bulletin, load_layout(layout_path), layout_path)
+
+
+def resolve_issue(validated: Validated) -> Resolved:
+    """Stage 3: figures and templated text rendered, tables finished: every string final."""
+    from .resolve import resolve
+
+    inputs: list[Path] = []
+    bulletin = resolve(validated.bulletin, validated.loaded.issue_src, inputs=inputs)
+    return Resolved(validated, bulletin, tuple(inputs))
+
+
+def check_issue(resolved: Resolved) -> list[Diagnostic]:
+    """Stage 4: the rules on the resolved issue (errors and warnings, in file order)."""
+    from . import check
+
+    return check.check_issue(resolved)
+
+
+# --- running them ----------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    """What :func:`compile` did with one issue file."""
+
+    path: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    checked: Checked | None = None  # the issue, when every stage up to check ran
+    output: Path | None = None  # the written file, when there was no error
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if not d.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def compile(issue_path: Path, output: Path | None = None, *, write: bool = True,
+            end_page_alone: bool = False) -> Result:
+    """Run every stage on *issue_path* and write the bulletin (to *output*, default
+    ``build/<stem>.docx``) unless a stage found an error or *write* is false.  Never raises for bad
+    input: every diagnostic of every stage that ran is in the result."""
+    result = Result(Path(issue_path))
+    try:
+        resolved = resolve_issue(validate_issue(read(issue_path)))
+    except JianbaoError as exc:
+        result.diagnostics = list(exc.diagnostics)
+        return result
+    diags = check_issue(resolved)
+    result.diagnostics = diags
+    result.checked = Checked(resolved, [d for d in diags if not d.is_error])
+    if write and result.ok:
+        try:
+            result.output = compile_issue(result.checked, output or default_output(result.checked),
+                                          end_page_alone=end_page_alone)
+        except JianbaoError as exc:
+            result.diagnostics += exc.diagnostics
+    return result
+
+
+def prepare(issue_path: Path) -> Checked:
+    """Every stage up to check; raise JianbaoError with the errors when there are any."""
+    result = compile(issue_path, write=False)
+    if result.checked is None or not result.ok:
+        raise JianbaoError(result.errors)
+    return result.checked
+
+
+def default_output(checked: Checked, suffix: str = ".docx") -> Path:
+    """``build/<stem>.docx`` under the office folder."""
+    return checked.office / "build" / (checked.path.stem + suffix)
+
+
+def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False) -> Path:
+    """Stages 5 and 6: render *checked* and write it atomically to *out*."""
+    from .render.docx import render
+    from .write import docx_bytes, write_atomic
+
+    doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone)
+    write_atomic(out, docx_bytes(doc))
+    return out
