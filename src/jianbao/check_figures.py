@@ -86,7 +86,7 @@ def typed_percentages(issue: IssueFile, src: Source) -> list[Diagnostic]:
             p = percents[0]
             typed = Decimal(p.group(1))
             digits = max(0, -typed.as_tuple().exponent)
-            right = r._round(Fraction(a * 100, b), digits)
+            right = r.round_half_up(Fraction(a * 100, b), digits)
             if right == typed:
                 continue
             start = s.start() + p.start()

@@ -28,9 +28,7 @@ from .dates import cn_date, cn_range
 from .diagnostics import Diagnostic, JianbaoError
 from .load import Source
 from .model import IssueFile
-
-SETTINGS = "jianbao.yaml"
-
+from .office import issue_files
 
 @dataclass(frozen=True)
 class Entry:
@@ -213,13 +211,6 @@ class Report:
 
 def _key(d: Diagnostic) -> tuple:
     return (d.code, str(d.file), d.line, d.column, d.message)
-
-
-def issue_files(folder: Path) -> list[Path]:
-    """The issue files of an office folder (``DIR/issues/*.yaml``) or of an issues folder."""
-    folder = folder / "issues" if (folder / "issues").is_dir() else folder
-    return sorted(f for f in folder.iterdir()
-                  if f.is_file() and f.suffix in (".yaml", ".yml") and f.name != SETTINGS)
 
 
 def check_paths(paths: list[Path]) -> Report:

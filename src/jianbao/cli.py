@@ -82,20 +82,6 @@ def _report(diagnostics, console=None, limit: int | None = None) -> None:
         console.print(f"……另有 {len(diagnostics) - len(shown)} 条未显示，运行 jianbao check 查看全部。\n")
 
 
-def _issue_files(paths: list[Path]) -> list[Path]:
-    """Expand folders into the issue files they hold (``DIR/issues/*.yaml`` or ``DIR/*.yaml``)."""
-    from .office import SETTINGS
-
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            folder = p / "issues" if (p / "issues").is_dir() else p
-            files += sorted(f for f in folder.glob("*.y*ml") if f.name != SETTINGS and f.suffix in (".yaml", ".yml"))
-        else:
-            files.append(p)
-    return files
-
-
 @app.command()
 def build(
     files: Annotated[list[Path], typer.Argument(help="简报文件（.yaml），或其所在文件夹（编译其中每一期）。",
@@ -119,8 +105,10 @@ def build(
       jianbao build issues/ --pdf
       jianbao build issues/2024-05-13.yaml --watch
     """
+    from .office import expand
+
     console = _console()
-    targets = _issue_files(files)
+    targets = expand(files)
     if output is not None and (len(targets) != 1 or files[0].is_dir()):
         console.print("[red]-o/--output 只能在编译一个文件时使用。[/red]")
         raise typer.Exit(2)
@@ -130,7 +118,7 @@ def build(
     if watch:
         from .watch import watch_and_build
 
-        watch_and_build(files, lambda: _build(targets_fn=lambda: _issue_files(files), output=output, pdf=pdf,
+        watch_and_build(files, lambda: _build(targets_fn=lambda: expand(files), output=output, pdf=pdf,
                                               force=True, jobs=jobs, console=console,
                                               summary=False), console=console,
                         seconds=watch_seconds)

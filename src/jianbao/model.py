@@ -56,7 +56,7 @@ def _strict_date(value: Any) -> Any:
 YDate = Annotated[dt.date, BeforeValidator(_strict_date)]
 
 
-def _one_or_many(value: Any) -> Any:
+def one_or_many(value: Any) -> Any:
     """A string stands for a one-element list (``body: 一段话`` = ``body: [一段话]``)."""
     if isinstance(value, str):
         return [value]
@@ -103,7 +103,7 @@ Figures = TypeAliasType(
 # A block is a paragraph (a string) or a mapping with one distinguishing key: ``{table: …}``.
 # Later block kinds join the union the same way.
 Paragraph = Annotated[str, Field(min_length=1)]
-Paragraphs = Annotated[list[Paragraph], BeforeValidator(_one_or_many)]
+Paragraphs = Annotated[list[Paragraph], BeforeValidator(one_or_many)]
 
 
 def _cell_kind(value: Any) -> str | None:
@@ -193,7 +193,7 @@ Block = Annotated[
     Discriminator(_block_kind, custom_error_type="jb_union",
                   custom_error_message="正文块应为一段文字，或 {table: …} 表格"),
 ]
-Blocks = Annotated[list[Block], BeforeValidator(_one_or_many)]
+Blocks = Annotated[list[Block], BeforeValidator(one_or_many)]
 
 
 class Period(_Model):
@@ -342,7 +342,7 @@ class IssueFile(SeriesFields):
     date: YDate = Field(..., description="印发日期，写作 2024-05-13，印为“2024年5月13日”", examples=["2024-05-13"])
     period: Period | None = Field(None, description="报告期（start 第一天、end 最后一天），印在期号下方：“（4月29日—4月30日）”；可不写",
                                   examples=[{"start": "2024-04-29", "end": "2024-04-30"}])
-    title: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(_one_or_many)] = Field(
+    title: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(one_or_many)] = Field(
         default_factory=list, description="文章标题（专题简报用）；写成列表可指定分行", examples=[["关于……的情况"]])
     subtitle: str | None = Field(None, min_length=1, description="标题下的副题，如“——××市……典型经验”",
                                  examples=["——成都市推进“高效办成一件事”的典型经验"])

@@ -28,3 +28,31 @@ def display_path(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
+
+
+ISSUES = "issues"
+ISSUE_SUFFIXES = (".yaml", ".yml")
+
+
+def issue_files(folder: Path) -> list[Path]:
+    """The issue files of an office folder (its ``issues/``) or of an issues folder itself: regular
+    ``*.yaml`` / ``*.yml`` files other than ``jianbao.yaml``, hidden ones (editors' backups and
+    locks) skipped, sorted by name.  Every command that lists issues uses this one rule."""
+    return issue_files_in(folder / ISSUES if (folder / ISSUES).is_dir() else folder)
+
+
+def issue_files_in(folder: Path) -> list[Path]:
+    """The issue files in *folder* itself (see :func:`issue_files`)."""
+    if not folder.is_dir():
+        return []
+    return sorted(f for f in folder.iterdir()
+                  if f.suffix in ISSUE_SUFFIXES and f.name != SETTINGS and not f.name.startswith(".")
+                  and f.is_file())
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """*paths* with each folder replaced by its :func:`issue_files`."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out += issue_files(p) if p.is_dir() else [p]
+    return out

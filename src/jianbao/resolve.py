@@ -37,6 +37,7 @@ from typing import Any
 from . import document
 from .diagnostics import Diagnostic, JianbaoError
 from .load import Source
+from .office import issue_files_in
 from .model import Bulletin, IssueFile, Table
 
 #: Seconds one templated string may run (a paragraph takes well under a millisecond).
@@ -217,7 +218,7 @@ def _digits(value: Any, what: str) -> int:
     return value
 
 
-def _round(value: Fraction, digits: int) -> Decimal:
+def round_half_up(value: Fraction, digits: int) -> Decimal:
     """*value* rounded half up (四舍五入) to *digits* decimals."""
     with localcontext() as ctx:
         ctx.prec = 80
@@ -231,7 +232,7 @@ def pct(a: Any, b: Any, digits: int = 2) -> str:
     digits = _digits(digits, "pct")
     if fb == 0:
         raise FigureError("pct 的分母是 0，算不出百分比", needle="pct")
-    return f"{_round(fa * 100 / fb, digits)}%"
+    return f"{round_half_up(fa * 100 / fb, digits)}%"
 
 
 def change(a: Any, b: Any, digits: int = 1) -> str:
@@ -241,7 +242,7 @@ def change(a: Any, b: Any, digits: int = 1) -> str:
     if fb == 0:
         raise FigureError("change 的比较基数是 0，算不出增减幅度", needle="change",
                           hint="基数为 0 时直接写出增加了多少，例如“增加{{ a - b }}件”。")
-    r = _round((fa - fb) * 100 / abs(fb), digits)
+    r = round_half_up((fa - fb) * 100 / abs(fb), digits)
     if r == 0:
         return "持平"
     return f"增长{r}%" if r > 0 else f"下降{-r}%"
@@ -251,11 +252,11 @@ def num(value: Any, digits: int | None = None, grouping: bool = False) -> str:
     """A number as printed: ``num(2)`` fixes decimals, ``num(grouping=True)`` → 101,848."""
     f = _number(value, "num 的参数")
     if digits is not None:
-        d = _round(f, _digits(digits, "num"))
+        d = round_half_up(f, _digits(digits, "num"))
     elif f.denominator == 1:
         d = Decimal(f.numerator)
     else:
-        d = Decimal(repr(value)) if isinstance(value, float) else _round(f, 6).normalize()
+        d = Decimal(repr(value)) if isinstance(value, float) else round_half_up(f, 6).normalize()
     return f"{d:,f}" if grouping else f"{d:f}"
 
 
@@ -812,9 +813,7 @@ class _Archive:
         self.others: list[_Loaded] = []
         try:
             me = here.resolve()
-            files = sorted(f for f in here.parent.iterdir()
-                           if f.suffix in (".yaml", ".yml") and f.name != "jianbao.yaml" and f.is_file()
-                           and f.resolve() != me)
+            files = [f for f in issue_files_in(here.parent) if f.resolve() != me]
         except OSError:
             files = []
         for f in files:

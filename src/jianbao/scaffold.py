@@ -151,11 +151,10 @@ def find_office(path: Path | None = None) -> Path:
 
 
 def issue_paths(issues_dir: Path) -> list[Path]:
-    """The issue files in *issues_dir* (``*.yaml`` / ``*.yml``, hidden files skipped), sorted by name."""
-    if not issues_dir.is_dir():
-        return []
-    return sorted(p for p in issues_dir.iterdir()
-                  if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file())
+    """The issue files in *issues_dir* (:func:`jianbao.office.issue_files`)."""
+    from .office import issue_files_in
+
+    return issue_files_in(issues_dir)
 
 
 def read_issue(path: Path) -> Issue:

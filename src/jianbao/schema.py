@@ -35,7 +35,7 @@ _MODEL_TITLES = {"Item": "条目（二至四级）", "Period": "报告期", "Sec
 class _Generator(GenerateJsonSchema):
     def function_before_schema(self, schema):
         inner = super().function_before_schema(schema)
-        if schema.get("function", {}).get("function") is model._one_or_many and inner.get("type") == "array":
+        if schema.get("function", {}).get("function") is model.one_or_many and inner.get("type") == "array":
             one = dict(inner["items"])
             return {"anyOf": [one, {k: v for k, v in inner.items()}]}
         return inner
