@@ -16,7 +16,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 
 from conftest import FIXTURES, ROOT
 

@@ -23,8 +23,9 @@ from .diagnostics import Diagnostic
 from .load import Source
 from .model import IssueFile
 from .stages import Resolved
-from . import document
+from . import document, tables
 from . import resolve as r
+from .figures import sandbox, values
 
 
 def check_figures(resolved: Resolved) -> list[Diagnostic]:
@@ -40,21 +41,21 @@ def check_figures(resolved: Resolved) -> list[Diagnostic]:
 def typed_totals(issue: IssueFile, src: Source) -> list[Diagnostic]:
     out = []
     for path, t in document.tables(issue):
-        rows = [[r.cell_text(v) for v in row] for row in t.rows]
-        if len(rows) < 2 or not rows[-1] or rows[-1][0].strip() not in r.TOTAL_LABELS:
+        rows = [[tables.cell_text(v) for v in row] for row in t.rows]
+        if len(rows) < 2 or not rows[-1] or rows[-1][0].strip() not in tables.TOTAL_LABELS:
             continue
         columns = len(t.header)
-        sums = r.column_sums(rows[:-1], columns)
+        sums = tables.column_sums(rows[:-1], columns)
         label = rows[-1][0].strip()
         for c in range(1, min(columns, len(rows[-1]))):
             typed = rows[-1][c]
-            if sums[c] is None or r.is_blank(typed):
+            if sums[c] is None or tables.is_blank(typed):
                 continue
-            n = r.cell_number(typed)
+            n = tables.cell_number(typed)
             if n is None or n == sums[c][0]:
                 continue
-            right = r.format_sum(*sums[c])
-            name = r.cell_text(t.header[c]).strip() or f"第 {c + 1} 列"
+            right = tables.format_sum(*sums[c])
+            name = tables.cell_text(t.header[c]).strip() or f"第 {c + 1} 列"
             out.append(src.diagnostic(
                 "JB710", f"表格“{t.caption}”的{label}行“{name}”写的是 {typed.strip()}，上面各行相加是 {right}",
                 path + ("rows", len(rows) - 1, c),
@@ -86,7 +87,7 @@ def typed_percentages(issue: IssueFile, src: Source) -> list[Diagnostic]:
             p = percents[0]
             typed = Decimal(p.group(1))
             digits = max(0, -typed.as_tuple().exponent)
-            right = r.round_half_up(Fraction(a * 100, b), digits)
+            right = values.round_half_up(Fraction(a * 100, b), digits)
             if right == typed:
                 continue
             start = s.start() + p.start()
@@ -109,7 +110,7 @@ def unused_data(issue: IssueFile, src: Source) -> list[Diagnostic]:
             continue
         name = ".".join(path)
         out.append(src.diagnostic(
-            "JB712", f"data 中的“{name}”（{r.num(value)}）没有在正文中用到", ("data",) + path, key=True,
+            "JB712", f"data 中的“{name}”（{values.num(value)}）没有在正文中用到", ("data",) + path, key=True,
             width=len(path[-1]),
             hint=f"在正文中写 {{{{ {name} }}}} 引用它（而不是手工输入数字），或从 data 中删去；"
                  "只为以后各期累计（ytd）而记的数可以不理会这条提示。"))
@@ -142,7 +143,7 @@ def used_paths(issue: IssueFile) -> set[tuple]:
         return set()
     from jinja2 import TemplateSyntaxError
 
-    env = r.environment()
+    env = sandbox.environment()
     used: set[tuple] = set()
     for s in strings:
         try:

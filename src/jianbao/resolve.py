@@ -26,37 +26,23 @@ import datetime as dt
 import difflib
 import keyword
 import re
-import threading
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from . import document
 from .diagnostics import Diagnostic, JianbaoError
+from .figures.archive import Archive
+from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
+from .figures.sandbox import environment
+from .figures.values import FigureError, Figures, Span, kind_zh
 from .load import Source
-from .office import issue_files_in
 from .model import Bulletin, IssueFile, Table
-
-#: Seconds one templated string may run (a paragraph takes well under a millisecond).
-TIME_LIMIT = 1.0
-#: Characters one templated string may produce.
-MAX_OUTPUT = 20_000
-#: Longest ``range()`` a template may build.
-MAX_RANGE = 10_000
-#: Largest integer (in bits) that ``*`` and ``**`` may produce.
-MAX_BITS = 4_096
+from .tables import TOTAL_LABEL, TOTAL_LABELS, cell_text, column_sums, format_sum
 
 #: Names the issue provides to every template (data keys may not take them).
 ISSUE_NAMES = ("number", "total", "date", "period", "supplement", "prev", "ytd")
 _GLOBALS = ("range", "range_cn", "dict")
 _JINJA_WORDS = {"true", "false", "none", "loop", "self", "caller", "varargs", "kwargs"}
-
-#: Words that label a total row of a table.
-TOTAL_LABELS = ("合计", "总计")
-TOTAL_LABEL = "合计"
 
 def has_template(text: str) -> bool:
     return "{{" in text or "{%" in text
@@ -124,322 +110,6 @@ def name_problem(key: str) -> str | None:
     return None
 
 
-# --- figures as templates see them ---------------------------------------------------------------
-
-class Figures(Mapping):
-    """A read-only mapping of figures that knows its dotted name (for messages)."""
-
-    __slots__ = ("_values", "path", "origin")
-
-    def __init__(self, values: Mapping, path: str, origin: str | None = None):
-        self._values = values
-        self.path = path
-        self.origin = origin  # for prev: which file the figures come from ("" when there is none)
-
-    def __getitem__(self, key):
-        value = self._values[key]
-        if isinstance(value, Mapping):
-            return Figures(value, f"{self.path}.{key}", self.origin)
-        return value
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __repr__(self) -> str:
-        return f"<{self.path}>"
-
-
-@dataclass(frozen=True)
-class Span:
-    """The reporting period as templates see it: ``period.start``, ``period.end``."""
-
-    start: dt.date
-    end: dt.date
-
-
-class FigureError(Exception):
-    """A filter or a figure used wrongly: the message is for the user (Chinese)."""
-
-    def __init__(self, message: str, needle: str | None = None, hint: str | None = None):
-        super().__init__(message)
-        self.message, self.needle, self.hint = message, needle, hint
-
-
-class _Limit(Exception):
-    """A template went past a limit (time, output, range, size)."""
-
-    def __init__(self, message: str, needle: str | None = None):
-        super().__init__(message)
-        self.message, self.needle = message, needle
-
-
-class _Timeout(Exception):
-    pass
-
-
-# --- numbers and the filters ----------------------------------------------------------------------
-
-def _undefined_guard(value: Any) -> None:
-    from jinja2 import Undefined
-
-    if isinstance(value, Undefined):
-        value._fail_with_undefined_error()
-
-
-def _number(value: Any, what: str) -> Fraction:
-    _undefined_guard(value)
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, Fraction)):
-        raise FigureError(f"{what}应为数字，现在是{_kind(value)}", needle=what.split("的")[0])
-    if isinstance(value, float):
-        return Fraction(Decimal(repr(value)))
-    return Fraction(value)
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, str):
-        return f"文字“{value[:12]}”"
-    if isinstance(value, Figures):
-        return f"一组数（{value.path}）"
-    if value is None:
-        return "空值"
-    if isinstance(value, dt.date):
-        return "日期"
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"数 {value}"
-    return type(value).__name__
-
-
-def _digits(value: Any, what: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise FigureError(f"{what}的小数位数应为 0—10 的整数，现在是 {value!r}", needle=what)
-    return value
-
-
-def round_half_up(value: Fraction, digits: int) -> Decimal:
-    """*value* rounded half up (四舍五入) to *digits* decimals."""
-    with localcontext() as ctx:
-        ctx.prec = 80
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-        return exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-
-
-def pct(a: Any, b: Any, digits: int = 2) -> str:
-    """``a / b`` as a percentage: ``1159 | pct(1645)`` → 70.46%."""
-    fa, fb = _number(a, "pct 的分子"), _number(b, "pct 的分母")
-    digits = _digits(digits, "pct")
-    if fb == 0:
-        raise FigureError("pct 的分母是 0，算不出百分比", needle="pct")
-    return f"{round_half_up(fa * 100 / fb, digits)}%"
-
-
-def change(a: Any, b: Any, digits: int = 1) -> str:
-    """*a* against the reference *b*: 增长12.5% / 下降3.2% / 持平."""
-    fa, fb = _number(a, "change 的本期数"), _number(b, "change 的比较基数")
-    digits = _digits(digits, "change")
-    if fb == 0:
-        raise FigureError("change 的比较基数是 0，算不出增减幅度", needle="change",
-                          hint="基数为 0 时直接写出增加了多少，例如“增加{{ a - b }}件”。")
-    r = round_half_up((fa - fb) * 100 / abs(fb), digits)
-    if r == 0:
-        return "持平"
-    return f"增长{r}%" if r > 0 else f"下降{-r}%"
-
-
-def num(value: Any, digits: int | None = None, grouping: bool = False) -> str:
-    """A number as printed: ``num(2)`` fixes decimals, ``num(grouping=True)`` → 101,848."""
-    f = _number(value, "num 的参数")
-    if digits is not None:
-        d = round_half_up(f, _digits(digits, "num"))
-    elif f.denominator == 1:
-        d = Decimal(f.numerator)
-    else:
-        d = Decimal(repr(value)) if isinstance(value, float) else round_half_up(f, 6).normalize()
-    return f"{d:,f}" if grouping else f"{d:f}"
-
-
-def cn(value: Any) -> str:
-    """12 → 十二 (heading numerals, jianbao.numbering)."""
-    from .numbering import cn_numeral
-
-    _undefined_guard(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 100_000_000:
-        raise FigureError(f"cn 只能写 0 到 99999999 的整数，现在是{_kind(value) if not isinstance(value, int) else value}",
-                          needle="cn")
-    return cn_numeral(value)
-
-
-def _date(value: Any, what: str) -> dt.date:
-    _undefined_guard(value)
-    if not isinstance(value, dt.date):
-        raise FigureError(f"{what}应为日期，现在是{_kind(value)}", needle=what.split(" ")[0])
-    return value
-
-
-def cndate(value: Any) -> str:
-    """2024年5月13日."""
-    from .dates import cn_date
-
-    return cn_date(_date(value, "cndate 的参数"))
-
-
-def md(value: Any) -> str:
-    """5月13日."""
-    from .dates import cn_date
-
-    return cn_date(_date(value, "md 的参数"), year=False)
-
-
-def range_cn(start: Any, end: Any) -> str:
-    """4月29日—5月3日 (the year on both sides across years)."""
-    from .dates import cn_range
-
-    a, b = _date(start, "range_cn 的起始日期"), _date(end, "range_cn 的结束日期")
-    if b < a:
-        raise FigureError(f"range_cn 的结束日期 {b.isoformat()} 早于起始日期 {a.isoformat()}", needle="range_cn")
-    return cn_range(a, b)
-
-
-def range_filter(value: Any) -> str:
-    """``{{ period | range }}`` → 4月29日—4月30日."""
-    _undefined_guard(value)
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        return range_cn(*value)
-    start, end = getattr(value, "start", None), getattr(value, "end", None)
-    if isinstance(start, dt.date) and isinstance(end, dt.date):
-        return range_cn(start, end)
-    raise FigureError(f"range 过滤器要用在 period 上（或两个日期的列表），现在是{_kind(value)}", needle="range")
-
-
-def _safe_range(*args: Any) -> range:
-    for a in args:
-        if isinstance(a, bool) or not isinstance(a, int):
-            raise FigureError(f"range 的参数应为整数，现在是{_kind(a)}", needle="range")
-    r = range(*args)
-    if len(r) > MAX_RANGE:
-        raise _Limit(f"range 最多 {MAX_RANGE} 项，这里是 {len(r)} 项", needle="range")
-    return r
-
-
-FILTERS: dict[str, Callable] = {
-    "pct": pct, "change": change, "num": num, "cn": cn, "cndate": cndate, "md": md,
-    "range": range_filter, "range_cn": range_cn,
-}
-#: Jinja2's own filters that stay available: none of them can build a long string or read state.
-SAFE_BUILTIN_FILTERS = (
-    "abs", "capitalize", "count", "d", "default", "dictsort", "first", "float", "int", "items", "last",
-    "length", "list", "lower", "map", "max", "min", "reject", "rejectattr", "reverse", "round", "select",
-    "selectattr", "sort", "string", "sum", "title", "trim", "unique", "upper", "wordcount",
-)
-#: String methods that pad, repeat or rebuild text (``'x'.ljust(10**9)``): refused in templates.
-_UNSAFE_STR_METHODS = frozenset(
-    "center ljust rjust zfill expandtabs format format_map join replace translate encode".split())
-
-
-def _join(value, d: str = "") -> str:
-    items = [str(v) for v in value]
-    if len(d) * len(items) + sum(map(len, items)) > MAX_OUTPUT:
-        raise _Limit(f"join 的结果超过 {MAX_OUTPUT} 个字符", needle="join")
-    return d.join(items)
-
-
-# --- the environment --------------------------------------------------------------------------------
-
-_ENV = None
-
-
-def environment():
-    """The sandboxed Jinja2 environment templates run in (built once per process)."""
-    global _ENV
-    if _ENV is not None:
-        return _ENV
-    from jinja2 import StrictUndefined
-    from jinja2.runtime import missing
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    class Why(str):
-        """The message of an undefined value, remembering what was looked up where."""
-
-        obj: Any
-        name: Any
-
-    class Undefined(StrictUndefined):
-        __slots__ = ()
-
-        @property
-        def _undefined_message(self) -> str:
-            why = Why(StrictUndefined._undefined_message.fget(self))
-            why.obj, why.name = self._undefined_obj, self._undefined_name
-            why.hint = self._undefined_hint
-            return why
-
-    class Env(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**", "%"})
-
-        def getattr(self, obj, attribute):
-            if isinstance(obj, Figures):  # a key wins over a Mapping method of the same name
-                if attribute in obj:
-                    return obj[attribute]
-                if attribute not in ("items", "keys", "values", "get"):
-                    return self.undefined(obj=obj, name=attribute)
-            return super().getattr(obj, attribute)
-
-        def getitem(self, obj, argument):
-            if isinstance(obj, Figures):
-                if isinstance(argument, str) and argument in obj:
-                    return obj[argument]
-                return self.undefined(obj=obj, name=argument)
-            return super().getitem(obj, argument)
-
-        def is_safe_attribute(self, obj, attr, value):
-            if isinstance(obj, str) and attr in _UNSAFE_STR_METHODS:
-                return False
-            return super().is_safe_attribute(obj, attr, value)
-
-        def call_binop(self, context, operator, left, right):
-            _check_binop(operator, left, right)
-            return super().call_binop(context, operator, left, right)
-
-    env = Env(undefined=Undefined, autoescape=False, keep_trailing_newline=True, finalize=_finalize)
-    env.filters = {k: env.filters[k] for k in SAFE_BUILTIN_FILTERS}
-    env.filters.update(FILTERS)
-    env.filters["join"] = _join
-    env.globals = {"range": _safe_range, "range_cn": range_cn, "dict": dict}
-    env.missing = missing
-    env.Why = Why
-    _ENV = env
-    return env
-
-
-def _finalize(value: Any) -> Any:
-    if value is None:
-        raise FigureError("要印出的值是空的（None）")
-    if isinstance(value, Figures):
-        example = f"{value.path}.{next(iter(value), '…')}"
-        raise FigureError(f"{value.path} 是一组数，不是一个数", needle=value.path.split(".")[-1],
-                          hint=f"写到具体的名称，如 {{{{ {example} }}}}。")
-    return value
-
-
-def _check_binop(operator: str, left: Any, right: Any) -> None:
-    """Refuse arithmetic whose result alone would be huge (``10**10**10``, ``'x' * 10**9``)."""
-    ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
-    if operator == "**" and ints and right > 0 and abs(left) > 1:
-        if right * abs(left).bit_length() > MAX_BITS:
-            raise _Limit("乘方的结果太大", needle="**")
-    elif operator == "*":
-        if ints and left.bit_length() + right.bit_length() > MAX_BITS:
-            raise _Limit("乘积太大", needle="*")
-        for seq, n in ((left, right), (right, left)):
-            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT:
-                raise _Limit(f"重复后的结果超过 {MAX_OUTPUT} 个字符", needle="*")
-    elif operator == "%" and isinstance(left, str):
-        for m in re.finditer(r"%[-+ #0]*(\d*)(?:\.(\d+))?", left):
-            if any(g and int(g) > 100 for g in m.groups()):
-                raise _Limit(f"格式“{m.group()}”的宽度或位数太大", needle="%")
-
 
 # --- running one template ------------------------------------------------------------------------------
 
@@ -450,7 +120,7 @@ class _Run:
         self.issue, self.src, self.inputs = issue, src, inputs
         self.env = environment()
         self.ctx: dict[str, Any] | None = None
-        self.archive: _Archive | None = None
+        self.archive: Archive | None = None
 
     def context(self, names: set[str]) -> dict[str, Any] | Diagnostic:
         if self.ctx is None:
@@ -465,7 +135,7 @@ class _Run:
         for name in ("prev", "ytd"):
             if name in names and name not in self.ctx:
                 if self.archive is None:
-                    self.archive = _Archive(self.issue, self.src, self.inputs)
+                    self.archive = Archive(self.issue, self.src, self.inputs)
                 got = self.archive.prev() if name == "prev" else self.archive.ytd()
                 if isinstance(got, Diagnostic):
                     return got
@@ -496,7 +166,7 @@ class _Run:
             return ctx
         try:
             template = env.from_string(ast)
-            with _budget(TIME_LIMIT):
+            with budget(TIME_LIMIT):
                 out = _generate(template, ctx)
         except Exception as exc:  # every failure becomes a diagnostic, never a traceback
             return self.runtime_error(path, text, exc)
@@ -545,11 +215,11 @@ class _Run:
         if isinstance(exc, (TemplateNotFound,)) or "no loader" in str(exc):
             return self.diag("JB704", path, text, _blocks(text)[0] if _blocks(text) else None,
                              "模板不能读取文件")
-        if isinstance(exc, _Timeout):
+        if isinstance(exc, Timeout):
             return self.diag("JB705", path, text, _loop_block(text),
                              f"模板运行超过 {TIME_LIMIT:g} 秒，已停止",
                              hint="检查循环（{% for %}）是否嵌套过多或次数过多；简报中的数字用不着循环。")
-        if isinstance(exc, _Limit):
+        if isinstance(exc, Limit):
             return self.diag("JB705", path, text, _block_with(text, exc.needle), exc.message)
         if isinstance(exc, OverflowError):
             return self.diag("JB705", path, text, _block_with(text, "range") or _block_with(text, "**"),
@@ -603,7 +273,7 @@ class _Run:
         else:
             full = str(name)
             attrs = [a for a in dir(obj) if not a.startswith("_")]
-            shown = {dt.date: "日期", Span: "报告期"}.get(type(obj), _kind(obj))
+            shown = {dt.date: "日期", Span: "报告期"}.get(type(obj), kind_zh(obj))
             msg = f"{shown}没有“{name}”这一项"
             hint = _did_you_mean(str(name), attrs, "可以用")
         return self.diag("JB701", path, text, _block_with(text, str(name)), msg, hint=hint)
@@ -627,7 +297,7 @@ def _generate(template, ctx: dict) -> str:
     for chunk in template.generate(ctx):
         n += len(chunk)
         if n > MAX_OUTPUT:
-            raise _Limit(f"模板的结果超过 {MAX_OUTPUT} 个字符")
+            raise Limit(f"模板的结果超过 {MAX_OUTPUT} 个字符")
         out.append(chunk)
     return "".join(out)
 
@@ -691,280 +361,8 @@ def _syntax_zh(message: str) -> str:
     return message
 
 
-# --- the time budget ---------------------------------------------------------------------------------
 
-class _budget:
-    """Stop a template after *seconds*: SIGALRM in the main thread (the CLI, a process-pool worker),
-    else a watchdog thread that raises in this one (``PyThreadState_SetAsyncExc``)."""
-
-    def __init__(self, seconds: float):
-        self.seconds = seconds
-        self.active = False
-
-    def __enter__(self):
-        import signal
-
-        self.active = True
-        self.signal = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-        if self.signal:
-            self.old_handler = signal.signal(signal.SIGALRM, self._fire)
-            self.old_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds)
-            import time
-
-            self.started = time.monotonic()
-        else:
-            self.lock = threading.Lock()
-            self.tid = threading.get_ident()
-            self.timer = threading.Timer(self.seconds, self._inject)
-            self.timer.daemon = True
-            self.timer.start()
-        return self
-
-    def _fire(self, signum, frame):
-        if self.active:
-            self.active = False
-            raise _Timeout()
-
-    def _inject(self):
-        import ctypes
-
-        with self.lock:
-            if self.active:
-                self.active = False
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.tid), ctypes.py_object(_Timeout))
-
-    def __exit__(self, *exc):
-        import signal
-
-        if self.signal:
-            self.active = False
-            try:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-            finally:
-                signal.signal(signal.SIGALRM, self.old_handler if self.old_handler is not None else signal.SIG_DFL)
-                delay, interval = self.old_timer
-                if delay > 0:  # someone else's timer was running: give it back what is left
-                    import time
-
-                    left = max(0.001, delay - (time.monotonic() - self.started))
-                    signal.setitimer(signal.ITIMER_REAL, left, interval)
-        else:
-            import ctypes
-
-            with self.lock:
-                fired = not self.active
-                self.active = False
-                self.timer.cancel()
-                if fired:  # the exception may still be pending: clear it
-                    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.tid), ctypes.py_object())
-        return False
-
-
-# --- prev and ytd: the other issues of the folder -----------------------------------------------------
-
-@dataclass
-class _Loaded:
-    path: Path
-    src: Source | None
-    issue: IssueFile | None
-    error: Diagnostic | None
-    name_date: dt.date | None
-
-
-_LOADED: dict[tuple, _Loaded] = {}
-_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
-
-
-def _load_issue(path: Path) -> _Loaded:
-    """One issue file of the folder, loaded and validated (cached by path and content: a folder
-    check or a batch build reads each neighbour once, an edited file is read again)."""
-    from .load import load_yaml, read_text
-    from .validate import validate
-
-    m = _NAME_DATE.match(path.name)
-    try:
-        name_date = dt.date(*(int(g) for g in m.groups())) if m else None
-    except ValueError:
-        name_date = None
-    src = issue = error = None
-    try:
-        text = read_text(path)
-        key = (str(path.resolve()), text)
-        if key in _LOADED:
-            return _LOADED[key]
-        src = load_yaml(path, text)
-        issue = validate(src, IssueFile)
-    except JianbaoError as exc:
-        error = exc.diagnostics[0] if exc.diagnostics else Diagnostic("JB001", f"无法读取 {path}", file=path)
-        return _Loaded(path, src, issue, error, name_date)
-    if len(_LOADED) > 1000:
-        _LOADED.clear()
-    _LOADED[key] = _Loaded(path, src, issue, error, name_date)
-    return _LOADED[key]
-
-
-class _Archive:
-    """The issues of this issue's folder, as ``prev`` and ``ytd`` need them."""
-
-    def __init__(self, issue: IssueFile, src: Source, inputs: list[Path] | None):
-        self.issue, self.src, self.inputs = issue, src, inputs
-        here = Path(src.path)
-        self.key = (issue.date, here.name)
-        self.others: list[_Loaded] = []
-        try:
-            me = here.resolve()
-            files = [f for f in issue_files_in(here.parent) if f.resolve() != me]
-        except OSError:
-            files = []
-        for f in files:
-            self.others.append(_load_issue(f))
-
-    def _broken(self, relevant: Callable[[dt.date | None], bool]) -> Diagnostic | None:
-        for o in self.others:
-            if o.error is not None and relevant(o.name_date):
-                e = o.error
-                d = Diagnostic("JB708", f"模板用到了 prev/ytd，要读取 {o.path.name}，但它有错误：{e.message}",
-                               file=e.file or o.path, line=e.line, column=e.column, width=e.width,
-                               source_line=e.source_line,
-                               hint=f"先改正 {o.path.name}（jianbao check {o.path}），再编译 {Path(self.src.path).name}。")
-                return d
-        return None
-
-    def _used(self, o: _Loaded) -> None:
-        if self.inputs is not None and o.path not in self.inputs:
-            self.inputs.append(o.path)
-
-    def prev(self) -> Figures | Diagnostic:
-        i = self.issue
-        before = [o for o in self.others if o.issue is not None and o.issue.supplement == i.supplement
-                  and (o.issue.date, o.path.name) < self.key]
-        latest = max(before, key=lambda o: (o.issue.date, o.path.name), default=None)
-        floor = latest.issue.date if latest else None
-        broken = self._broken(lambda d: d is None or (d < i.date and (floor is None or d >= floor)))
-        if broken:
-            return broken
-        if latest is None:
-            return Figures({}, "prev", origin="")
-        self._used(latest)
-        return Figures(latest.issue.data, "prev", origin=latest.path.name)
-
-    def ytd(self) -> Figures | Diagnostic:
-        i = self.issue
-        year = i.date.year
-        broken = self._broken(lambda d: d is None or (d.year == year and d <= i.date))
-        if broken:
-            return broken
-        members = [(o.issue.date, o.path.name, o.issue, o.src) for o in self.others
-                   if o.issue is not None and o.issue.date.year == year and (o.issue.date, o.path.name) <= self.key]
-        members.append((i.date, Path(self.src.path).name, i, self.src))
-        members.sort(key=lambda m: (m[0], m[1]))
-        start = max((k for k, m in enumerate(members) if m[2].carry is not None), default=0)
-        total: dict = {}
-        first = members[start]
-        adds = [(first[2].carry or {}, first[3], ("carry",))] if first[2].carry is not None else []
-        adds += [(m[2].data, m[3], ("data",)) for m in members[start:]]
-        for values, src, where in adds:
-            problem = _add(total, values, src, where)
-            if problem:
-                return problem
-        for o in self.others:
-            if o.issue is not None and any(o.issue is m[2] for m in members[start:]):
-                self._used(o)
-        return Figures(_plain(total), "ytd")
-
-
-def _add(total: dict, values: Mapping, src: Source, where: tuple) -> Diagnostic | None:
-    """Add *values* into *total*, path by path; a number where another issue has a group is an error."""
-    for key, value in values.items():
-        here = where + (key,)
-        if isinstance(value, Mapping):
-            if key not in total:
-                total[key] = {}
-            elif not isinstance(total[key], dict):
-                return _shape(src, here, "是一组数，而今年其他各期中它是一个数")
-            problem = _add(total[key], value, src, here)
-            if problem:
-                return problem
-        else:
-            if isinstance(total.get(key), dict):
-                return _shape(src, here, "是一个数，而今年其他各期中它是一组数")
-            total[key] = total.get(key, 0) + (Decimal(repr(value)) if isinstance(value, float) else value)
-    return None
-
-
-def _shape(src: Source, path: tuple, what: str) -> Diagnostic:
-    name = ".".join(str(p) for p in path[1:])
-    return src.diagnostic("JB713", f"{path[0]} 中的“{name}”{what}，无法累计（ytd）", path, key=True,
-                          hint="同一年各期的 data 要用同样的结构：同一个名称要么是数，要么是一组数。")
-
-
-def _plain(total: dict) -> dict:
-    out = {}
-    for k, v in total.items():
-        if isinstance(v, dict):
-            out[k] = _plain(v)
-        elif isinstance(v, Decimal):
-            out[k] = float(v)  # a sum with a decimal in it: 0.1 + 0.2 gives 0.3, not 0.30000000000000004
-        else:
-            out[k] = v
-    return out
-
-
-# --- tables ------------------------------------------------------------------------------------------
-
-_NUMERIC = re.compile(r"^[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_BLANK = ("", "—", "-", "－", "/", "／")
-
-
-def cell_text(value: Any) -> str:
-    """A table cell as printed."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):  # pragma: no cover - the model refuses booleans
-        return str(value)
-    if isinstance(value, (int, float)):
-        return num(value)
-    return value
-
-
-def cell_number(text: str) -> Decimal | None:
-    """The number a printed cell holds (“1,234”, “12.5”), else None."""
-    t = text.strip()
-    if not _NUMERIC.match(t):
-        return None
-    return Decimal(t.replace(",", "").replace("−", "-"))
-
-
-def is_blank(text: str) -> bool:
-    return text.strip() in _BLANK
-
-
-def is_breakdown(row: list[str]) -> bool:
-    """A row that repeats part of the rows around it (“小计”, “其中：网上受理”): not summed."""
-    first = row[0].strip() if row else ""
-    return "小计" in first or first.startswith("其中")
-
-
-def column_sums(rows: list[list[str]], columns: int) -> list[tuple[Decimal, int, bool] | None]:
-    """For each column after the first: (sum, decimals, grouped) when every non-blank cell is a
-    number, else None.  Breakdown rows (小计, 其中……) are left out of the sum."""
-    out: list[tuple[Decimal, int, bool] | None] = [None]
-    rows = [r for r in rows if not is_breakdown(r)]
-    for c in range(1, columns):
-        cells = [r[c] for r in rows if c < len(r) and not is_blank(r[c])]
-        numbers = [cell_number(t) for t in cells]
-        if not cells or any(n is None for n in numbers):
-            out.append(None)
-            continue
-        decimals = max(max(0, -n.as_tuple().exponent) for n in numbers)
-        out.append((sum(numbers, Decimal(0)), decimals, any("," in t for t in cells)))
-    return out
-
-
-def format_sum(total: Decimal, decimals: int, grouped: bool) -> str:
-    q = total.quantize(Decimal(1).scaleb(-decimals))
-    return f"{q:,f}" if grouped else f"{q:f}"
-
+# --- tables ---------------------------------------------------------------------------------
 
 def finish_table(t: Table, path: tuple, src: Source) -> tuple[Table, list[Diagnostic]]:
     """The table with its cells as printed text and, for ``total: true``, a computed 合计 row."""

@@ -592,7 +592,7 @@ def column_widths(weights: list[float], total: int) -> list[int]:
 def column_aligns(t: Table, widths: list[int], lay) -> list[str]:
     """Alignment of each column's cells: as written, else centred, except text columns in which
     some cell needs more than one line (those read better from the left)."""
-    from ..resolve import cell_number, is_blank
+    from ..tables import cell_number, is_blank
 
     if isinstance(t.align, str):
         return [t.align] * len(widths)
@@ -609,7 +609,7 @@ def column_aligns(t: Table, widths: list[int], lay) -> list[str]:
 
 
 def _cell(style: str, value, align: str) -> etree._Element:
-    from ..resolve import cell_text
+    from ..tables import cell_text
 
     text = cell_text(value)  # resolve made every cell text; a bulletin built by hand may hold numbers
     p = el("p")

@@ -1,0 +1,166 @@
+"""``prev`` and ``ytd``: the other issues of the folder, read once per process and summed per year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, JianbaoError
+from ..load import Source
+from ..model import IssueFile
+from ..office import issue_files_in
+from .values import Figures
+
+
+# --- prev and ytd: the other issues of the folder -----------------------------------------------------
+
+@dataclass
+class _Loaded:
+    path: Path
+    src: Source | None
+    issue: IssueFile | None
+    error: Diagnostic | None
+    name_date: dt.date | None
+
+
+_LOADED: dict[tuple, _Loaded] = {}
+_NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def _load_issue(path: Path) -> _Loaded:
+    """One issue file of the folder, loaded and validated (cached by path and content: a folder
+    check or a batch build reads each neighbour once, an edited file is read again)."""
+    from ..load import load_yaml, read_text
+    from ..validate import validate
+
+    m = _NAME_DATE.match(path.name)
+    try:
+        name_date = dt.date(*(int(g) for g in m.groups())) if m else None
+    except ValueError:
+        name_date = None
+    src = issue = error = None
+    try:
+        text = read_text(path)
+        key = (str(path.resolve()), text)
+        if key in _LOADED:
+            return _LOADED[key]
+        src = load_yaml(path, text)
+        issue = validate(src, IssueFile)
+    except JianbaoError as exc:
+        error = exc.diagnostics[0] if exc.diagnostics else Diagnostic("JB001", f"无法读取 {path}", file=path)
+        return _Loaded(path, src, issue, error, name_date)
+    if len(_LOADED) > 1000:
+        _LOADED.clear()
+    _LOADED[key] = _Loaded(path, src, issue, error, name_date)
+    return _LOADED[key]
+
+
+class Archive:
+    """The issues of this issue's folder, as ``prev`` and ``ytd`` need them."""
+
+    def __init__(self, issue: IssueFile, src: Source, inputs: list[Path] | None):
+        self.issue, self.src, self.inputs = issue, src, inputs
+        here = Path(src.path)
+        self.key = (issue.date, here.name)
+        self.others: list[_Loaded] = []
+        try:
+            me = here.resolve()
+            files = [f for f in issue_files_in(here.parent) if f.resolve() != me]
+        except OSError:
+            files = []
+        for f in files:
+            self.others.append(_load_issue(f))
+
+    def _broken(self, relevant: Callable[[dt.date | None], bool]) -> Diagnostic | None:
+        for o in self.others:
+            if o.error is not None and relevant(o.name_date):
+                e = o.error
+                d = Diagnostic("JB708", f"模板用到了 prev/ytd，要读取 {o.path.name}，但它有错误：{e.message}",
+                               file=e.file or o.path, line=e.line, column=e.column, width=e.width,
+                               source_line=e.source_line,
+                               hint=f"先改正 {o.path.name}（jianbao check {o.path}），再编译 {Path(self.src.path).name}。")
+                return d
+        return None
+
+    def _used(self, o: _Loaded) -> None:
+        if self.inputs is not None and o.path not in self.inputs:
+            self.inputs.append(o.path)
+
+    def prev(self) -> Figures | Diagnostic:
+        i = self.issue
+        before = [o for o in self.others if o.issue is not None and o.issue.supplement == i.supplement
+                  and (o.issue.date, o.path.name) < self.key]
+        latest = max(before, key=lambda o: (o.issue.date, o.path.name), default=None)
+        floor = latest.issue.date if latest else None
+        broken = self._broken(lambda d: d is None or (d < i.date and (floor is None or d >= floor)))
+        if broken:
+            return broken
+        if latest is None:
+            return Figures({}, "prev", origin="")
+        self._used(latest)
+        return Figures(latest.issue.data, "prev", origin=latest.path.name)
+
+    def ytd(self) -> Figures | Diagnostic:
+        i = self.issue
+        year = i.date.year
+        broken = self._broken(lambda d: d is None or (d.year == year and d <= i.date))
+        if broken:
+            return broken
+        members = [(o.issue.date, o.path.name, o.issue, o.src) for o in self.others
+                   if o.issue is not None and o.issue.date.year == year and (o.issue.date, o.path.name) <= self.key]
+        members.append((i.date, Path(self.src.path).name, i, self.src))
+        members.sort(key=lambda m: (m[0], m[1]))
+        start = max((k for k, m in enumerate(members) if m[2].carry is not None), default=0)
+        total: dict = {}
+        first = members[start]
+        adds = [(first[2].carry or {}, first[3], ("carry",))] if first[2].carry is not None else []
+        adds += [(m[2].data, m[3], ("data",)) for m in members[start:]]
+        for values, src, where in adds:
+            problem = _add(total, values, src, where)
+            if problem:
+                return problem
+        for o in self.others:
+            if o.issue is not None and any(o.issue is m[2] for m in members[start:]):
+                self._used(o)
+        return Figures(_plain(total), "ytd")
+
+
+def _add(total: dict, values: Mapping, src: Source, where: tuple) -> Diagnostic | None:
+    """Add *values* into *total*, path by path; a number where another issue has a group is an error."""
+    for key, value in values.items():
+        here = where + (key,)
+        if isinstance(value, Mapping):
+            if key not in total:
+                total[key] = {}
+            elif not isinstance(total[key], dict):
+                return _shape(src, here, "是一组数，而今年其他各期中它是一个数")
+            problem = _add(total[key], value, src, here)
+            if problem:
+                return problem
+        else:
+            if isinstance(total.get(key), dict):
+                return _shape(src, here, "是一个数，而今年其他各期中它是一组数")
+            total[key] = total.get(key, 0) + (Decimal(repr(value)) if isinstance(value, float) else value)
+    return None
+
+
+def _shape(src: Source, path: tuple, what: str) -> Diagnostic:
+    name = ".".join(str(p) for p in path[1:])
+    return src.diagnostic("JB713", f"{path[0]} 中的“{name}”{what}，无法累计（ytd）", path, key=True,
+                          hint="同一年各期的 data 要用同样的结构：同一个名称要么是数，要么是一组数。")
+
+
+def _plain(total: dict) -> dict:
+    out = {}
+    for k, v in total.items():
+        if isinstance(v, dict):
+            out[k] = _plain(v)
+        elif isinstance(v, Decimal):
+            out[k] = float(v)  # a sum with a decimal in it: 0.1 + 0.2 gives 0.3, not 0.30000000000000004
+        else:
+            out[k] = v
+    return out
