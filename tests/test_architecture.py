@@ -123,11 +123,12 @@ def test_no_private_name_is_used_from_another_module():
 STAGES = [
     ["jianbao.load"],
     ["jianbao.model", "jianbao.validate", "jianbao.layout"],
-    ["jianbao.document", "jianbao.stages"],
+    ["jianbao.document", "jianbao.text", "jianbao.stages"],
     ["jianbao.figures.limits", "jianbao.figures.values", "jianbao.figures.sandbox", "jianbao.figures.archive",
      "jianbao.tables", "jianbao.resolve"],
     ["jianbao.check", "jianbao.check_figures"],
-    ["jianbao.render.docx"],
+    ["jianbao.render.ooxml", "jianbao.render.styles", "jianbao.render.package", "jianbao.render.page",
+     "jianbao.render.docx"],
     ["jianbao.write"],
 ]
 

@@ -75,11 +75,11 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, *,
 
 
 def _end_text(bulletin) -> str:
-    s = bulletin.series
-    rows = [f"{k}：{v if isinstance(v, str) else s.separator.join(v) + '。'}" for k, v in s.distribution.items()]
-    if s.copies:
-        rows.append(f"（共印{s.copies}份）")
-    return "".join(rows)
+    """The end block's text as the PDF shows it (to find the page it landed on)."""
+    from .text import copies_line, end_block_rows
+
+    rows = [f"{label}：{text}" for label, text in end_block_rows(bulletin.series)]
+    return "".join(rows + [copies_line(bulletin.series) or ""])
 
 
 def build_files(paths: list[Path], *, output: Path | None = None, force: bool = False, pdf: bool = False,

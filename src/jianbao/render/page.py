@@ -1,0 +1,88 @@
+"""The page: size, margins, the line grid, the "— N —" footers on the outer edge, and the section
+break that gives the end block a page of its own."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ..layout import Layout
+from . import ooxml as x
+from .ooxml import el, put, sub, w
+from .styles import rpr_for
+
+def write_section(doc, layout: Layout) -> None:
+    from docx.shared import Twips
+
+    p = layout.page
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Twips(p.width), Twips(p.height)
+    sec.top_margin, sec.bottom_margin = Twips(p.margin_top), Twips(p.margin_bottom)
+    sec.left_margin, sec.right_margin = Twips(p.margin_left), Twips(p.margin_right)
+    sec.header_distance, sec.footer_distance = Twips(p.header), Twips(p.footer)
+    sectpr = sec._sectPr
+    for attr in list(sectpr.attrib):
+        del sectpr.attrib[attr]
+    put(sectpr, el("docGrid", type="lines", linePitch=layout.grid.line_pitch))
+
+    pn = layout.page_number
+    _page_number_footer(sec.footer, layout, "right")
+    _page_number_footer(sec.even_page_footer, layout, "left")
+    if not pn.first_page:
+        sec.different_first_page_header_footer = True
+        sec.first_page_footer.is_linked_to_previous = False
+
+
+def _page_number_footer(footer, layout: Layout, side: str) -> None:
+    """"— N —" in 宋体 四号, one character in from the outer edge."""
+    footer.is_linked_to_previous = False
+    p = footer.paragraphs[0]._p
+    for child in list(p):
+        p.remove(child)
+    ppr = sub(p, "pPr")
+    put(ppr, el("pStyle", val="Footer"))
+    x.set_indent(ppr, **{side: layout.page_number.indent, f"{side}_chars": 100}, first_line=0, first_line_chars=0)
+    x.set_jc(ppr, side)
+    font = layout.fonts.page_number
+    dash = layout.page_number.dash
+
+    def rpr() -> etree._Element:
+        return rpr_for(font, hint=True, spacing=0)
+
+    def text(t: str) -> etree._Element:
+        r = x.text_run(t, hint=False)
+        r.insert(0, rpr())
+        return r
+
+    p.append(text(f"{dash} "))
+    for r in x.field_runs("PAGE", "1", rpr):
+        p.append(r)
+    p.append(text(f" {dash}"))
+
+
+def end_block_on_its_own_page(doc) -> None:
+    """Close the text's section after its last paragraph and give the end block a new,
+    unnumbered section: the blank page GB/T 9704 asks for before an even 版记 page."""
+    from copy import deepcopy
+
+    body = doc.element.body
+    floating = [t for t in body.findall(w("tbl")) if t.find(f"{w('tblPr')}/{w('tblpPr')}") is not None]
+    if not floating:  # no end block (tables in the text are not floating)
+        return
+    tbl = floating[-1]
+    last = tbl.getprevious()
+    if last.tag != w("p"):  # the text ends with a table: a section break needs a paragraph to sit in
+        last.addnext(x.carrier_paragraph())
+        last = last.getnext()
+    final = body.find(w("sectPr"))
+    sub(last, "pPr").append(deepcopy(final))  # the text's section keeps the numbered footers
+    for ref in final.findall(w("footerReference")) + final.findall(w("headerReference")):
+        final.remove(ref)
+    put(final, el("type", val="nextPage"))
+    # LibreOffice 7.4 drops a section break that is directly followed by a floating table:
+    # the new section opens with an empty paragraph.
+    opener = el("p")
+    put(sub(opener, "pPr"), el("pStyle", val="Normal"))
+    tbl.addprevious(opener)
+    section = doc.sections[-1]
+    for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+        footer.is_linked_to_previous = False  # a new, empty footer: no page number
