@@ -103,10 +103,10 @@ def test_trimmed_template_renders_the_same_document(office: Office, monkeypatch,
     from jianbao.pipeline import prepare
     from jianbao.write import docx_bytes
 
-    assert len(r._template_bytes()) < 20_000  # not the 450 KB of python-docx's styles
+    assert len(r.template_bytes()) < 20_000  # not the 450 KB of python-docx's styles
     p = prepare(office.issue())
     trimmed = docx_bytes(r.render(p.bulletin, p.layout, end_page_alone=alone))
-    monkeypatch.setattr(r, "_template_bytes", lambda: Path(_default_docx_path()).read_bytes())
+    monkeypatch.setattr(r, "template_bytes", lambda: Path(_default_docx_path()).read_bytes())
     full = docx_bytes(r.render(p.bulletin, p.layout, end_page_alone=alone))
     assert trimmed == full
 

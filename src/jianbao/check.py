@@ -37,6 +37,7 @@ from .load import Source
 from .metrics import fit_size, is_wide
 from .model import Bulletin, IssueFile
 from .stages import Resolved
+from .units import pt_to_twips, twips_to_mm
 from .numbering import MAX_LEVEL, typed_numeral
 from .validate import FIELD_NAMES_ZH
 
@@ -303,12 +304,12 @@ def check_settings(bulletin: Bulletin, src: Source, layout=None, series_src: Sou
         smallest = m.name_sizes[-1]
         if fit_size(series.name, [smallest], layout.page.text_width, m.name_char_spacing) is None:
             s = where("name")
-            width_mm = round(layout.page.text_width / 1440 * 25.4)
+            width_mm = round(twips_to_mm(layout.page.text_width))
             out.append(_settings_diag(
                 s, src, "JB405",
                 f"简报名称“{series.name}”共 {len(series.name)} 个字，用最小字号 {smallest:g} 磅一行也排不下"
                 f"（版心宽 {width_mm} 毫米），报头将分两行印出", "name",
-                hint=f"缩短名称（{smallest:g} 磅时一行约能排 {int(layout.page.text_width / (smallest * 20))} 个汉字），"
+                hint=f"缩短名称（{smallest:g} 磅时一行约能排 {int(layout.page.text_width / pt_to_twips(smallest))} 个汉字），"
                      "或在版式预设的 masthead.name_sizes 中加入更小的字号。"))
     return out
 

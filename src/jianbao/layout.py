@@ -41,6 +41,7 @@ class Grid(_Preset):
     chars_per_line: int = Field(gt=0)
     line_pitch: int = Field(gt=0)
     char_spacing: int
+    first_line_indent: float = Field(2, ge=0, le=10)  # characters
 
 
 class Font(_Preset):
@@ -98,6 +99,8 @@ class Headings(_Preset):
 class PageNumber(_Preset):
     first_page: bool = True
     indent: int = Field(ge=0)
+    indent_chars: float = Field(1, ge=0, le=10)
+    line: int = Field(240, gt=0)
     dash: str = "—"
 
 
@@ -106,6 +109,7 @@ class EndBlock(_Preset):
     indent: int = Field(ge=0)
     rule_outer: int = Field(ge=2, le=96)
     rule_inner: int = Field(ge=2, le=96)
+    rule_color: str = Field("000000", pattern=r"^[0-9A-Fa-f]{6}$")
     end_on_even_page: bool = False
 
 
@@ -118,7 +122,7 @@ class TableLayout(_Preset):
     caption_line: int = Field(579, gt=0)
     caption_before: int = Field(0, ge=0)
     line: int = Field(400, gt=0)
-    row_height: int = Field(0, ge=0)
+    row_height: int = Field(454, ge=0)
     cell_margin: int = Field(108, ge=0)
     cell_margin_vertical: int = Field(0, ge=0)
     border: int = Field(4, ge=2, le=96)

@@ -7,6 +7,8 @@ module imports nothing heavy (no lxml, no python-docx) and ``jianbao check`` sta
 
 from __future__ import annotations
 
+from .units import pt_to_twips
+
 
 def is_wide(c: str) -> bool:
     """Whether *c* takes a full em: CJK ideographs and punctuation, full-width forms, dashes."""
@@ -29,7 +31,7 @@ def fit_size(text: str, sizes: list[float], width_twips: int, spacing_twips: int
     """The first size in *sizes* at which *text* fits on one line of *width_twips*, else None."""
     n = len(text)
     for size in sizes:
-        need = (em_width(text) + extra_em) * size * 20 + spacing_twips * max(0, n - 1)
+        need = pt_to_twips((em_width(text) + extra_em) * size) + spacing_twips * max(0, n - 1)
         if need <= width_twips:
             return size
     return None

@@ -24,6 +24,7 @@ from ..document import Node, walk
 from ..layout import Layout
 from ..metrics import fit_size, split_balanced
 from ..model import Bulletin, Table
+from ..units import pt_to_twips
 from ..text import copies_line, end_block_rows, issue_line, period_line
 from . import ooxml as x
 from .ooxml import el, put, sub, w
@@ -124,7 +125,7 @@ class _Body:
         if size is None:
             size = m.name_sizes[-1]
             name = split_balanced(name)
-        line = round(size * m.name_line_ratio * 20)
+        line = round(pt_to_twips(size * m.name_line_ratio))
         run = x.text_run(name)
         x.set_size(sub(run, "rPr"), size)
         p = self.para("JBMasthead", run, before=0)
@@ -208,7 +209,7 @@ class _Body:
         s, lay = self.b.series, self.layout
         eb, font = lay.end_block, lay.fonts.end_block
         rows: list[etree._Element] = []
-        char = round(font.size * 20)
+        char = round(pt_to_twips(font.size))
         for label, text in end_block_rows(s):
             head = f"{label}："
             p = el("p")
@@ -229,7 +230,8 @@ class _Body:
         if not rows:
             return
         width = lay.page.text_width
-        tbl = x.floating_bottom_table(width, lay.page.margin_left, outer=eb.rule_outer, inner=eb.rule_inner)
+        tbl = x.floating_bottom_table(width, lay.page.margin_left, outer=eb.rule_outer, inner=eb.rule_inner,
+                                      color=eb.rule_color)
         for p in rows:
             x.table_row(tbl, width, [p])
         self.sectpr.addprevious(tbl)
@@ -263,7 +265,7 @@ def column_aligns(t: Table, widths: list[int], lay) -> list[str]:
     for c in range(len(widths)):
         cells = [row[c] for row in t.rows if c < len(row) and not is_blank(row[c])]
         numeric = cells and all(cell_number(v) is not None for v in cells)
-        wraps = any(x.em_width(v) * lay.cell.size * 20 > room(c) for v in cells)
+        wraps = any(pt_to_twips(x.em_width(v) * lay.cell.size) > room(c) for v in cells)
         out.append("left" if wraps and not numeric else "center")
     return out
 

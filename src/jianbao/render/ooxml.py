@@ -247,7 +247,7 @@ def field_runs(instr: str, placeholder: str, rpr_factory) -> list[etree._Element
 
 # --- tables ---------------------------------------------------------------------------------
 
-def floating_bottom_table(width: int, x: int, *, outer: int, inner: int) -> etree._Element:
+def floating_bottom_table(width: int, x: int, *, outer: int, inner: int, color: str) -> etree._Element:
     """An empty one-column table pinned to the bottom of the text area (the 版记).
 
     ``horzAnchor="page"`` with ``tblpX`` = left margin, not ``horzAnchor="margin"``: LibreOffice
@@ -262,7 +262,7 @@ def floating_bottom_table(width: int, x: int, *, outer: int, inner: int) -> etre
     borders = el("tblBorders")
     for side, val, sz in (("top", "single", outer), ("left", "nil", None), ("bottom", "single", outer),
                           ("right", "nil", None), ("insideH", "single", inner), ("insideV", "nil", None)):
-        borders.append(el(side, val=val, sz=sz, space=0 if sz else None, color="000000" if sz else None))
+        borders.append(el(side, val=val, sz=sz, space=0 if sz else None, color=color if sz else None))
     put(tblpr, borders)
     put(tblpr, el("tblLayout", type="fixed"))
     mar = el("tblCellMar")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..layout import Layout
+from ..units import chars
 from . import ooxml as x
 from .ooxml import el, put, sub, w
 from .styles import rpr_for
@@ -40,7 +41,8 @@ def _page_number_footer(footer, layout: Layout, side: str) -> None:
         p.remove(child)
     ppr = sub(p, "pPr")
     put(ppr, el("pStyle", val="Footer"))
-    x.set_indent(ppr, **{side: layout.page_number.indent, f"{side}_chars": 100}, first_line=0, first_line_chars=0)
+    pn = layout.page_number
+    x.set_indent(ppr, **{side: pn.indent, f"{side}_chars": chars(pn.indent_chars)}, first_line=0, first_line_chars=0)
     x.set_jc(ppr, side)
     font = layout.fonts.page_number
     dash = layout.page_number.dash

@@ -10,6 +10,7 @@ from __future__ import annotations
 from lxml import etree
 
 from ..layout import Font, Layout
+from ..units import CHAR_HUNDREDTHS, chars, pt_to_twips
 from . import ooxml as x
 from .ooxml import el, put, sub, w
 
@@ -69,7 +70,7 @@ def _para_style(sid: str, font: Font, layout: Layout, *, jc: str = "both", line:
         x.set_flag(ppr, "snapToGrid", snap)
     x.set_spacing(ppr, line=line or layout.grid.line_pitch, before=before, after=after)
     if indent_chars is not None:
-        first = round(font.size * 20 * indent_chars / 100)
+        first = round(pt_to_twips(font.size) * indent_chars / CHAR_HUNDREDTHS)
         x.set_indent(ppr, first_line_chars=indent_chars, first_line=first, left=0, right=0, left_chars=0,
                      right_chars=0)
     x.set_jc(ppr, jc)
@@ -102,7 +103,8 @@ def write_styles(doc, layout: Layout) -> None:
     ppr = etree.SubElement(etree.SubElement(defaults, w("pPrDefault")), w("pPr"))
     x.set_spacing(ppr, line=pitch)
 
-    normal = _para_style("Normal", f.body, layout, indent_chars=200, spacing=layout.grid.char_spacing,
+    indent = chars(layout.grid.first_line_indent)
+    normal = _para_style("Normal", f.body, layout, indent_chars=indent, spacing=layout.grid.char_spacing,
                          based_on=None)
     nppr = normal.find(w("pPr"))
     x.set_flag(nppr, "widowControl", False)
@@ -118,23 +120,23 @@ def write_styles(doc, layout: Layout) -> None:
     tn.remove(tn.find(w("qFormat")))
     tblpr = etree.SubElement(tn, w("tblPr"))
     mar = etree.SubElement(tblpr, w("tblCellMar"))
-    for side, val in (("top", 0), ("left", 108), ("bottom", 0), ("right", 108)):
+    for side, val in (("top", 0), ("left", layout.table.cell_margin), ("bottom", 0), ("right", layout.table.cell_margin)):
         mar.append(el(side, w=val, type="dxa"))
     root.append(tn)
 
     keep = layout.headings.keep_with_next
     for level, font in enumerate((f.heading1, f.heading2, f.heading3, f.heading4), start=1):
-        root.append(_para_style(f"Heading{level}", font, layout, indent_chars=200, keep_next=keep,
+        root.append(_para_style(f"Heading{level}", font, layout, indent_chars=indent, keep_next=keep,
                                 outline=level - 1, spacing=layout.grid.char_spacing))
         root.append(_char_style(f"JBLead{level}", font))
     m = layout.masthead
     root.append(_para_style("JBMark", f.mark, layout, jc="left", snap=False))
     root.append(_para_style("JBMasthead", f.name, layout, jc="center", snap=False, spacing=m.name_char_spacing,
-                            line=round(f.name.size * m.name_line_ratio * 20)))
+                            line=round(pt_to_twips(f.name.size * m.name_line_ratio))))
     root.append(_para_style("JBIssueLine", f.issue_line, layout, jc="center", snap=False))
     root.append(_para_style("JBPeriod", f.period, layout, jc="center", snap=False))
     root.append(_para_style("JBEditorLine", f.editor_line, layout, jc="left", snap=False))
-    root.append(_para_style("JBNote", f.note, layout, indent_chars=200, spacing=layout.grid.char_spacing))
+    root.append(_para_style("JBNote", f.note, layout, indent_chars=indent, spacing=layout.grid.char_spacing))
     root.append(_char_style("JBNoteLabel", f.note_label))
     root.append(_para_style("Title", f.title, layout, jc="center", line=layout.title.line, snap=False,
                             keep_next=True, outline=None))
@@ -148,7 +150,7 @@ def write_styles(doc, layout: Layout) -> None:
     footer = _para_style("Footer", f.page_number, layout, jc="center", snap=False, based_on=None,
                          indent_chars=0, spacing=0)
     # LibreOffice trap: an exact 579 footer grows taller than its area and costs a body line.
-    x.set_spacing(footer.find(w("pPr")), line=240, rule="auto")
+    x.set_spacing(footer.find(w("pPr")), line=layout.page_number.line, rule="auto")
     root.append(footer)
 
 
