@@ -16,7 +16,6 @@ import json
 import os
 from pathlib import Path
 
-
 from conftest import FIXTURES, ROOT
 
 PINS = Path(__file__).parent / "pins" / "docx-sha256.json"

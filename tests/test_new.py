@@ -12,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT, Office
-
 from jianbao.diagnostics import JianbaoError
 from jianbao.scaffold import PLACEHOLDER, yaml_scalar
 

@@ -22,10 +22,10 @@ def run(cli, path):
     (b"", "JB005"),
     (b"- number: 1\n- date: 2024-05-13\n", "JB005"),
     (b"just a sentence\n", "JB005"),
-    ("number: 1\ndate: 2024-05-13\nbody: \"a\\u0000b\"\n".encode(), "JB008"),
-    ("number: 1\ndate: 2024-05-13\nbody: \"\\ud800\"\n".encode(), "JB008"),
+    (b"number: 1\ndate: 2024-05-13\nbody: \"a\\u0000b\"\n", "JB008"),
+    (b"number: 1\ndate: 2024-05-13\nbody: \"\\ud800\"\n", "JB008"),
     ("number: 1\ndate: 2024-05-13\nbody: a\ufffeb\n".encode(), "JB008"),
-    ("number: 1\ndate: 2024-05-13\nbody: \"\\x0b\"\n".encode(), "JB008"),
+    (b"number: 1\ndate: 2024-05-13\nbody: \"\\x0b\"\n", "JB008"),
 ])
 def test_undecodable_or_unusable_files(office: Office, cli, raw, code):
     path = office.root / "issues" / "x.yaml"

@@ -39,6 +39,12 @@ class BuildResult:
     def ok(self) -> bool:
         return self.status != "failed"
 
+    @property
+    def docx(self) -> Path:
+        """The .docx of a result that has one (built or up to date)."""
+        assert self.output is not None, self
+        return self.output
+
 
 def _inputs_mtime(prepared) -> int:
     """Newest mtime of everything the output depends on (neighbour issues read for prev/ytd too)."""
@@ -113,7 +119,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
     scratch = None if keep_pdf else Path(tempfile.mkdtemp(prefix="jianbao-measure-"))
     try:
         stale = [r for r in todo if scratch or force or r.status == "built"
-                 or not _fresh(r.output.with_suffix(".pdf"), r.output.stat().st_mtime_ns)]
+                 or not _fresh(r.docx.with_suffix(".pdf"), r.docx.stat().st_mtime_ns)]
         if not _convert(stale, scratch, keep_pdf):
             return
         for r in todo:
@@ -130,7 +136,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
             _measure(r, scratch)
             r.notes.append("版记另起一页（双面印刷落在偶数页）")
         for r in todo:
-            if r not in odd and r.pages and r.end_text and end_block_alone(r.pdf, r.pages, r.end_text):
+            if r not in odd and r.pages and r.end_text and r.pdf and end_block_alone(r.pdf, r.pages, r.end_text):
                 r.notes.append("正文排满末页，版记单独占一页（上一页未被压缩）")
             if scratch:
                 r.pdf = None
@@ -146,7 +152,7 @@ def _convert(results: list[BuildResult], out_dir: Path | None, keep_pdf: bool) -
     if not results:
         return True
     try:
-        convert_to_pdf([r.output for r in results], out_dir=out_dir)
+        convert_to_pdf([r.docx for r in results], out_dir=out_dir)
     except PdfError as exc:
         for r in results:
             if keep_pdf:
@@ -159,7 +165,7 @@ def _convert(results: list[BuildResult], out_dir: Path | None, keep_pdf: bool) -
 
 
 def _measure(r: BuildResult, out_dir: Path | None) -> None:
-    r.pdf = (out_dir / f"{r.output.stem}.pdf") if out_dir else r.output.with_suffix(".pdf")
+    r.pdf = (out_dir / f"{r.docx.stem}.pdf") if out_dir else r.docx.with_suffix(".pdf")
     r.pages = r.end_page = count_pages(r.pdf)
 
 

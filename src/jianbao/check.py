@@ -36,9 +36,9 @@ from .document import walk
 from .load import Source
 from .metrics import fit_size, is_wide
 from .model import Bulletin, IssueFile
+from .numbering import MAX_LEVEL, typed_numeral
 from .stages import Resolved
 from .units import pt_to_twips, twips_to_mm
-from .numbering import MAX_LEVEL, typed_numeral
 from .validate import FIELD_NAMES_ZH
 
 
@@ -143,7 +143,7 @@ _PLACEHOLDER_CHARS = re.compile(r"(?i:[tfx])|[待Ｘｘ×□＊?？]")  # a plac
 MIN_DUPLICATE = 10
 
 
-def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozenset()) -> list[Diagnostic]:
+def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozenset[tuple] = frozenset()) -> list[Diagnostic]:
     """The JB2xx rules on every text field of *issue*.
 
     *skip_start*: paths whose first characters JB110 already checks (a typed numeral there is
@@ -188,16 +188,17 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] = frozen
                            hint=f"写作“{m.group(1)}{unit}”：公文日期的月、日不补零。"))
 
         for m in _MONTH_DAY.finditer(text):
-            problem = _impossible(*(int(g) if g else None for g in m.groups()))
+            y, mo, d = (int(g) if g else None for g in m.groups())
+            problem = _impossible(y, int(mo or 0), int(d or 0))
             if problem:
                 out.append(src.at(t.path, text, m.start(), len(m.group()), "JB208",
                                f"日期“{m.group()}”不存在：{problem}{_context(text, m.start(), m.end())}"))
 
         for m in _DATE_RANGE.finditer(text) if _RANGE_SEPS.search(text) else ():
             sep = m.group("sep")
-            right = text[m.start(): m.start("sep")].rstrip() + "—" + text[m.end("sep"): m.end()].lstrip()
+            fix = text[m.start(): m.start("sep")].rstrip() + "—" + text[m.end("sep"): m.end()].lstrip()
             out.append(src.at(t.path, text, m.start("sep"), len(sep), "JB204",
-                           f"日期起止“{m.group()}”用了“{sep}”", hint=f"写作“{right}”：起止日期之间用一字线“—”。"))
+                           f"日期起止“{m.group()}”用了“{sep}”", hint=f"写作“{fix}”：起止日期之间用一字线“—”。"))
 
         for m in _PLACEHOLDER.finditer(text) if _PLACEHOLDER_CHARS.search(text) else ():
             out.append(src.at(t.path, text, m.start(), len(m.group()), "JB205",

@@ -18,14 +18,15 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
+from . import document, tables
+from . import resolve as r
 from .diagnostics import Diagnostic
+from .figures import sandbox, values
 from .load import Source
 from .model import IssueFile
 from .stages import Resolved
-from . import document, tables
-from . import resolve as r
-from .figures import sandbox, values
 
 
 def check_figures(resolved: Resolved) -> list[Diagnostic]:
@@ -51,10 +52,10 @@ def typed_totals(issue: IssueFile, src: Source) -> list[Diagnostic]:
             typed = rows[-1][c]
             if sums[c] is None or tables.is_blank(typed):
                 continue
-            n = tables.cell_number(typed)
-            if n is None or n == sums[c][0]:
+            n, total = tables.cell_number(typed), sums[c]
+            if n is None or total is None or n == total[0]:
                 continue
-            right = tables.format_sum(*sums[c])
+            right = tables.format_sum(*total)
             name = tables.cell_text(t.header[c]).strip() or f"第 {c + 1} 列"
             out.append(src.diagnostic(
                 "JB710", f"表格“{t.caption}”的{label}行“{name}”写的是 {typed.strip()}，上面各行相加是 {right}",
@@ -86,7 +87,7 @@ def typed_percentages(issue: IssueFile, src: Source) -> list[Diagnostic]:
                 continue
             p = percents[0]
             typed = Decimal(p.group(1))
-            digits = max(0, -typed.as_tuple().exponent)
+            digits = max(0, -int(typed.as_tuple().exponent))
             right = values.round_half_up(Fraction(a * 100, b), digits)
             if right == typed:
                 continue
@@ -119,7 +120,7 @@ def unused_data(issue: IssueFile, src: Source) -> list[Diagnostic]:
 
 def _through_methods(chain: tuple, data: dict) -> tuple:
     """``综窗.items`` reads all of 综窗: a chain ends at a mapping method that is not a data key."""
-    node = data
+    node: Any = data
     for k, key in enumerate(chain):
         if isinstance(node, dict) and key not in node and key in ("items", "keys", "values", "get"):
             return chain[:k]
@@ -167,7 +168,7 @@ def _chains(node, out: set[tuple]) -> None:
     if isinstance(node, (nodes.Getattr, nodes.Getitem)) or (isinstance(node, nodes.Name) and node.ctx == "load"):
         keys: list[str] = []
         dynamic = []
-        n = node
+        n: Any = node
         while isinstance(n, (nodes.Getattr, nodes.Getitem)):
             if isinstance(n, nodes.Getattr):
                 keys.append(n.attr)

@@ -30,6 +30,7 @@ from .load import Source
 from .model import IssueFile
 from .office import issue_files
 
+
 @dataclass(frozen=True)
 class Entry:
     """One validated issue file of a folder."""
@@ -122,6 +123,7 @@ def _totals(entries: list[Entry]) -> list[Diagnostic]:
             continue
         if last is not None:
             a, b = last.issue.total, e.issue.total
+            assert a is not None  # last is the latest issue with a total
             if b <= a:
                 what = "重复" if b == a else "倒退"
                 out.append(e.src.diagnostic(

@@ -162,7 +162,7 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> b
             own.append(d)
         _report(own, console, limit=REPORT_LIMIT)
         if r.ok and r.status == "built":
-            typer.echo(_shown(r.output))
+            typer.echo(_shown(r.docx))
         if r.pdf is not None and r.ok:
             typer.echo(_shown(r.pdf))
     if summary:
@@ -264,13 +264,13 @@ def new(
         when = parse_date(date) if date is not None else None
     except JianbaoError as exc:
         _report(exc.diagnostics, console)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     warnings: list = []
     try:
         written = new_issue(path, date=when, supplement=supplement, from_file=from_file, warnings=warnings)
     except JianbaoError as exc:
         _report(exc.diagnostics, console)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     _report(warnings, console)
     typer.echo(_shown(written))
     console.print(f"[green]已新建 {_shown(written)}：请把其中的“待填”换成本期内容，"
@@ -298,7 +298,7 @@ def init(
         created = init_office(folder, force=force, skipped=skipped)
     except JianbaoError as exc:
         _report(exc.diagnostics, console)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for p in created:
         typer.echo(_shown(p))
     for p in skipped:
@@ -369,7 +369,7 @@ def schema(
         written = write_schemas(out)
     except JianbaoError as exc:
         _report(exc.diagnostics)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for p in written:
         typer.echo(_shown(p))
 

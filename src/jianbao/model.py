@@ -83,14 +83,14 @@ def _figure_kind(value: Any) -> str | None:
 
 Number = Union[Annotated[int, Strict()], Annotated[float, Strict(), Field(allow_inf_nan=False)]]
 
-Figures = TypeAliasType(
+Figures = TypeAliasType(  # type: ignore[misc]  # mypy cannot follow a recursive TypeAliasType
     "Figures",
     dict[
         Annotated[str, Field(min_length=1)],
         Annotated[
             Union[
                 Annotated[Number, Tag("<number>")],
-                Annotated["Figures", Tag("<group>")],
+                Annotated["Figures", Tag("<group>")],  # type: ignore[misc]
             ],
             Discriminator(_figure_kind, custom_error_type="jb_union",
                           custom_error_message="数据应为数字，或“名称: 数字”的映射"),

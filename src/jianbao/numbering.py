@@ -31,7 +31,7 @@ def cn_numeral(n: int) -> str:
 
 
 def _below_10k(n: int) -> str:
-    out = []
+    out: list[str] = []
     digits = str(n)
     width = len(digits)
     zero = False

@@ -60,8 +60,8 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
     rendered: dict[tuple, str] = {}
     if texts and not errors:
         run = _Run(issue, src, inputs)
-        for path, text in texts:
-            out = run.render(path, text)
+        for path, value in texts:
+            out = run.render(path, value)
             if isinstance(out, Diagnostic):
                 errors.append(out)
             else:

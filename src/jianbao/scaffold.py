@@ -284,10 +284,10 @@ def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: 
             assert date is not None
             # the first issue: suggest last week's working days, written commented out
             monday = wd.week_of(date)[0] - dt.timedelta(days=7)
-            start = wd.next_workday(monday, is_workday=cal)
-            end = wd.last_workday_of_week(start, is_workday=cal)
-            if end is not None and start <= end < date:
-                period_hint = (start, end)
+            first_day = wd.next_workday(monday, is_workday=cal)
+            last_day = wd.last_workday_of_week(first_day, is_workday=cal)
+            if last_day is not None and first_day <= last_day < date:
+                period_hint = (first_day, last_day)
         if not cal(date):
             plan_warnings.append(Diagnostic(
                 "JB607", f"印发日期 {date.isoformat()}（星期{_WEEKDAYS_ZH[date.weekday()]}）不是工作日"))

@@ -12,7 +12,6 @@ from typing import Any
 
 from .figures.values import num
 
-
 #: Words that label a total row of a table.
 TOTAL_LABELS = ("合计", "总计")
 TOTAL_LABEL = "合计"
@@ -59,11 +58,12 @@ def column_sums(rows: list[list[str]], columns: int) -> list[tuple[Decimal, int,
     rows = [r for r in rows if not is_breakdown(r)]
     for c in range(1, columns):
         cells = [r[c] for r in rows if c < len(r) and not is_blank(r[c])]
-        numbers = [cell_number(t) for t in cells]
-        if not cells or any(n is None for n in numbers):
+        found = [cell_number(t) for t in cells]
+        numbers = [n for n in found if n is not None]
+        if not cells or len(numbers) < len(found):
             out.append(None)
             continue
-        decimals = max(max(0, -n.as_tuple().exponent) for n in numbers)
+        decimals = max(max(0, -int(n.as_tuple().exponent)) for n in numbers)
         out.append((sum(numbers, Decimal(0)), decimals, any("," in t for t in cells)))
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .dates import cn_range
 from .model import Bulletin, Series
 
+
 def issue_line(bulletin: Bulletin) -> str:
     """第18期（总第356期） · 增刊第2期."""
     i = bulletin.issue

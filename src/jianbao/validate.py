@@ -47,7 +47,7 @@ def _model_fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
     by_parent = {"period": m.Period, "sections": m.Section, "items": m.Item, "table": m.Table}
     for part in reversed(loc[:-1]):
         if isinstance(part, str) and part in by_parent:
-            return list(by_parent[part].model_fields)
+            return list(by_parent[part].model_fields)  # type: ignore[attr-defined]
         if isinstance(part, str) and part in ("distribution", "data", "carry"):
             return []
     return list(root.model_fields)
@@ -81,7 +81,7 @@ def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> l
         loc = _clean_loc(tuple(err["loc"]))
         etype = err["type"]
         ctx = err.get("ctx") or {}
-        d = _one(src, model, loc, etype, err, ctx)
+        d = _one(src, model, loc, etype, dict(err), ctx)
         key = (d.code, d.line, d.column)
         if key in seen:
             continue

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pdfgeom as g
 import pytest
 
-import pdfgeom as g
-from jianbao.pipeline import compile_issue, prepare
 from jianbao.pdf import convert_to_pdf
+from jianbao.pipeline import compile_issue, prepare
 
 ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pdfgeom
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -16,7 +17,6 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-import pdfgeom
 from jianbao.pdf import PdfError, convert_to_pdf, find_soffice, pdf_fonts
 
 BODY28 = "全省规上工业增加值同比增长百分之六点八，主要指标好于预期"

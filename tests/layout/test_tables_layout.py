@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import zipfile
 
+import pdfgeom as g
 import pytest
 from lxml import etree
 
-import pdfgeom as g
-from jianbao.pipeline import compile_issue, prepare
 from jianbao.pdf import convert_to_pdf
+from jianbao.pipeline import compile_issue, prepare
 
 TOP, BOTTOM, LEFT, RIGHT = 37.0, 262.0, 28.0, 184.0
 FOOTER_Y = 265.0

@@ -15,7 +15,6 @@ from ..model import IssueFile
 from ..office import issue_files_in
 from .values import Figures
 
-
 # --- prev and ytd: the other issues of the folder -----------------------------------------------------
 
 @dataclass
@@ -94,14 +93,15 @@ class Archive:
         i = self.issue
         before = [o for o in self.others if o.issue is not None and o.issue.supplement == i.supplement
                   and (o.issue.date, o.path.name) < self.key]
-        latest = max(before, key=lambda o: (o.issue.date, o.path.name), default=None)
-        floor = latest.issue.date if latest else None
+        latest = max(before, key=lambda o: (o.issue.date, o.path.name), default=None)  # type: ignore[union-attr]
+        floor = latest.issue.date if latest and latest.issue else None
         broken = self._broken(lambda d: d is None or (d < i.date and (floor is None or d >= floor)))
         if broken:
             return broken
         if latest is None:
             return Figures({}, "prev", origin="")
         self._used(latest)
+        assert latest.issue is not None
         return Figures(latest.issue.data, "prev", origin=latest.path.name)
 
     def ytd(self) -> Figures | Diagnostic:
@@ -120,7 +120,7 @@ class Archive:
         adds = [(first[2].carry or {}, first[3], ("carry",))] if first[2].carry is not None else []
         adds += [(m[2].data, m[3], ("data",)) for m in members[start:]]
         for values, src, where in adds:
-            problem = _add(total, values, src, where)
+            problem = _add(total, values, src, where)  # type: ignore[arg-type]  # members have a source
             if problem:
                 return problem
         for o in self.others:
@@ -155,7 +155,7 @@ def _shape(src: Source, path: tuple, what: str) -> Diagnostic:
 
 
 def _plain(total: dict) -> dict:
-    out = {}
+    out: dict = {}
     for k, v in total.items():
         if isinstance(v, dict):
             out[k] = _plain(v)

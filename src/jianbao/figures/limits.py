@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-
 #: Seconds one templated string may run (a paragraph takes well under a millisecond).
 TIME_LIMIT = 1.0
 #: Characters one templated string may produce.

@@ -8,7 +8,6 @@ from typing import Any
 from .limits import MAX_BITS, MAX_OUTPUT, Limit
 from .values import FILTERS, SAFE_BUILTIN_FILTERS, UNSAFE_STR_METHODS, FigureError, Figures, join, range_cn, safe_range
 
-
 # --- the environment --------------------------------------------------------------------------------
 
 _ENV = None
@@ -34,9 +33,9 @@ def environment():
 
         @property
         def _undefined_message(self) -> str:
-            why = Why(StrictUndefined._undefined_message.fget(self))
+            why = Why(StrictUndefined._undefined_message.fget(self))  # type: ignore[attr-defined]
             why.obj, why.name = self._undefined_obj, self._undefined_name
-            why.hint = self._undefined_hint
+            why.hint = self._undefined_hint  # type: ignore[attr-defined]
             return why
 
     class Env(ImmutableSandboxedEnvironment):

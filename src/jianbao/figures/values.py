@@ -11,7 +11,6 @@ from typing import Any
 
 from .limits import MAX_OUTPUT, MAX_RANGE, Limit
 
-
 # --- figures as templates see them ---------------------------------------------------------------
 
 class Figures(Mapping):

@@ -24,13 +24,14 @@ from ..document import Node, walk
 from ..layout import Layout
 from ..metrics import fit_size, split_balanced
 from ..model import Bulletin, Table
-from ..units import pt_to_twips
 from ..text import copies_line, end_block_rows, issue_line, period_line
+from ..units import pt_to_twips
 from . import ooxml as x
 from .ooxml import el, put, sub, w
 from .package import template_bytes, trim_package, write_core_properties, write_font_table, write_settings
 from .page import end_block_on_its_own_page, write_section
 from .styles import write_styles
+
 
 def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False):
     """Build the python-docx ``Document`` for *bulletin* in *layout*.
@@ -184,6 +185,7 @@ class _Body:
 
     def paragraph(self, node: Node) -> None:
         if node.run_in:  # the first paragraph of a lead's body runs on in the lead's paragraph
+            assert self.open_lead is not None  # the walk yields a run-in paragraph right after its lead
             self.open_lead.append(x.text_run(node.value))
         else:
             self.text("Normal", (node.marker or "") + node.value)
@@ -244,7 +246,8 @@ class _Body:
 def column_widths(weights: list[float], total: int) -> list[int]:
     """Relative *weights* scaled to *total* twips, in whole twips that add up to *total* exactly."""
     scale = total / sum(weights)
-    widths, acc = [], 0.0
+    widths: list[int] = []
+    acc = 0.0
     for wgt in weights:  # round the running sum, not each width: no drift, exact total
         acc += wgt * scale
         widths.append(round(acc) - sum(widths))
@@ -254,7 +257,7 @@ def column_widths(weights: list[float], total: int) -> list[int]:
 def column_aligns(t: Table, widths: list[int], lay) -> list[str]:
     """Alignment of each column's cells: as written, else centred, except text columns in which
     some cell needs more than one line (those read better from the left)."""
-    from ..tables import cell_number, is_blank
+    from ..tables import cell_number, cell_text, is_blank
 
     if isinstance(t.align, str):
         return [t.align] * len(widths)
@@ -263,7 +266,7 @@ def column_aligns(t: Table, widths: list[int], lay) -> list[str]:
     out = []
     room = lambda c: widths[c] - 2 * lay.cell_margin  # noqa: E731
     for c in range(len(widths)):
-        cells = [row[c] for row in t.rows if c < len(row) and not is_blank(row[c])]
+        cells = [text for row in t.rows if c < len(row) and not is_blank(text := cell_text(row[c]))]
         numeric = cells and all(cell_number(v) is not None for v in cells)
         wraps = any(pt_to_twips(x.em_width(v) * lay.cell.size) > room(c) for v in cells)
         out.append("left" if wraps and not numeric else "center")

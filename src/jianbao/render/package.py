@@ -15,6 +15,7 @@ from ..text import issue_line
 from . import ooxml as x
 from .ooxml import el, w
 
+
 @lru_cache(maxsize=1)
 def template_bytes() -> bytes:
     """python-docx's default package, trimmed once per process: without the parts a bulletin

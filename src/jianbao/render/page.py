@@ -11,6 +11,7 @@ from . import ooxml as x
 from .ooxml import el, put, sub, w
 from .styles import rpr_for
 
+
 def write_section(doc, layout: Layout) -> None:
     from docx.shared import Twips
 

@@ -59,7 +59,7 @@ def _style(kind: str, sid: str, name: str, *, based_on: str | None = "Normal", n
 
 def _para_style(sid: str, font: Font, layout: Layout, *, jc: str = "both", line: int | None = None,
                 indent_chars: int | None = 0, keep_next: bool = False, outline: int | None = None,
-                spacing: int | None = None, snap: bool | None = None, based_on: str = "Normal",
+                spacing: int | None = None, snap: bool | None = None, based_on: str | None = "Normal",
                 before: int = 0, after: int = 0) -> etree._Element:
     s = _style("paragraph", sid, STYLES[sid], based_on=based_on,
                next_="Normal" if sid != "Normal" else None, default=sid == "Normal")
