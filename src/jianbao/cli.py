@@ -322,6 +322,7 @@ def rules(
       jianbao rules JB201 JB308
     """
     from .diagnostics import RULES
+    from .rule_examples import EXAMPLES, fix_lines
 
     if not codes:
         for r in RULES.values():
@@ -336,6 +337,10 @@ def rules(
         typer.echo(f"{r.code}  {r.name}（{r.severity.label}）\n  {r.summary}")
         if r.hint:
             typer.echo(f"  改法：{r.hint}")
+        if r.code in EXAMPLES:
+            typer.echo("  例：")
+            for line in fix_lines(r.code):
+                typer.echo(f"    {line}")
 
 
 @app.command()

@@ -195,7 +195,9 @@ def load_layout(path: Path) -> Layout:
         try:
             _CACHE[key] = validate(src, Layout)
         except JianbaoError as exc:
-            for d in exc.diagnostics:
+            for d in exc.diagnostics:  # one code for a preset's problems; the message says which
+                if not d.code.startswith("JB0"):  # a file that cannot be read keeps its own code
+                    d.code = "JB402"
                 d.message = f"版式预设有误：{d.message}"
             raise
     return _CACHE[key]
