@@ -80,6 +80,24 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, *,
     return res
 
 
+def said_once(results: list[BuildResult]) -> list[list[Diagnostic]]:
+    """Each result's diagnostics, with a problem of a shared file (jianbao.yaml, the preset) only
+    the first time it appears: a batch of 52 issues says a settings warning once, not 52 times."""
+    seen: set[tuple] = set()
+    out = []
+    for r in results:
+        own = []
+        for d in r.diagnostics:
+            key = (d.code, str(d.file), d.line, d.column, d.message)
+            if d.file is not None and Path(d.file) != r.source:
+                if key in seen:
+                    continue
+                seen.add(key)
+            own.append(d)
+        out.append(own)
+    return out
+
+
 def _end_text(bulletin) -> str:
     """The end block's text as the PDF shows it (to find the page it landed on)."""
     from .text import copies_line, end_block_rows

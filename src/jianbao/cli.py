@@ -136,7 +136,7 @@ REPORT_LIMIT = 30  # diagnostics printed per file by build (check prints them al
 
 def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> bool:
     """Build, report, and say whether everything succeeded."""
-    from .batch import build_files
+    from .batch import build_files, said_once
 
     targets = targets_fn()
     many = len(targets) > 1
@@ -150,16 +150,7 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> b
                                   on_done=lambda r: bar.update(task, advance=1, description=r.source.name))
     else:
         results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs)
-    shared: set[tuple] = set()  # a jianbao.yaml warning is said once, not once per issue
-    for r in results:
-        own = []
-        for d in r.diagnostics:
-            key = (d.code, str(d.file), d.line, d.column, d.message)
-            if d.file is not None and Path(d.file).name == "jianbao.yaml":
-                if key in shared:
-                    continue
-                shared.add(key)
-            own.append(d)
+    for r, own in zip(results, said_once(results)):
         _report(own, console, limit=REPORT_LIMIT)
         if r.ok and r.status == "built":
             typer.echo(_shown(r.docx))
@@ -422,9 +413,10 @@ def preview(
       jianbao preview issues/2024-05-13.yaml --page 1
     """
     import shutil
-    import subprocess
 
     from .batch import build_files
+    from .diagnostics import JianbaoError
+    from .preview import page_images
 
     console = _console()
     if shutil.which("pdftoppm") is None:
@@ -437,14 +429,12 @@ def preview(
     if page is not None and r.pages is not None and page > r.pages:
         console.print(f"[red]只有 {r.pages} 页，没有第 {page} 页。[/red]")
         raise typer.Exit(1)
-    stem = r.pdf.with_suffix("")
-    for old in stem.parent.glob(f"{stem.name}-*.png"):
-        old.unlink()
-    args = ["pdftoppm", "-png", "-r", str(dpi)]
-    if page is not None:
-        args += ["-f", str(page), "-l", str(page)]
-    subprocess.run(args + [str(r.pdf), str(stem)], check=True)
-    for png in sorted(stem.parent.glob(f"{stem.name}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1])):
+    try:
+        images = page_images(r.pdf, dpi=dpi, page=page)
+    except JianbaoError as exc:
+        _report(exc.diagnostics, console)
+        raise typer.Exit(1) from None
+    for png in images:
         typer.echo(_shown(png))
 
 
