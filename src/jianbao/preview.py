@@ -26,5 +26,10 @@ def page_images(pdf: Path, *, dpi: int = 110, page: int | None = None) -> list[P
 
 
 def _images(stem: Path) -> list[Path]:
-    found = [p for p in stem.parent.glob(f"{stem.name}-*.png") if p.stem.rsplit("-", 1)[1].isdigit()]
-    return sorted(found, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    """The page images of *stem* only: ``2024-05-13-3.png``, not ``2024-05-13-zk-3.png``."""
+    pages = {}
+    for p in stem.parent.glob(f"{stem.name}-*.png"):
+        number = p.stem[len(stem.name) + 1:]
+        if number.isdigit():
+            pages[int(number)] = p
+    return [pages[n] for n in sorted(pages)]
