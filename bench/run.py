@@ -10,7 +10,7 @@ the result is one Markdown table of medians and ratios (on stdout; progress goes
 
 A  cold ``jianbao build`` of issues/2024-05-13.yaml (a new process each time) against ``pandoc``
    turning the same text, as Markdown, into a .docx with jianbao's output as --reference-doc;
-B  in-process render + write of that issue (``office.prepare`` once, then ``compile_issue``);
+B  in-process render + write of that issue (``pipeline.prepare`` once, then ``compile_issue``);
 C  the same for a generated ~60-page issue, and its cost per page against B's;
 D  an archive of 520 weekly issues (10 years): ``jianbao build DIR`` and ``jianbao check DIR``;
 E  peak memory of A and D: the largest single process (``/usr/bin/time -v``, else
@@ -322,7 +322,7 @@ def markdown_of(issue: Path, md: Path) -> None:
     """The issue's text as Markdown (what pandoc gets): masthead lines, numbered headings, paragraphs."""
     sys.path.insert(0, str(ROOT / "src"))
     from jianbao.numbering import marker
-    from jianbao.office import prepare
+    from jianbao.pipeline import prepare
     from jianbao.render.docx import issue_line, period_line
 
     b = prepare(issue).bulletin
@@ -378,7 +378,7 @@ def pdf_pages(runner: Runner, issue: Path, out: Path) -> int | None:
 # --- in-process measurement (runs in a child: ``run.py --inproc FILE N OUT``) -----------------------
 
 def inproc(issue: Path, n: int, out: Path) -> None:
-    from jianbao.office import compile_issue, prepare
+    from jianbao.pipeline import compile_issue, prepare
 
     t0 = time.perf_counter()
     prepared = prepare(issue)
