@@ -3,6 +3,7 @@
 #   make test       run the whole test suite, LibreOffice layout tests included
 #   make pdf        build the example bulletin and its PDF
 #   make bench      benchmark: start-up against pandoc, render cost, a 520-issue archive (bench/run.py)
+#   make pictures   regenerate the README's pictures (docs/img/: first and last page, the web edition)
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -11,7 +12,7 @@ DOCX    := $(patsubst issues/%.yaml,build/%.docx,$(ISSUES))
 PDF     := $(DOCX:.docx=.pdf)
 PRESET  := $(wildcard templates/layouts/*.yaml)
 
-.PHONY: all setup deps example pdf check test bench clean
+.PHONY: all setup deps web-deps example pdf check test bench pictures clean
 all: example
 
 deps:
@@ -25,6 +26,9 @@ $(BIN)/jianbao: pyproject.toml
 
 setup: deps $(BIN)/jianbao
 
+web-deps:
+	bash scripts/install-web-test-deps.sh
+
 example: setup $(DOCX)
 
 build/%.docx: issues/%.yaml jianbao.yaml $(PRESET) | $(BIN)/jianbao
@@ -36,11 +40,14 @@ pdf: setup
 check: $(BIN)/jianbao
 	$(BIN)/jianbao check issues
 
-test: setup
+test: setup web-deps
 	$(BIN)/pytest -q
 
 bench: setup
 	$(BIN)/python bench/run.py
+
+pictures: setup web-deps
+	$(BIN)/python scripts/pictures.py
 
 clean:
 	rm -rf build

@@ -128,7 +128,7 @@ STAGES = [
      "jianbao.tables", "jianbao.resolve"],
     ["jianbao.check", "jianbao.check_figures"],
     ["jianbao.render.ooxml", "jianbao.render.styles", "jianbao.render.package", "jianbao.render.page",
-     "jianbao.render.docx"],
+     "jianbao.render.docx", "jianbao.render.html"],
     ["jianbao.write"],
 ]
 

@@ -9,6 +9,7 @@ block would land on an odd page is rebuilt with the end block on a page of its o
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .diagnostics import Diagnostic, JianbaoError
 
@@ -31,6 +33,8 @@ class BuildResult:
     pages: int | None = None
     end_page: int | None = None
     notes: list[str] = field(default_factory=list)
+    web: Path | None = None  # the web page (build --html)
+    entry: Any = None  # what the index and the feed say of it (jianbao.render.html.Entry)
     # what the PDF stage needs to know, filled by the worker
     even_end: bool = False
     end_text: str = ""
@@ -57,7 +61,7 @@ def _fresh(out: Path, mtime: int) -> bool:
 
 
 def build_one(path: Path, output: Path | None = None, force: bool = False, *,
-              end_page_alone: bool = False) -> BuildResult:
+              end_page_alone: bool = False, html: bool = False) -> BuildResult:
     """Prepare, render and write one issue; never raises for bad input."""
     from .pipeline import compile_issue, default_output, prepare
 
@@ -69,6 +73,9 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, *,
         res.output = out
         res.even_end = prepared.layout.end_block.end_on_even_page
         res.end_text = _end_text(prepared.bulletin)
+        if html:
+            res.web = _web_edition(prepared, out.with_suffix(".html"), force)
+            res.entry = _entry(prepared, out.stem)
         if not force and not end_page_alone and _fresh(out, _inputs_mtime(prepared)):
             res.status = "skipped"
             return res
@@ -78,6 +85,42 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, *,
         res.diagnostics += exc.diagnostics
         res.status = "failed"
     return res
+
+
+def _web_edition(prepared, out: Path, force: bool) -> Path:
+    """Write the issue's web page next to its .docx, unless it is newer than everything it reads."""
+    from .layout import builtin_templates
+    from .render.html import render_html
+    from .write import write_atomic
+
+    templates = [p for p in (prepared.office / "templates" / "html", builtin_templates() / "html") if p.is_dir()]
+    mtime = max(_inputs_mtime(prepared), *(f.stat().st_mtime_ns for t in templates for f in t.iterdir()))
+    if force or not _fresh(out, mtime):
+        write_atomic(out, render_html(prepared.bulletin, prepared.layout, office=prepared.office).encode("utf-8"))
+    return out
+
+
+def _entry(prepared, stem: str):
+    from .render.html import entry
+
+    return entry(prepared.bulletin, stem, base_url=prepared.layout.web.base_url)
+
+
+def write_site(results: list[BuildResult], folder: Path, *, base_url: str | None = None) -> list[Path]:
+    """``index.html`` (every issue, newest first) and ``feed.xml`` (Atom) in *folder*, from the
+    issues of *results* that have a web page."""
+    from .render.html import render_feed, render_index
+    from .write import write_atomic
+
+    entries = [r.entry for r in results if r.ok and r.entry is not None]
+    if not entries:
+        return []
+    base_url = base_url or entries[0].base_url
+    office = results[0].source.resolve().parent.parent
+    index, feed = folder / "index.html", folder / "feed.xml"
+    write_atomic(index, render_index(entries, office=office).encode("utf-8"))
+    write_atomic(feed, render_feed(entries, base_url=base_url).encode("utf-8"))
+    return [index, feed]
 
 
 def said_once(results: list[BuildResult]) -> list[list[Diagnostic]]:
@@ -107,13 +150,14 @@ def _end_text(bulletin) -> str:
 
 
 def build_files(paths: list[Path], *, output: Path | None = None, force: bool = False, pdf: bool = False,
-                jobs: int | None = None, on_done: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
+                jobs: int | None = None, on_done: Callable[[BuildResult], None] | None = None,
+                html: bool = False) -> list[BuildResult]:
     """Build every issue in *paths*; then PDFs (one LibreOffice run) when asked or needed."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[BuildResult] = []
     if jobs == 1 or len(paths) == 1:
         for p in paths:
-            r = build_one(p, output, force)
+            r = build_one(p, output, force, html=html)
             results.append(r)
             if on_done:
                 on_done(r)
@@ -121,7 +165,8 @@ def build_files(paths: list[Path], *, output: Path | None = None, force: bool = 
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-            for r in pool.map(build_one, paths, [output] * len(paths), [force] * len(paths), chunksize=4):
+            one = functools.partial(build_one, html=html)
+            for r in pool.map(one, paths, [output] * len(paths), [force] * len(paths), chunksize=4):
                 results.append(r)
                 if on_done:
                     on_done(r)

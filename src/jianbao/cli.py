@@ -89,6 +89,7 @@ def build(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件名（只编译一个文件时可用）。",
                                                    show_default=False)] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（与 .docx 同名）。")] = False,
+    html: Annotated[bool, typer.Option("--html", help="同时生成网页版 build/<文件名>.html；编译文件夹时还生成目录 index.html 和 Atom 订阅 feed.xml。")] = False,
     force: Annotated[bool, typer.Option("--force", "-f", help="即使输出比输入新也重新编译。")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="并行编译的进程数（默认：全部 CPU 核）。",
                                                 show_default=False)] = None,
@@ -103,6 +104,7 @@ def build(
     示例：
       jianbao build issues/2024-05-13.yaml
       jianbao build issues/ --pdf
+      jianbao build issues/ --html
       jianbao build issues/2024-05-13.yaml --watch
     """
     from .office import expand
@@ -119,24 +121,25 @@ def build(
         from .watch import watch_and_build
 
         watch_and_build(files, lambda: _build(targets_fn=lambda: expand(files), output=output, pdf=pdf,
-                                              force=True, jobs=jobs, console=console,
+                                              html=html, force=True, jobs=jobs, console=console,
                                               summary=False), console=console,
                         seconds=watch_seconds)
         return
     # one named file is always built; skipping what is up to date is for folders and batches
     force = force or (len(targets) == 1 and not files[0].is_dir())
     summary = len(targets) > 1 or any(f.is_dir() for f in files) or pdf
-    if not _build(targets_fn=lambda: targets, output=output, pdf=pdf, force=force, jobs=jobs, console=console,
-                  summary=summary):
+    if not _build(targets_fn=lambda: targets, output=output, pdf=pdf, html=html, force=force, jobs=jobs,
+                  console=console, summary=summary, site=html and any(f.is_dir() for f in files)):
         raise typer.Exit(1)
 
 
 REPORT_LIMIT = 30  # diagnostics printed per file by build (check prints them all)
 
 
-def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> bool:
+def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html: bool = False,
+           site: bool = False) -> bool:
     """Build, report, and say whether everything succeeded."""
-    from .batch import build_files, said_once
+    from .batch import build_files, said_once, write_site
 
     targets = targets_fn()
     many = len(targets) > 1
@@ -146,16 +149,22 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool) -> b
         with Progress(TextColumn("编译"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                       console=console.get(), transient=True) as bar:
             task = bar.add_task("", total=len(targets))
-            results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs,
+            results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs, html=html,
                                   on_done=lambda r: bar.update(task, advance=1, description=r.source.name))
     else:
-        results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs)
+        results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs, html=html)
     for r, own in zip(results, said_once(results)):
         _report(own, console, limit=REPORT_LIMIT)
         if r.ok and r.status == "built":
             typer.echo(_shown(r.docx))
         if r.pdf is not None and r.ok:
             typer.echo(_shown(r.pdf))
+        if r.web is not None and r.ok:
+            typer.echo(_shown(r.web))
+    pages = [r.web for r in results if r.ok and r.web is not None]
+    if site and pages:
+        for p in write_site(results, pages[0].parent):
+            typer.echo(_shown(p))
     if summary:
         _summary(results, console)
     return all(r.ok for r in results)

@@ -130,6 +130,13 @@ class TableLayout(_Preset):
     after: int = Field(0, ge=0)
 
 
+class Web(_Preset):
+    """The web edition (``jianbao build --html``)."""
+
+    end_block: bool = False  # print the 报/送/发 rows and copies on the web page too
+    base_url: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")  # where build/ is published (feed links)
+
+
 class Layout(_Preset):
     """A validated layout preset (``templates/layouts/*.yaml``)."""
 
@@ -143,6 +150,7 @@ class Layout(_Preset):
     page_number: PageNumber
     end_block: EndBlock
     table: TableLayout = TableLayout()
+    web: Web = Web()
 
 
 def builtin_templates() -> Path:

@@ -1,0 +1,204 @@
+"""The web edition: one self-contained, accessible HTML page per issue, an index and an Atom feed.
+
+Same source, same document tree, same numerals as print: the body is one method per kind of
+:class:`~jianbao.document.Node`, like the .docx writer, and the generated lines (期号, period,
+end block) come from :mod:`jianbao.text`.  The page itself is a Jinja2 template,
+``templates/html/issue.html.j2``, which an office can override with its own
+``templates/html/issue.html.j2``: semantic HTML (``lang="zh-CN"``, the masthead as a ``header``,
+the article title as ``h1``, sections as ``section`` with ``h2``, items as ``h3``–``h5`` or numbered
+paragraphs, tables with ``caption`` and ``th scope``), its CSS inline, no script and no external
+resource.  The end block is left out unless the preset's ``web.end_block`` asks for it.
+
+Strings are escaped here (``html.escape``) and the template runs with autoescape on: a bulletin's
+text can never become markup.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..dates import cn_date
+from ..document import Node, walk
+from ..layout import Layout
+from ..model import Bulletin, Table
+from ..tables import cell_number, cell_text
+from ..text import copies_line, end_block_rows, issue_line, period_line
+
+TEMPLATE = "issue.html.j2"
+INDEX_TEMPLATE = "index.html.j2"
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+class _Body:
+    """The body of the page: one method per node kind, sections nested as ``<section>``."""
+
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.notes: list[str] = []  # 编者按 comes before the title, as in print
+        self.open: list[list] = []  # [level, has a heading] of each open <section>
+        self.lead_open = False
+
+    def add(self, node: Node) -> None:
+        if self.lead_open and not node.run_in:
+            self.out[-1] += "</p>"  # on the same line: a line break in the source would print as a space
+            self.lead_open = False
+        getattr(self, node.kind)(node)
+
+    def finish(self) -> str:
+        if self.lead_open:
+            self.out[-1] += "</p>"
+        self._close_to(0)
+        return "\n".join(self.out)
+
+    def _close_to(self, level: int) -> None:
+        while self.open and self.open[-1][0] >= level:
+            self.open.pop()
+            self.out.append("</section>")
+
+    # front matter: the header and title are the template's; these are the text nodes
+    def note(self, node: Node) -> None:
+        label = '<strong class="note-label">编者按：</strong>' if node.path[-1] == 0 else ""
+        self.notes.append(f'<p class="note">{label}{_e(node.value)}</p>')
+
+    def title(self, node: Node) -> None:
+        pass  # the template prints the title lines as the page's h1
+
+    def subtitle(self, node: Node) -> None:
+        pass  # printed under the h1 by the template
+
+    def section(self, node: Node) -> None:
+        self._close_to(1)
+        self.open.append([1, False])
+        self.out.append('<section class="level-1">')
+
+    def item(self, node: Node) -> None:
+        self._close_to(node.level)  # the previous sibling's section ends here
+        if isinstance(node.value, str) or node.value.title is None:
+            return  # a numbered paragraph, not a heading: no section of its own
+        self.open.append([node.level, False])
+        self.out.append(f'<section class="level-{node.level}">')
+
+    def heading(self, node: Node) -> None:
+        """h2 for the first heading level the page has, and one more for each heading above it: a
+        section opened by a run-in lead has no heading, so its titled items are h2, not h3."""
+        above = sum(1 for level, headed in self.open if headed and level < node.level)
+        tag = f"h{min(6, 2 + above)}"
+        self.open[-1][1] = True
+        self.out.append(f'<{tag}><span class="num">{_e(node.marker or "")}</span>{_e(node.value)}</{tag}>')
+
+    def lead(self, node: Node) -> None:
+        self.out.append(f'<p class="lead-{node.level}"><strong class="lead">'
+                        f'<span class="num">{_e(node.marker or "")}</span>{_e(node.value)}</strong>')
+        self.lead_open = True
+
+    def paragraph(self, node: Node) -> None:
+        if node.run_in:
+            self.out[-1] += _e(node.value) + "</p>"
+            self.lead_open = False
+            return
+        num = f'<span class="num">{_e(node.marker)}</span>' if node.marker else ""
+        self.out.append(f"<p>{num}{_e(node.value)}</p>")
+
+    def table(self, node: Node) -> None:
+        t: Table = node.value
+        rows = []
+        head = "".join(f'<th scope="col">{_e(cell_text(v))}</th>' for v in t.header)
+        for row in t.rows:
+            cells = []
+            for c, v in enumerate(row):
+                text = cell_text(v)
+                cls = ' class="n"' if cell_number(text) is not None else ""
+                cells.append(f'<th scope="row">{_e(text)}</th>' if c == 0 else f"<td{cls}>{_e(text)}</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        self.out.append(f'<div class="table"><table><caption>{_e(t.caption)}</caption>'
+                        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the index and the feed say of one issue."""
+
+    stem: str
+    label: str  # 第18期（总第356期）
+    date: str  # ISO
+    date_cn: str
+    title: str  # the article title, or the first heading
+    summary: str
+    name: str
+    base_url: str | None = None  # the preset's web.base_url
+
+
+def entry(bulletin: Bulletin, stem: str, *, base_url: str | None = None) -> Entry:
+    issue = bulletin.issue
+    heading = " ".join(issue.title) or next((n.value for n in walk(issue) if n.kind in ("heading", "lead")), "")
+    summary = next((n.value for n in walk(issue) if n.kind == "paragraph"), "")
+    return Entry(stem, issue_line(bulletin), issue.date.isoformat(), cn_date(issue.date), heading,
+                 summary[:120], bulletin.series.name, base_url)
+
+
+def _environment(office: Path | None):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    from ..layout import builtin_templates
+
+    folders = [str(builtin_templates() / "html")]
+    if office is not None and (office / "templates" / "html").is_dir():
+        folders.insert(0, str(office / "templates" / "html"))
+    return Environment(loader=FileSystemLoader(folders), autoescape=select_autoescape(default=True),
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def render_html(bulletin: Bulletin, layout: Layout, *, office: Path | None = None) -> str:
+    """The web page of *bulletin*."""
+    from markupsafe import Markup
+
+    body = _Body()
+    for node in walk(bulletin.issue):
+        body.add(node)
+    s, issue = bulletin.series, bulletin.issue
+    end = None
+    if layout.web.end_block:
+        end = {"rows": [f"{label}：{text}" for label, text in end_block_rows(s)], "copies": copies_line(s)}
+    return _environment(office).get_template(TEMPLATE).render(
+        lang="zh-CN", name=s.name, mark=s.mark, issue_line=issue_line(bulletin), period=period_line(bulletin),
+        editor=s.editor, date=issue.date.isoformat(), date_cn=cn_date(issue.date), title=list(issue.title),
+        subtitle=issue.subtitle, body=Markup(body.finish()), note=Markup("\n".join(body.notes)), end=end,
+        page_title=f"{s.name} {issue_line(bulletin)}" + (f" {' '.join(issue.title)}" if issue.title else ""))
+
+
+def render_index(entries: list[Entry], *, office: Path | None = None) -> str:
+    """``index.html``: every issue, newest first, with its 期号 and date."""
+    ordered = sorted(entries, key=lambda e: (e.date, e.stem), reverse=True)
+    name = ordered[0].name if ordered else "简报"
+    return _environment(office).get_template(INDEX_TEMPLATE).render(lang="zh-CN", name=name, entries=ordered)
+
+
+def render_feed(entries: list[Entry], *, base_url: str | None = None) -> str:
+    """``feed.xml``: an Atom feed (RFC 4287) of the issues, newest first; ids are stable URNs."""
+    from xml.sax.saxutils import escape
+
+    ordered = sorted(entries, key=lambda e: (e.date, e.stem), reverse=True)
+    name = ordered[0].name if ordered else "简报"
+    base = (base_url.rstrip("/") + "/") if base_url else ""
+
+    def urn(*parts: str) -> str:
+        return uuid.uuid5(uuid.NAMESPACE_URL, "jianbao:" + "/".join(parts)).urn
+
+    updated = (ordered[0].date if ordered else "1970-01-01") + "T00:00:00Z"
+    lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
+             f"  <title>{escape(name)}</title>", f"  <id>{urn(name)}</id>", f"  <updated>{updated}</updated>",
+             f'  <link rel="alternate" type="text/html" href="{escape(base)}index.html"/>']
+    for e in ordered:
+        lines += ["  <entry>", f"    <title>{escape(e.label + ('：' + e.title if e.title else ''))}</title>",
+                  f"    <id>{urn(name, e.stem)}</id>", f"    <updated>{e.date}T00:00:00Z</updated>",
+                  f"    <author><name>{escape(name)}</name></author>",
+                  f'    <link rel="alternate" type="text/html" href="{escape(base + e.stem)}.html"/>',
+                  f"    <summary>{escape(e.summary)}</summary>", "  </entry>"]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"

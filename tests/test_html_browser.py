@@ -1,0 +1,87 @@
+"""The web edition in a real browser and a real validator (issue #15).
+
+Debian's Chromium, headless, driven by Playwright (its own browser download is never used: the
+launch names /usr/bin/chromium), with axe-core injected into each page; the W3C Nu Html Checker
+(vnu.jar) validates the HTML. The tools come from scripts/install-web-test-deps.sh (apt: chromium,
+a Java runtime; npm: tests/web/package.json). When one is missing the tests fail and say what to
+install — they never skip quietly."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+WEB = Path(__file__).parent / "web" / "node_modules"
+AXE = WEB / "axe-core" / "axe.min.js"
+VNU = WEB / "vnu-jar" / "build" / "dist" / "vnu.jar"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+INSTALL = "运行 bash scripts/install-web-test-deps.sh（apt: chromium、Java；npm: tests/web）"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The example office and the fixtures' issues, built with --html into one folder."""
+    root = tmp_path_factory.mktemp("site")
+    (root / "issues").mkdir()
+    shutil.copy(ROOT / "jianbao.yaml", root / "jianbao.yaml")
+    for p in [ROOT / "issues" / "2024-05-13.yaml", *FIXTURES.glob("full/issues/*.yaml"),
+              *FIXTURES.glob("shapes/issues/*.yaml"), *FIXTURES.glob("long/issues/*.yaml")]:
+        shutil.copy(p, root / "issues" / p.name)
+    from jianbao.batch import build_files, write_site
+
+    results = build_files(sorted((root / "issues").glob("*.yaml")), html=True, jobs=1)
+    assert all(r.ok for r in results), [d.message for r in results for d in r.diagnostics]
+    write_site(results, root / "build")
+    return root / "build"
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.glob("*.html"))
+
+
+def test_the_pages_validate_as_html5(site):
+    assert VNU.is_file() and shutil.which("java"), f"找不到 vnu.jar 或 java：{INSTALL}"
+    r = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "text", *map(str, pages(site))],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert len(pages(site)) >= 6  # five issues and the index
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"找不到 Chromium：{INSTALL}"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_horizontal_scroll_and_no_accessibility_violation(site, browser, width, tmp_path):
+    assert AXE.is_file(), f"找不到 axe-core：{INSTALL}"
+    for page_file in pages(site):
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        requests: list[str] = []
+        page.on("request", lambda req, seen=requests: seen.append(req.url))
+        page.goto(page_file.as_uri())
+        scroll, view = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= view, f"{page_file.name} at {width}px scrolls sideways ({scroll} > {view})"
+        assert requests == [page_file.as_uri()], f"{page_file.name} fetched {requests[1:]}"
+        page.screenshot(path=str(tmp_path / f"{page_file.stem}-{width}.png"), full_page=True)
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target).join(', ')))")
+        assert violations == [], f"{page_file.name} at {width}px: {violations}"
+        page.close()
