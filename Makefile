@@ -45,6 +45,7 @@ test: setup web-deps
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/photos.py
 
 pictures: setup web-deps
 	$(BIN)/python scripts/pictures.py

@@ -125,7 +125,7 @@ STAGES = [
     ["jianbao.model", "jianbao.validate", "jianbao.layout"],
     ["jianbao.document", "jianbao.text", "jianbao.stages"],
     ["jianbao.figures.limits", "jianbao.figures.values", "jianbao.figures.sandbox", "jianbao.figures.archive",
-     "jianbao.tables", "jianbao.resolve"],
+     "jianbao.tables", "jianbao.images", "jianbao.resolve"],
     ["jianbao.check", "jianbao.check_figures"],
     ["jianbao.render.ooxml", "jianbao.render.styles", "jianbao.render.package", "jianbao.render.page",
      "jianbao.render.docx", "jianbao.render.html"],
@@ -138,3 +138,14 @@ def test_no_stage_imports_a_later_one():
     wrong = sorted((m, n) for m, deps in GRAPH.items() if m in rank for n in deps
                    if n in rank and rank[n] > rank[m])
     assert wrong == []
+
+
+def test_every_writer_has_a_method_for_every_kind_of_node():
+    from typing import get_args
+
+    from jianbao.document import Kind
+    from jianbao.render import docx, html
+
+    for writer in (docx._Body, html._Body):
+        missing = [k for k in get_args(Kind) if not callable(getattr(writer, k, None))]
+        assert missing == [], f"{writer.__module__} has no method for {missing}"

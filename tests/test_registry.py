@@ -23,6 +23,7 @@ ELSEWHERE = {
     "JB601": "tests/test_new.py", "JB602": "tests/test_new.py", "JB603": "tests/test_init.py",
     "JB604": "tests/test_new.py", "JB605": "tests/test_new.py", "JB606": "tests/test_new.py",
     "JB607": "tests/test_new.py", "JB608": "tests/test_new.py", "JB609": "tests/test_new.py",
+    "JB801": "tests/test_images.py", "JB802": "tests/test_images.py", "JB803": "tests/test_images.py",
 }
 
 

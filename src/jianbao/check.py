@@ -96,6 +96,8 @@ def iter_texts(issue: IssueFile) -> Iterator[Text]:
     for node in walk(issue):
         if node.is_text:
             yield Text(node.path, node.value, not node.is_heading)
+        elif node.kind == "image":  # a caption prints: it is linted like a heading
+            yield Text(node.path + ("caption",), node.value.caption, False)
 
 
 _HALF = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}

@@ -114,6 +114,10 @@ RULES: dict[str, Rule] = {
         Rule("JB711", "percent-mismatch", _W, "百分比与同一句中的两个数算出来的不符", "用 {{ 部分 | pct(总数) }} 让 jianbao 计算百分比。"),
         Rule("JB712", "data-unused", _W, "data 中的数没有在正文中用到", "在正文中用 {{ 名称 }} 引用它，或从 data 中删去。"),
         Rule("JB713", "data-shape", _E, "data 的结构与同一年其他各期不一致，无法累计", "同一年各期的 data 用同样的结构：同一个名称要么是数，要么是一组数。"),
+        # JB8xx photos (jianbao.images).
+        Rule("JB801", "image-not-found", _E, "找不到照片，或照片在简报文件夹之外", "照片放进简报文件夹，路径写相对于本期文件的位置。"),
+        Rule("JB802", "image-too-large", _E, "照片文件或像素数过大", "照片不超过 30 MB、6000 万像素；先缩小再用。"),
+        Rule("JB803", "image-unreadable", _E, "照片不是 JPEG/PNG，或已损坏", "重新导出为 JPEG 或 PNG。"),
     ]
 }
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .model import IssueFile, Item, Section, Table, TableBlock
+from .model import ImageBlock, IssueFile, Item, Section, Table, TableBlock
 from .numbering import MAX_LEVEL, marker
 
 Path_ = tuple  # keys and list indexes from the issue file's root, as in Source.positions
@@ -30,8 +30,8 @@ Path_ = tuple  # keys and list indexes from the issue file's root, as in Source.
 #: What a node is.  Containers: ``section`` (level 1), ``item`` (levels 2–4).  Text: ``note`` (a
 #: paragraph of 编者按), ``title`` (one line of the article title), ``subtitle``, ``heading`` (a
 #: standalone section or item title), ``lead`` (a run-in heading), ``paragraph``.  Blocks:
-#: ``table``.
-Kind = Literal["section", "item", "note", "title", "subtitle", "heading", "lead", "paragraph", "table"]
+#: ``table``, ``image`` (a photo and its caption).
+Kind = Literal["section", "item", "note", "title", "subtitle", "heading", "lead", "paragraph", "table", "image"]
 
 TEXT_KINDS = frozenset({"note", "title", "subtitle", "heading", "lead", "paragraph"})
 #: Text kinds that print as headings, not as paragraphs of running text.
@@ -110,9 +110,11 @@ def _blocks(blocks: list, path: Path_, level: int, number: int = 0) -> Iterator[
         yield from _block(block, path + (j,), level, number)
 
 
-def _block(block: str | TableBlock, path: Path_, level: int, number: int) -> Iterator[Node]:
+def _block(block: str | TableBlock | ImageBlock, path: Path_, level: int, number: int) -> Iterator[Node]:
     if isinstance(block, str):
         yield Node("paragraph", path, block, level, number)
+    elif isinstance(block, ImageBlock):
+        yield Node("image", path, block, level, number)
     else:
         yield Node("table", path + ("table",), block.table, level, number)
 
@@ -127,6 +129,8 @@ def texts(issue: IssueFile, *, cells: bool = True) -> Iterator[tuple[Path_, str]
             yield node.path, node.value
         elif node.kind == "table" and cells:
             yield from table_texts(node.value, node.path)
+        elif node.kind == "image":
+            yield node.path + ("caption",), node.value.caption
 
 
 def table_texts(t: Table, path: Path_) -> Iterator[tuple[Path_, str]]:
@@ -139,6 +143,13 @@ def table_texts(t: Table, path: Path_) -> Iterator[tuple[Path_, str]]:
         for c, v in enumerate(row):
             if isinstance(v, str):
                 yield path + ("rows", r, c), v
+
+
+def images(issue: IssueFile) -> Iterator[tuple[Path_, ImageBlock]]:
+    """(path, image block) of every photo."""
+    for node in walk(issue):
+        if node.kind == "image":
+            yield node.path, node.value
 
 
 def tables(issue: IssueFile) -> Iterator[tuple[Path_, Table]]:

@@ -113,6 +113,14 @@ class EndBlock(_Preset):
     end_on_even_page: bool = False
 
 
+class ImageLayout(_Preset):
+    """Photos in the body: width, the tallest they may be, and the caption under them."""
+
+    width: float = Field(0.75, gt=0.1, le=1)  # default width, as a fraction of the 版心 width
+    max_lines: int = Field(16, ge=2, le=22)  # a photo is at most this many grid lines tall (else scaled down)
+    caption: Font = Font(east_asia="楷体_GB2312", latin="Times New Roman", size=14)
+
+
 class TableLayout(_Preset):
     """Tables in the body: caption, header row, cells, rules (all lengths in twips)."""
 
@@ -150,6 +158,7 @@ class Layout(_Preset):
     page_number: PageNumber
     end_block: EndBlock
     table: TableLayout = TableLayout()
+    image: ImageLayout = ImageLayout()
     web: Web = Web()
 
 

@@ -180,18 +180,35 @@ class TableBlock(_Model):
                                     "rows": [["咨询", 1142]], "total": True}])
 
 
+class ImageBlock(_Model):
+    """正文中的照片：``{image: 照片/2024-05-13-调研.jpg, caption: 图为……}``。"""
+
+    image: str = Field(..., min_length=1, max_length=500, title="照片",
+                       description="照片文件（JPEG 或 PNG）的路径，相对于本期文件，须在简报文件夹内",
+                       examples=["../照片/2024-05-13-调研.jpg"])
+    caption: str = Field(..., min_length=1, max_length=200, title="图注",
+                         description="照片下方居中的说明，如“图为……”；也是网页版的替代文字",
+                         examples=["图为省中心党委书记到政务服务大厅窗口调研。"])
+    width: float | None = Field(None, gt=0.1, le=1, title="宽度",
+                                description="照片宽度占版心宽度的比例（0.1—1），不写则用版式预设的默认值",
+                                examples=[0.8])
+
+
 def _block_kind(value: Any) -> str | None:
     if isinstance(value, str):
         return "<paragraph>"
+    if isinstance(value, ImageBlock) or (isinstance(value, dict) and "image" in value):
+        return "<image>"
     if isinstance(value, (dict, TableBlock)):
         return "<table>"
     return None
 
 
 Block = Annotated[
-    Union[Annotated[Paragraph, Tag("<paragraph>")], Annotated[TableBlock, Tag("<table>")]],
+    Union[Annotated[Paragraph, Tag("<paragraph>")], Annotated[TableBlock, Tag("<table>")],
+          Annotated[ImageBlock, Tag("<image>")]],
     Discriminator(_block_kind, custom_error_type="jb_union",
-                  custom_error_message="正文块应为一段文字，或 {table: …} 表格"),
+                  custom_error_message="正文块应为一段文字、{table: …} 表格或 {image: …, caption: …} 照片"),
 ]
 Blocks = Annotated[list[Block], BeforeValidator(one_or_many)]
 

@@ -86,7 +86,7 @@ def resolve_issue(validated: Validated) -> Resolved:
     from .resolve import resolve
 
     inputs: list[Path] = []
-    bulletin = resolve(validated.bulletin, validated.loaded.issue_src, inputs=inputs)
+    bulletin = resolve(validated.bulletin, validated.loaded.issue_src, inputs=inputs, office=validated.loaded.office)
     return Resolved(validated, bulletin, tuple(inputs))
 
 

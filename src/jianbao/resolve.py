@@ -50,12 +50,25 @@ def has_template(text: str) -> bool:
 
 # --- the stage ------------------------------------------------------------------------------------
 
-def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None) -> Bulletin:
-    """*bulletin* with its templates rendered and its tables finished; raise JianbaoError listing
-    every problem.  Paths of the other issue files read (for ``prev``/``ytd``) go into *inputs*."""
+def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None,
+            office: Path | None = None) -> Bulletin:
+    """*bulletin* with its templates rendered, its tables finished and its photos found and checked
+    (their paths made absolute); raise JianbaoError listing every problem.  Paths of the other
+    files read (issues for ``prev``/``ytd``, photos) go into *inputs*."""
     issue = bulletin.issue
     errors: list[Diagnostic] = []
     errors += _check_names(issue, src)
+    photos: dict[tuple, str] = {}
+    for path, block in document.images(issue):
+        from . import images
+
+        found, problem = images.check(src, path, block.image, office or Path(src.path).parent)
+        if problem is not None:
+            errors.append(problem)
+        else:
+            photos[path] = str(found)
+            if inputs is not None:
+                inputs.append(Path(str(found)))
     texts = [(p, t) for p, t in document.texts(issue) if has_template(t)]
     rendered: dict[tuple, str] = {}
     if texts and not errors:
@@ -78,6 +91,8 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
         return done
 
     new_issue = document.map_texts(issue, text, table)
+    if photos:
+        new_issue = document.replace(new_issue, {p + ("image",): v for p, v in photos.items()})
     if errors:
         raise JianbaoError(_sorted(errors))
     return Bulletin(series=bulletin.series, issue=new_issue)

@@ -17,6 +17,10 @@ def pt_to_twips(pt: float) -> float:
     return pt * TWIPS_PER_POINT
 
 
+def twips_to_emu(twips: float) -> int:
+    return round(twips * EMU_PER_TWIP)
+
+
 def twips_to_mm(twips: float) -> float:
     return twips / TWIPS_PER_INCH * MM_PER_INCH
 

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
+from .. import document, images
 from ..dates import cn_date
 from ..document import Node, walk
 from ..layout import Layout
 from ..metrics import fit_size, split_balanced
 from ..model import Bulletin, Table
 from ..text import copies_line, end_block_rows, issue_line, period_line
-from ..units import pt_to_twips
+from ..units import pt_to_twips, twips_to_emu
 from . import ooxml as x
 from .ooxml import el, put, sub, w
 from .package import template_bytes, trim_package, write_core_properties, write_font_table, write_settings
@@ -43,7 +45,7 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False):
 
     doc = docx.Document(io.BytesIO(template_bytes()))
     trim_package(doc)
-    write_styles(doc, layout)
+    write_styles(doc, layout, images=any(True for _ in document.images(bulletin.issue)))
     write_settings(doc)
     write_font_table(doc, layout)
     write_section(doc, layout)
@@ -66,6 +68,7 @@ class _Body:
     """Appends the bulletin's paragraphs and the end block to the document body."""
 
     def __init__(self, doc, bulletin: Bulletin, layout: Layout):
+        self.part = doc.part
         self.body = doc.element.body
         for child in list(self.body):
             if etree.QName(child).localname != "sectPr":
@@ -189,6 +192,29 @@ class _Body:
             self.open_lead.append(x.text_run(node.value))
         else:
             self.text("Normal", (node.marker or "") + node.value)
+
+    def image(self, node: Node) -> None:
+        """A photo centred in a paragraph whose exact height is a whole number of grid lines (the
+        text after it stays on the grid), kept on the page of its caption; never split, and never
+        taller than the preset's max_lines (scaled down to fit)."""
+        from io import BytesIO
+
+        lay, block = self.layout, node.value
+        pitch = lay.grid.line_pitch
+        width = round((block.width or lay.image.width) * lay.page.text_width)
+        photo = images.prepared(Path(block.image), width)
+        height = round(width * photo.ratio)
+        most = lay.image.max_lines * pitch - pitch // 4  # a little room inside the exact line
+        if height > most:
+            width, height = round(width * most / height), most
+        lines = -(-(height + pitch // 4) // pitch)  # rounded up, with the same room
+        inline = self.part.new_pic_inline(BytesIO(photo.data), twips_to_emu(width), twips_to_emu(height))
+        before = self.pending_before
+        p = self.para("JBImage", x.drawing_run(inline), before=0)
+        # at least N lines: exactly N when the photo fits (it does, with room for the descent), and
+        # never clipped — LibreOffice crops an inline picture taller than an exact line's ascent
+        x.set_spacing(sub(p, "pPr"), line=lines * pitch, rule="atLeast", before=before)
+        self.text("JBImageCaption", block.caption)
 
     def table(self, node: Node) -> None:
         """Caption, then the table: full borders, the header row repeated on every page, explicit

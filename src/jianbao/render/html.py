@@ -38,7 +38,8 @@ def _e(text: str) -> str:
 class _Body:
     """The body of the page: one method per node kind, sections nested as ``<section>``."""
 
-    def __init__(self) -> None:
+    def __init__(self, image_width: float = 0.75) -> None:
+        self.image_width = image_width
         self.out: list[str] = []
         self.notes: list[str] = []  # 编者按 comes before the title, as in print
         self.open: list[list] = []  # [level, has a heading] of each open <section>
@@ -105,6 +106,22 @@ class _Body:
         num = f'<span class="num">{_e(node.marker)}</span>' if node.marker else ""
         self.out.append(f"<p>{num}{_e(node.value)}</p>")
 
+    def image(self, node: Node) -> None:
+        """A figure with its caption, which is also the image's alt text; the photo is embedded
+        (a data: URI, scaled to the web width), so the page stays one self-contained file."""
+        import base64
+
+        from .. import images
+
+        block = node.value
+        photo = images.for_web(Path(block.image))
+        data = base64.b64encode(photo.data).decode("ascii")
+        pct = round((block.width or self.image_width) * 100)
+        self.out.append(f'<figure class="photo" style="width:{pct}%">'
+                        f'<img src="data:{photo.mime};base64,{data}" alt="{_e(block.caption)}" '
+                        f'width="{photo.width}" height="{photo.height}">'
+                        f"<figcaption>{_e(block.caption)}</figcaption></figure>")
+
     def table(self, node: Node) -> None:
         t: Table = node.value
         rows = []
@@ -158,7 +175,7 @@ def render_html(bulletin: Bulletin, layout: Layout, *, office: Path | None = Non
     """The web page of *bulletin*."""
     from markupsafe import Markup
 
-    body = _Body()
+    body = _Body(layout.image.width)
     for node in walk(bulletin.issue):
         body.add(node)
     s, issue = bulletin.series, bulletin.issue

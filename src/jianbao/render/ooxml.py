@@ -216,6 +216,14 @@ def text_run(text: str, *, rstyle: str | None = None, hint: bool = True) -> etre
     return r
 
 
+def drawing_run(inline: etree._Element) -> etree._Element:
+    """A run that holds a picture (python-docx's ``wp:inline``, made by ``part.new_pic_inline``)."""
+    r = el("r")
+    drawing = etree.SubElement(r, w("drawing"))
+    drawing.append(inline)
+    return r
+
+
 def tab_run() -> etree._Element:
     r = el("r")
     r.append(el("tab"))

@@ -23,6 +23,7 @@ STYLES = {
     "JBPeriod": "简报 报告期", "JBEditorLine": "简报 编印单位", "JBNote": "简报 编者按",
     "JBEndBlock": "简报 版记", "JBCopies": "简报 印数",
     "JBTableCaption": "简报 表格标题", "JBTableHeader": "简报 表头", "JBTableCell": "简报 表格文字",
+    "JBImage": "简报 照片", "JBImageCaption": "简报 图注",
 }
 TABLE_STYLES = {"JBTable": "简报 表格"}
 CHAR_STYLES = {
@@ -86,8 +87,9 @@ def _char_style(sid: str, font: Font) -> etree._Element:
     return s
 
 
-def write_styles(doc, layout: Layout) -> None:
-    """Replace the template's styles with ours: theme-free fonts in all four slots, exact lines."""
+def write_styles(doc, layout: Layout, *, images: bool = False) -> None:
+    """Replace the template's styles with ours: theme-free fonts in all four slots, exact lines.
+    The photo styles are written only for a bulletin that has photos."""
     root = doc.styles.element
     for child in list(root):
         root.remove(child)
@@ -147,6 +149,11 @@ def write_styles(doc, layout: Layout) -> None:
     root.append(_para_style("JBCopies", f.end_block, layout, jc="right", line=eb.line, indent_chars=None,
                             snap=False, spacing=0))
     write_table_styles(root, layout)
+    if images:
+        root.append(_para_style("JBImage", f.body, layout, jc="center", indent_chars=0, keep_next=True,
+                                snap=False, spacing=0))
+        root.append(_para_style("JBImageCaption", layout.image.caption, layout, jc="center", indent_chars=0,
+                                spacing=0))
     footer = _para_style("Footer", f.page_number, layout, jc="center", snap=False, based_on=None,
                          indent_chars=0, spacing=0)
     # LibreOffice trap: an exact 579 footer grows taller than its area and costs a body line.

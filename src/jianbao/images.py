@@ -1,0 +1,162 @@
+"""Photos: found, bounded, checked and prepared for print and for the web (Pillow).
+
+A photo is hostile until proven otherwise: its path must stay inside the office folder and name a
+regular file no larger than :data:`MAX_BYTES`; its pixel count is checked from the header before
+anything is decoded (:data:`MAX_PIXELS`, Pillow's decompression-bomb guard set to the same
+bound); then it is decoded in full, so a truncated file is an error here and not a grey band in
+print.  What goes into the .docx is the photo turned upright (EXIF orientation), without its
+metadata, at no more than :data:`PRINT_DPI` at its printed size — a 12-megapixel phone photo
+printed 156 mm wide is 1843 px wide — so a bulletin with photos stays small.  The web edition gets
+a smaller copy (:data:`WEB_WIDTH`).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .diagnostics import Diagnostic
+from .load import Source
+from .units import TWIPS_PER_INCH
+
+MAX_BYTES = 30_000_000  # a phone photo is 3–8 MB; refuse anything absurd before reading it
+MAX_PIXELS = 60_000_000  # 60 megapixels: larger is a decompression bomb, not a photo
+PRINT_DPI = 300
+#: A JPEG is decoded at the smallest of libjpeg's scales (1, 1/2, 1/4, 1/8) that keeps it this wide:
+#: 300 dpi across the A4 版心 (156 mm) is 1843 px.
+DRAFT_WIDTH = 1900
+WEB_WIDTH = 960
+FORMATS = {"JPEG": ("image/jpeg", "jpeg"), "PNG": ("image/png", "png")}
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A checked photo, ready to place: its bytes, format and pixel size."""
+
+    data: bytes
+    format: str  # JPEG or PNG
+    width: int  # pixels
+    height: int
+
+    @property
+    def mime(self) -> str:
+        return FORMATS[self.format][0]
+
+    @property
+    def ratio(self) -> float:
+        return self.height / self.width
+
+
+def locate(value: str, issue: Path, office: Path) -> Path | None:
+    """The file *value* names, relative to the issue file, when it stays inside the office."""
+    target = (issue.parent / value).resolve()
+    try:
+        target.relative_to(office.resolve())
+    except ValueError:
+        return None
+    return target
+
+
+def check(src: Source, path: tuple, value: str, office: Path) -> tuple[Path | None, Diagnostic | None]:
+    """(the photo's file, None) when *value* names a usable photo, else (None, the reason)."""
+    where = path + ("image",)
+    target = locate(value, Path(src.path), office)
+    if target is None:
+        return None, src.diagnostic("JB801", f"照片“{value}”在简报文件夹之外", where,
+                                    hint="把照片放进简报文件夹（例如 照片/ 下），路径写相对于本期文件的位置。")
+    try:
+        st = os.stat(target)
+    except OSError:
+        return None, src.diagnostic("JB801", f"找不到照片“{value}”", where,
+                                    hint="检查文件名和路径：路径相对于本期文件所在的文件夹，如 ../照片/2024-05-13-调研.jpg。")
+    if not stat.S_ISREG(st.st_mode):
+        return None, src.diagnostic("JB801", f"“{value}”不是一个文件", where)
+    if st.st_size > MAX_BYTES:
+        return None, src.diagnostic("JB802", f"照片“{value}”太大（{st.st_size // 1_000_000} MB）", where,
+                                    hint=f"照片不超过 {MAX_BYTES // 1_000_000} MB；先用看图软件缩小后再用。")
+    try:
+        _load(target, st.st_mtime_ns, st.st_size)
+    except _Bad as exc:
+        return None, src.diagnostic(exc.code, f"照片“{value}”{exc.why}", where, hint=exc.hint)
+    return target, None
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, why: str, hint: str | None = None):
+        super().__init__(why)
+        self.code, self.why, self.hint = code, why, hint
+
+
+@lru_cache(maxsize=64)
+def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an edited photo is read again
+    """The decoded, upright image (Pillow), or _Bad."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    with open(path, "rb") as f:
+        raw = f.read(MAX_BYTES + 1)
+    try:
+        im: Image.Image = Image.open(io.BytesIO(raw))
+        if im.format not in FORMATS:
+            raise _Bad("JB803", f"是 {im.format} 格式，不是 JPEG 或 PNG", "另存为 JPEG（.jpg）或 PNG 后再用。")
+        if im.width * im.height > MAX_PIXELS:
+            raise _Bad("JB802", f"有 {im.width}×{im.height} 像素，超过上限", "照片不超过 6000 万像素。")
+        fmt = im.format
+        if fmt == "JPEG":  # decode at 1/2, 1/4 … scale when that is still wide enough to print
+            sideways = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            im.draft("RGB", (1, DRAFT_WIDTH) if sideways else (DRAFT_WIDTH, 1))
+        im.load()  # decode it all (every byte is read, in draft mode too): a truncated file fails here
+        im = ImageOps.exif_transpose(im)
+    except _Bad:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _Bad("JB802", "的像素数大得不像照片（可能是“解压炸弹”）", "换一张正常的照片。") from None
+    except UnidentifiedImageError:
+        raise _Bad("JB803", "不是可以识别的图片", "照片要用 JPEG（.jpg）或 PNG 格式。") from None
+    except (OSError, ValueError, SyntaxError):
+        raise _Bad("JB803", "已损坏或不完整，无法读取", "重新从相机或手机导出这张照片。") from None
+    return im, fmt
+
+
+def prepared(path: Path, width_twips: int) -> Photo:
+    """The photo at *path* for print *width_twips* wide: upright, at most PRINT_DPI, no metadata."""
+    st = os.stat(path)
+    return _prepared(path, st.st_mtime_ns, st.st_size, width_twips)
+
+
+@lru_cache(maxsize=64)
+def _prepared(path: Path, mtime: int, size: int, width_twips: int) -> Photo:
+    im, fmt = _load(path, mtime, size)
+    most = max(1, round(width_twips / TWIPS_PER_INCH * PRINT_DPI))
+    return _encode(im, fmt, most)
+
+
+@lru_cache(maxsize=64)
+def _web(path: Path, mtime: int, size: int) -> Photo:
+    im, fmt = _load(path, mtime, size)
+    return _encode(im, fmt, WEB_WIDTH)
+
+
+def for_web(path: Path) -> Photo:
+    """The photo at *path* for the web page: at most WEB_WIDTH pixels wide."""
+    st = os.stat(path)
+    return _web(path, st.st_mtime_ns, st.st_size)
+
+
+def _encode(im, fmt: str, most: int) -> Photo:
+    """JPEG stays JPEG (quality 85, no EXIF), PNG stays PNG (it may be a screenshot or a chart)."""
+    from PIL import Image
+
+    if im.width > most:
+        im = im.resize((most, max(1, round(im.height * most / im.width))), Image.Resampling.BICUBIC,
+                       reducing_gap=2.0)
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        im.convert("RGB").save(out, "JPEG", quality=85)
+    else:
+        im.save(out, "PNG", compress_level=6)
+    return Photo(out.getvalue(), fmt, im.width, im.height)

@@ -1,0 +1,58 @@
+"""Photos through LibreOffice: the photo and its caption on one page, and the text after them back on
+the 22-line grid (the next line lands on the 28.95 pt pitch)."""
+
+from __future__ import annotations
+
+import pdfgeom as g
+import pytest
+from PIL import Image
+
+from jianbao.pdf import convert_to_pdf
+from jianbao.pipeline import compile_issue, prepare
+
+PITCH_MM = 579 / 20 * 25.4 / 72  # 28.95 pt
+TOP = 37.0  # the text area's top edge, mm
+
+ISSUE = """\
+number: 3
+date: 2024-05-13
+sections:
+  - title: 工作动态
+    body:
+{prefix}      - 本周召开专题会议，部署下一阶段的重点工作，要求各处室按照职责分工抓好落实。
+      - image: ../照片/{name}
+        caption: 图为专题会议现场。
+        width: {width}
+      - 会议强调，要坚持问题导向，确保各项任务按期完成。
+      - 会后，各处室分别召开会议传达落实。
+"""
+
+
+@pytest.mark.parametrize("size, width", [((4000, 3000), 0.75), ((3000, 4000), 0.5), ((1600, 500), 1)])
+def test_the_text_after_a_photo_is_on_the_grid(office, tmp_path, size, width):
+    (office.root / "照片").mkdir()
+    name = f"{size[0]}x{size[1]}.jpg"
+    Image.new("RGB", size, (40, 120, 200)).save(office.root / "照片" / name)
+    # 24 one-line paragraphs first: the photo comes on page 2, where the grid starts at the top
+    prefix = "".join(f"      - 第{i}段文字，用来把照片推到第二页上去。\n" for i in range(24))
+    p = office.issue(ISSUE.format(name=name, width=width, prefix=prefix))
+    docx = compile_issue(prepare(p), tmp_path / "x.docx")
+    [pdf] = convert_to_pdf([docx], out_dir=tmp_path)
+    pages = g.read_pages(pdf)
+    [before] = [ln for pg in pages for ln in pg.find("本周召开专题会议")]
+    refs = [ln for pg in pages[1:] for ln in pg.lines if "段文字" in ln.text]
+    assert refs, "the lead-in did not reach page 2"
+    [caption_page] = [pg for pg in pages if pg.find("图为专题会议现场")]
+    [after_page] = [pg for pg in pages if pg.find("会议强调")]
+    assert caption_page is after_page or caption_page.number + 1 == after_page.number
+    after = after_page.find("会议强调")[0]
+    for last in after_page.find("会后"):  # the next paragraph, when it is on the same page
+        assert abs((last.y0 - after.y0) - PITCH_MM) < 0.3
+    # every page after the first has its grid from the top: a body line after the photo is a whole
+    # number of pitches from a body line before it, whichever page each is on
+    steps = (after.y0 - refs[0].y0) / PITCH_MM
+    assert abs(steps - round(steps)) < 0.03, steps
+    assert before.y0 < 300
+    # the caption sits right under the photo, centred
+    cap = caption_page.find("图为专题会议现场")[0]
+    assert abs((cap.x0 + cap.x1) / 2 - (28 + 184) / 2) < 2
