@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import Diagnostic, JianbaoError
+from .metrics import is_wide
 
 KEY = "<key>"  # path suffix under which a mapping key's own position is stored
 
@@ -338,8 +339,46 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, yaml.SequenceNode):
+            if _holds_paragraphs(path):
+                return self._paragraph_list(node, path, depth)
             return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
-        return self._scalar(node, path)
+        value = self._scalar(node, path)
+        if isinstance(value, str) and "\n" in value and path[-1] != "items" and _holds_paragraphs(path):
+            return self._split(value, node, path)  # ``body: |`` → one paragraph per line
+        return value
+
+    # --- paragraphs: a text of several lines is several paragraphs ------------------------------
+    # ``body: |`` with three lines is three paragraphs, each indented like every other; so is a
+    # ``- |`` element of a body list, and a ``- |`` item is one item of several paragraphs. Each
+    # paragraph is given the place of its own line, so that what is said about it points there.
+
+    def _split(self, value: str, node: yaml.ScalarNode, path: tuple) -> list[str]:
+        paras = split_paragraphs(value)
+        for k, pos in enumerate(_paragraph_places(self.src, node, paras)):
+            self.src.positions[path + (k,)] = pos
+        return paras
+
+    def _paragraph_list(self, node: yaml.SequenceNode, path: tuple, depth: int) -> list:
+        out: list = []
+        items = path[-1] == "items"
+        for child in node.value:
+            if (isinstance(child, yaml.ScalarNode) and child.tag == _STR and "\n" in child.value
+                    and split_paragraphs(child.value)):
+                at = path + (len(out),)
+                value = self._scalar(child, at)
+                self._record(at, child)
+                self.count += 1
+                if items and len(split_paragraphs(value)) > 1:  # one item of several paragraphs
+                    self.src.positions[at + ("body",)] = _pos(child)
+                    out.append({"body": self._split(value, child, at + ("body",))})
+                    continue
+                paras = split_paragraphs(value)
+                for k, pos in enumerate(_paragraph_places(self.src, child, paras)):
+                    self.src.positions[path + (len(out) + k,)] = pos
+                out += paras
+                continue
+            out.append(self.build(child, path + (len(out),), depth + 1))
+        return out
 
     def _mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
         out: dict = {}
@@ -377,6 +416,8 @@ class _Builder:
             return value
         if node.tag == _STR:  # most values: what SafeConstructor.construct_yaml_str returns
             value = node.value
+            if node.style != "|" and node.start_mark.line != node.end_mark.line:
+                value = _unfold_cjk(value, node, self.src.lines)
         else:
             try:
                 value = self.constructor.construct_object(node, deep=True)
@@ -388,6 +429,69 @@ class _Builder:
             if bad:
                 self._fail("JB008", f"第 {bad.start() + 1} 个字符是控制字符 U+{ord(bad.group()):04X}", path)
         return value
+
+
+def _unfold_cjk(value: str, node: yaml.ScalarNode, lines: list[str]) -> str:
+    """*value* without the spaces YAML put where it joined two lines of Chinese.
+
+    YAML folds the lines of a ``>`` block (and of a plain or quoted text over several lines) with
+    a space, as for English; between two Chinese characters that space would be printed. Each
+    line break of the source whose two sides are wide characters loses its space.
+    """
+
+    out, cursor = value, 0
+    first, last = node.start_mark.line, min(node.end_mark.line, len(lines) - 1)
+    for n in range(first, last):
+        a, b = lines[n].rstrip(), lines[n + 1].strip()
+        if not a or not b or not is_wide(a[-1]) or not is_wide(b[0]):
+            continue
+        k = out.find(f"{a[-1]} {b[0]}", cursor)
+        if k != -1:
+            out = out[: k + 1] + out[k + 2:]
+            cursor = k + 1
+    return out
+
+
+def _holds_paragraphs(path: tuple) -> bool:
+    """Whether the value at *path* is a list of paragraphs (or of items): the issue's ``note`` and
+    ``body``, and the ``body`` and ``items`` of a section or item."""
+    if not path or path[-1] not in ("body", "note", "items"):
+        return False
+    if len(path) == 1:
+        return path[0] != "items"
+    return path[-1] != "note" and len(path) >= 3 and path[-3] in ("sections", "items")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """The paragraphs of a text of several lines: each non-empty line, without spaces at its ends.
+
+    A ``|`` block keeps the lines as they were typed (or pasted from Word, where each paragraph is
+    one line), so each line is a paragraph; a ``>`` block has already joined the lines of a
+    paragraph, leaving one line per blank-line-separated block.
+    """
+    return [line.strip(" \t") for line in text.split("\n") if line.strip(" \t")]
+
+
+def _paragraph_places(src: Source, node: yaml.ScalarNode, paras: list[str]) -> list[Pos]:
+    """Where each of *paras* (split from the multi-line scalar *node*) starts in the source."""
+    lines = src.lines
+    start, end = node.start_mark.line, min(node.end_mark.line, len(lines) - 1)
+    places: list[Pos] = []
+    n = start + (1 if node.style in ("|", ">") else 0)  # block text begins below its indicator
+    for para in paras:
+        probe = para[:4]
+        while n <= end and probe not in lines[n]:
+            n += 1
+        if n > end:
+            places.append(_pos(node))
+            n = start
+            continue
+        col = lines[n].find(probe)
+        one_line = lines[n].find(para, col) == col
+        places.append(Pos(n + 1, col + 1, n + 1, col + 1 + len(para)) if one_line
+                      else Pos(n + 1, col + 1, n + 1, len(lines[n]) + 1))
+        n += 1
+    return places
 
 
 def _pos(node: yaml.Node) -> Pos:

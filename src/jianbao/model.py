@@ -237,9 +237,9 @@ class Item(_Model):
                               examples=["省本级综窗办件情况"])
     lead: str | None = Field(None, min_length=1, description="段首标题（用标题字体），其后在同一段接 body 的第一段",
                              examples=["推动企业全生命周期重点事项集成办理。"])
-    body: Blocks = Field(default_factory=list, description="正文段落：一段文字，或多段文字的列表",
+    body: Blocks = Field(default_factory=list, description="正文段落：一段文字，或多段文字的列表；写成“body: |”块时每个非空行是一段",
                          examples=[["本周，共计咨询1142人次。"]])
-    items: list[ItemLike] = Field(default_factory=list, description="下一级条目（最多四级）",
+    items: list[ItemLike] = Field(default_factory=list, description="下一级条目（最多四级）；“- |”块写成的一条有几行就有几段，序号印在第一段前",
                                   examples=[["下一级条目的文字"]])
 
     @model_validator(mode="after")
@@ -276,9 +276,9 @@ class Section(_Model):
                               examples=["政务工作动态"])
     lead: str | None = Field(None, min_length=1, description="段首一级标题，其后在同一段接 body 的第一段",
                              examples=["推进事项管理突破，实现政务服务智能办。"])
-    body: Blocks = Field(default_factory=list, description="不编号的正文段落：一段文字或列表",
+    body: Blocks = Field(default_factory=list, description="不编号的正文段落：一段文字或列表；写成“body: |”块时每个非空行是一段",
                          examples=[["本周，公安厅党委委员……到省政务服务大厅窗口调研值守。"]])
-    items: list[ItemLike] = Field(default_factory=list, description="二级条目（“（一）”“（二）”……自动编号）",
+    items: list[ItemLike] = Field(default_factory=list, description="二级条目（“（一）”“（二）”……自动编号）；“- |”块写成的一条有几行就有几段，序号印在第一段前",
                                   examples=[["4月29日，省中心党委书记……"]])
 
     @model_validator(mode="after")
@@ -363,8 +363,8 @@ class IssueFile(SeriesFields):
         default_factory=list, description="文章标题（专题简报用）；写成列表可指定分行", examples=[["关于……的情况"]])
     subtitle: str | None = Field(None, min_length=1, description="标题下的副题，如“——××市……典型经验”",
                                  examples=["——成都市推进“高效办成一件事”的典型经验"])
-    note: Paragraphs = Field(default_factory=list, description="编者按：一段文字或多段的列表", examples=[["编者按的文字。"]])
-    body: Blocks = Field(default_factory=list, description="第一部分之前不编号的导语段落（也可以是表格）", examples=[["导语段落。"]])
+    note: Paragraphs = Field(default_factory=list, description="编者按：一段文字或多段的列表；写成“note: |”块时每个非空行是一段", examples=[["编者按的文字。"]])
+    body: Blocks = Field(default_factory=list, description="第一部分之前不编号的导语段落（也可以是表格）；写成“body: |”块时每个非空行是一段", examples=[["导语段落。"]])
     sections: list[Section] = Field(default_factory=list, description="正文各部分（一级，“一、”起自动编号）",
                                     examples=[[{"title": "政务工作动态", "items": ["4月29日，省中心党委书记……"]}]])
     data: Figures = Field(
