@@ -343,7 +343,7 @@ class _Builder:
                 return self._paragraph_list(node, path, depth)
             return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
         value = self._scalar(node, path)
-        if isinstance(value, str) and "\n" in value and path[-1] != "items" and _holds_paragraphs(path):
+        if isinstance(value, str) and "\n" in value and path and path[-1] != "items" and _holds_paragraphs(path):
             return self._split(value, node, path)  # ``body: |`` → one paragraph per line
         return value
 
