@@ -13,7 +13,8 @@ from conftest import ISSUE, Office
 
 CASES = {
     # name: (issue text, code, line, column, words the message or hint must contain)
-    "yaml-syntax": ("number: 3\ndate: 2024-05-13\ntitle: 关于: 问题\n", "JB003", 3, None, ["YAML"]),
+    "yaml-syntax": ("number: 3\ndate: 2024-05-13\ntitle: \"关于问题\n", "JB003", 3, None, ["YAML"]),
+    "prose-colon": ("number: 3\ndate: 2024-05-13\ntitle: 关于: 问题\n", "JB020", 3, 10, ["全角“：”", "加引号"]),
     "missing-field": ("number: 3\nsections: []\n", "JB101", None, None, ["date", "印发日期"]),
     "wrong-type": ("number: 第三期\ndate: 2024-05-13\n", "JB102", 1, 9, ["整数"]),
     "unknown-key": ("nubmer: 3\nnumber: 3\ndate: 2024-05-13\n", "JB103", 1, 1, ["nubmer", "number"]),

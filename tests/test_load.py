@@ -62,7 +62,7 @@ def test_syntax_error_has_place_and_chinese_message(tmp_path):
 def test_tab_indentation(tmp_path):
     with pytest.raises(JianbaoError) as exc:
         load(tmp_path, "sections:\n\t- title: a\n")
-    assert exc.value.diagnostics[0].code == "JB003"
+    assert exc.value.diagnostics[0].code == "JB023"
     assert "Tab" in exc.value.diagnostics[0].message
 
 

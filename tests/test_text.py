@@ -87,3 +87,63 @@ def test_folded_lines_of_chinese_join_without_a_space(tmp_path):
     p = tmp_path / "x.yaml"
     p.write_text("body: >\n  本周，省中心召开\n  专题会议。\n\n  second\n  paragraph\n", encoding="utf-8")
     assert load_yaml(p).data["body"] == ["本周，省中心召开专题会议。", "second paragraph"]
+
+
+# --- 3. YAML traps, in words staff understand -----------------------------------------------
+
+SEC = HEAD + "sections:\n  - title: 工作动态\n    items:\n"
+
+TRAPS = {
+    # name: (issue text, code, line, column, words the message or hint must contain)
+    "colon-in-item": (SEC + "      - 王建国强调: 要加强管理。\n", "JB020", 6, 14, ["全角“：”", "加引号", "王建国强调"]),
+    "colon-in-value": (HEAD + "sections:\n  - title: 工作动态\n    body: 王建国强调: 要加强管理。\n",
+                       "JB020", 5, 16, ["全角“：”", "加引号"]),
+    "colon-in-body-list": (HEAD + "body:\n  - 会议指出: 要加强管理。\n", "JB020", 4, 9, ["全角“：”"]),
+    "dash-between-items": (SEC + "      - 第一条。\n      -4月18日，召开会议。\n      - 第三条。\n",
+                           "JB021", 7, 7, ["缺少空格", "- 4月18日"]),
+    "dash-first-item": (SEC + "      -4月18日，召开会议。\n      - 第三条。\n", "JB021", 6, 7, ["缺少空格"]),
+    "dash-only-item": (HEAD + "body:\n  -4月18日，召开会议。\n", "JB021", 4, 3, ["缺少空格"]),
+    "tab": (SEC + "\t- 第一条。\n", "JB023", 6, 1, ["制表符", "空格"]),
+    "indent-item": (SEC + "      - 第一条。\n     - 第二条。\n", "JB022", 7, 1, ["6 格", "第 6 行"]),
+    "indent-key": (HEAD + "sections:\n  - title: 工作动态\n   body: 本周召开会议。\n", "JB022", 5, 1, ["4 格", "title"]),
+    "indent-key-deeper": (HEAD + "sections:\n  - title: 工作动态\n     body: 本周召开会议。\n", "JB022", 5, 1, ["4 格"]),
+    "indent-top": ("number: 3\n date: 2024-05-13\n", "JB022", 2, 1, ["0 格"]),
+    "template": (SEC + "      - {{ 咨询 }}人次。\n", "JB003", 6, None, ["引号"]),
+    "star": (SEC + "      - *重点*工作。\n", "JB024", 6, 9, ["“*”", "加引号"]),
+    "ampersand": (SEC + "      - &符号\n", "JB024", 6, 9, ["“&”", "加引号"]),
+    "no-as-boolean": (SEC + "      - no\n", "JB025", 6, 9, ["布尔值", "\"no\""]),
+    "yes-title": (HEAD + "sections:\n  - title: Yes\n    body: 本周召开会议。\n", "JB025", 4, 12, ["布尔值", "\"Yes\""]),
+    "number-as-text": (HEAD + "sections:\n  - title: 2024\n    body: 本周召开会议。\n", "JB025", 4, 12, ["数字", "\"2024\""]),
+    "unclosed-quote": (SEC + "      - \"本周召开会议。\n      - 第二条。\n", "JB003", 6, 9, ["引号", "没有闭合"]),
+    "unknown-block": (HEAD + "body:\n  - tabel: {caption: 表}\n", "JB103", 4, 5, ["tabel", "table"]),
+}
+
+
+@pytest.mark.parametrize("name", TRAPS)
+def test_yaml_traps_are_explained(office, cli, name):
+    text, code, line, col, words = TRAPS[name]
+    p = office.issue(text)
+    before = p.read_bytes()
+    r = cli("check", p)
+    assert r.exit_code == 1
+    err = r.stderr
+    assert f"错误 {code}" in err, err
+    assert f"{p}:{line}" + (f":{col}" if col else "") in err, err
+    for w in words:
+        assert w in err, (w, err)
+    # never a model path, never the English of YAML or pydantic
+    for bad in ("sections[", "body[", "items[", "mapping", "scalar", "expected", "Input should"):
+        assert bad not in err, (bad, err)
+    assert p.read_bytes() == before
+
+
+def test_a_prose_colon_is_said_once(office, cli):
+    p = office.issue(HEAD + "body:\n  - 会议指出: 要加强管理。\n")
+    err = cli("check", p).stderr
+    assert err.count("错误 ") == 1 and "table" not in err
+
+
+def test_unknown_block_names_the_place_in_chinese(office, cli):
+    p = office.issue(HEAD + "sections:\n  - title: 一\n    body: 一段。\n  - title: 二\n    body:\n      - [甲, 乙]\n")
+    err = cli("check", p).stderr
+    assert "第2部分的正文第1段" in err and "sections[" not in err

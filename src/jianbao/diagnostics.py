@@ -52,6 +52,13 @@ RULES: dict[str, Rule] = {
         Rule("JB006", "yaml-too-large", _E, "YAML 内容过大或嵌套过深", "检查是否误用了锚点（&）和别名（*），或嵌套层级过多。"),
         Rule("JB007", "settings-not-found", _E, "找不到简报设置文件 jianbao.yaml", "在简报文件夹根目录放置 jianbao.yaml，或用 `jianbao init` 新建。"),
         Rule("JB008", "invalid-character", _E, "文本中含有无法写入 Word 文档的控制字符", "删除该处不可见的控制字符（常见于从网页或 PDF 复制的文字）。"),
+        # JB02x the usual YAML traps, said in the words of the people who fall into them.
+        Rule("JB020", "prose-colon", _E, "文字中的半角冒号让 YAML 把文字读成了“字段: 值”", "文字中的半角冒号，改为全角“：”或给整段加引号。"),
+        Rule("JB021", "dash-without-space", _E, "列表项的“-”后面缺少空格", "列表项写作“- 文字”：“-”后面加一个空格。"),
+        Rule("JB022", "indentation", _E, "缩进不对齐", "同一层的字段和列表项“- ”要从同一列开始，只用空格缩进。"),
+        Rule("JB023", "tab", _E, "用了制表符（Tab）缩进", "YAML 只能用空格缩进：把制表符换成空格（每一层两个空格）。"),
+        Rule("JB024", "special-start", _E, "文字以 YAML 的特殊记号开头", "以 {{、*、&、!、%、@、` 开头的文字要整段加引号。"),
+        Rule("JB025", "not-text", _E, "YAML 把文字读成了布尔值或数字", "要印出的文字加引号，例如 \"no\"、\"2024\"。"),
         Rule("JB101", "missing-field", _E, "缺少必填字段", "补上该字段。"),
         Rule("JB102", "wrong-type", _E, "字段的值类型不对", "按说明填写正确类型的值。"),
         Rule("JB103", "unknown-field", _E, "未知字段", "检查字段名拼写。"),

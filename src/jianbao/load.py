@@ -181,6 +181,11 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
             if _UNQUOTED_TEMPLATE.search(d.source_line):
                 d.message = "YAML 语法错误：含模板 {{ }} 的文字没有加引号，YAML 把其中的“{”当成了映射的开始"
                 d.hint = "含模板 {{ }} 或 {% %} 的文字要整体加引号，例如 body: \"本周咨询{{ 咨询 }}人次\""
+            else:
+                trap = yaml_trap(exc, lines)
+                if trap is not None:
+                    d = trap
+                    d.file = path
         raise JianbaoError(d) from None
     except yaml.reader.ReaderError as exc:  # a character YAML (and Word) cannot hold
         line = text.count("\n", 0, exc.position) + 1
@@ -308,6 +313,111 @@ def _yaml_problem_zh(exc: yaml.MarkedYAMLError) -> str:
     return (exc.problem or str(exc)).strip()
 
 
+# --- YAML traps, explained in the words of the people who fall into them ------------------------
+
+#: ``-4月18日`` at the start of a line: a list item without the space after its dash.
+_DASH_NO_SPACE = re.compile(r"^( *)-(?=[^\s\-])")
+#: A key as YAML reads one: ASCII, no spaces (``title:``, ``body:``).
+_ASCII_KEY = re.compile(r"^( *)(?:- +)*([A-Za-z_][A-Za-z0-9_]*) *:(?: |$)")
+
+
+def _at_line(code: str, message: str, lines: list[str], line: int, column: int, *, hint: str,
+             width: int = 1) -> Diagnostic:
+    """A diagnostic at 0-based *line*/*column* of *lines* (the file is filled in by the caller)."""
+    src = lines[line] if 0 <= line < len(lines) else ""
+    return Diagnostic(code, message, line=line + 1, column=column + 1, hint=hint, width=width, source_line=src)
+
+
+def dash_without_space(lines: list[str], upto: int) -> int | None:
+    """The last line (0-based, at most *upto*) that starts with a dash glued to its text."""
+    for n in range(min(upto, len(lines) - 1), -1, -1):
+        m = _DASH_NO_SPACE.match(lines[n])
+        if m and not lines[n].startswith("---"):
+            return n
+    return None
+
+
+def dash_diagnostic(lines: list[str], n: int) -> Diagnostic:
+    text = lines[n].strip()
+    col = lines[n].index("-")
+    return _at_line("JB021", f"列表项的“-”后面缺少空格：YAML 没有把“{text[:12]}”当成新的一项", lines, n, col,
+                    hint=f"在“-”后加一个空格，写作“- {text[1:13]}{'……' if len(text) > 13 else ''}”。")
+
+
+def _indent_levels(line: str) -> list[int]:
+    """Columns where content can start on *line*: its indentation and after each ``- ``."""
+    levels = [len(line) - len(line.lstrip(" "))]
+    rest = line[levels[0]:]
+    while rest.startswith("- "):
+        k = 2 + len(rest[2:]) - len(rest[2:].lstrip(" "))
+        levels.append(levels[-1] + k)
+        rest = rest[k:]
+    return levels
+
+
+def _indent_diagnostic(lines: list[str], n: int) -> Diagnostic | None:
+    """Line *n* is indented unlike every line above it: say how far, and which line it should match."""
+    here = len(lines[n]) - len(lines[n].lstrip(" "))
+    best = None
+    for k in range(n - 1, -1, -1):
+        if not lines[k].strip() or lines[k].lstrip().startswith("#"):
+            continue
+        for level in _indent_levels(lines[k]):
+            if level != here and (best is None or abs(level - here) < abs(best[0] - here)
+                                  or (abs(level - here) == abs(best[0] - here) and level > best[0] and k == best[1])):
+                best = (level, k)
+        if _indent_levels(lines[k])[0] < here:
+            break
+    if best is None:
+        return None
+    level, k = best
+    what = lines[k][level:].strip()[:12]
+    return _at_line("JB022", f"缩进不对齐：这一行缩进 {here} 格，应与第 {k + 1} 行的“{what}”对齐（{level} 格）",
+                    lines, n, 0, width=max(1, here),
+                    hint=f"同一层的字段和列表项“- ”要从同一列开始：把这一行改为缩进 {level} 格（只用空格）。")
+
+
+def yaml_trap(exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic | None:
+    """A plain explanation of the YAML error *exc* when it is one of the usual traps, else None."""
+    mark = exc.problem_mark or exc.context_mark
+    n = mark.line
+    problem = f"{exc.context or ''} {exc.problem or ''}"
+    line = lines[n] if n < len(lines) else ""
+    dash = dash_without_space(lines, n)
+    if dash is not None and dash >= n - 2:  # the error shows on the line of the glued dash or just below
+        return dash_diagnostic(lines, dash)
+    if "while scanning a quoted scalar" in problem and exc.context_mark is not None:
+        at = exc.context_mark  # where the quote opened, not the end of the file where YAML noticed
+        q = lines[at.line][at.column] if at.line < len(lines) and at.column < len(lines[at.line]) else "\""
+        return _at_line("JB003", f"YAML 语法错误：从这里开始的引号“{q}”没有闭合", lines, at.line, at.column,
+                        hint=f"在这段文字末尾补上“{q}”；文字中要用引号时，用全角的“”。")
+    if "while scanning an alias" in problem or "while scanning an anchor" in problem:
+        at = exc.context_mark or mark
+        c = lines[at.line][at.column] if at.line < len(lines) and at.column < len(lines[at.line]) else "*"
+        name = "别名" if c == "*" else "锚点"
+        return _at_line("JB024", f"文字以“{c}”开头，YAML 把它当成了{name}的记号", lines, at.line, at.column,
+                        hint=f"以“{c}”开头的文字要整段加引号，例如 - \"{lines[at.line][at.column:].strip()[:12]}\"。")
+    if "found undefined alias" in problem:
+        return _at_line("JB024", "文字以“*”开头，YAML 把它当成了别名的记号", lines, n, mark.column,
+                        hint="以“*”开头的文字要整段加引号，例如 - \"*重点工作\"。")
+    if "found character '\\t'" in problem:
+        return _at_line("JB023", "这里有制表符（Tab）：YAML 只能用空格缩进", lines, n, mark.column,
+                        hint="把制表符换成空格（每一层缩进两个空格）；编辑器里可设置“按 Tab 键插入空格”。")
+    if "mapping values are not allowed here" in problem:
+        before = line[: mark.column]
+        if any(is_wide(c) for c in before):
+            return _at_line("JB020", "文字中的半角冒号“:”让 YAML 以为这里是“字段: 值”", lines, n, mark.column,
+                            hint="文字中的半角冒号，改为全角“：”或给整段加引号。")
+        m = _ASCII_KEY.match(line)
+        if m and n > 0:
+            return _indent_diagnostic(lines, n)
+    if "expected <block end>" in problem or "did not find expected key" in problem \
+            or "did not find expected '-' indicator" in problem:
+        if n < len(lines) and line.strip():
+            return _indent_diagnostic(lines, n)
+    return None
+
+
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _STR = "tag:yaml.org,2002:str"
 _DATEISH = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -380,6 +490,18 @@ class _Builder:
             out.append(self.build(child, path + (len(out),), depth + 1))
         return out
 
+    def _glued_dash(self, node: yaml.ScalarNode, path: tuple) -> None:
+        """``-4月18日`` on a line of its own: YAML read it as text (joined to the lines around it),
+        not as a list item."""
+        lines = self.src.lines
+        s, e = node.start_mark, node.end_mark
+        for n in range(s.line, min(e.line, len(lines) - 1) + 1):
+            m = _DASH_NO_SPACE.match(lines[n])
+            if m and (n > s.line or s.column == len(m.group(1))) and not lines[n].startswith("---"):
+                self.errors.append(dash_diagnostic(lines, n))
+                self.errors[-1].file = self.src.path
+                return
+
     def _mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:
         out: dict = {}
         for key_node, value_node in node.value:
@@ -424,6 +546,8 @@ class _Builder:
             except (ValueError, yaml.constructor.ConstructorError) as exc:
                 self._fail("JB102", f"无法识别的值：{node.value}（{exc}）", path)
                 return node.value
+        if isinstance(value, str) and not node.style:  # plain (libyaml says "", PyYAML None)
+            self._glued_dash(node, path)
         if isinstance(value, str):
             bad = _BAD_CHARS.search(value)
             if bad:

@@ -13,7 +13,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, JianbaoError
-from .load import Source
+from .load import KEY, Source
+from .metrics import is_wide
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -74,14 +75,67 @@ def validate(src: Source, model: type[M]) -> M:
         raise JianbaoError(diags) from None
 
 
+def _is_prose(key: object) -> bool:
+    """Whether a mapping key is a piece of Chinese text (YAML made it a key at a half-width colon)."""
+    return isinstance(key, str) and any(is_wide(c) for c in key)
+
+
+def _prose_colon(src: Source, loc: tuple) -> Diagnostic:
+    key = loc[-1]
+    d = src.diagnostic("JB020", f"文字中的半角冒号“:”让 YAML 把“{_clip(key)}”当成了字段名、把后面的文字当成了它的值",
+                       loc, key=True, hint="文字中的半角冒号，改为全角“：”或给整段加引号。")
+    p = src.positions.get(loc + (KEY,))
+    if p is not None and p.end_line == p.line:
+        line = src.lines[p.line - 1] if p.line <= len(src.lines) else ""
+        colon = line.find(":", p.end_column - 1)
+        if colon != -1:
+            d.column, d.width = colon + 1, 1
+    return d
+
+
+def _clip(text: str, n: int = 12) -> str:
+    return text if len(text) <= n else text[:n] + "……"
+
+
+def _not_text(src: Source, loc: tuple, value: object) -> Diagnostic | None:
+    """``- no`` or ``title: 2024`` where text is meant: YAML read a boolean or a number."""
+    if not isinstance(value, (bool, int, float)) or "data" in loc or "carry" in loc:
+        return None
+    p = src.positions.get(loc)
+    if p is None or p.end_line != p.line:
+        return None
+    raw = src.lines[p.line - 1][p.column - 1: p.end_column - 1] if p.line <= len(src.lines) else ""
+    if not raw or raw[0] in "\"'":
+        return None
+    if isinstance(value, bool):
+        what = f"布尔值（{'是' if value else '否'}）"
+    else:
+        what = "数字"
+    return src.diagnostic("JB025", f"YAML 把“{raw}”读成了{what}，不是文字", loc,
+                          hint=f"要印出“{raw}”这几个字，请加引号：\"{raw}\"。")
+
+
 def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[tuple] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A block or item that YAML made a mapping at a half-width colon is one mistake, said once:
+    # not also "缺少 table" or "条目至少要有 title…" for the mapping it became.
+    prose = {_clean_loc(tuple(e["loc"]))[:-1] for e in errors
+             if e["type"] == "extra_forbidden" and _is_prose(_clean_loc(tuple(e["loc"]))[-1:][0])}
+    for err in errors:
         loc = _clean_loc(tuple(err["loc"]))
         etype = err["type"]
         ctx = err.get("ctx") or {}
-        d = _one(src, model, loc, etype, dict(err), ctx)
+        if etype == "extra_forbidden" and loc and _is_prose(loc[-1]):
+            d = _prose_colon(src, loc)
+        elif etype != "extra_forbidden" and (loc in prose or loc[:-1] in prose):
+            continue
+        else:
+            d = None
+            if etype in ("string_type", "jb_union", "union_tag_invalid"):
+                d = _not_text(src, loc, err.get("input"))
+            d = d or _one(src, model, loc, etype, dict(err), ctx)
         key = (d.code, d.line, d.column)
         if key in seen:
             continue
@@ -91,12 +145,49 @@ def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> l
     return out
 
 
-def _field(loc: tuple) -> str:
-    """``sections[0].items[2].lead`` from a loc."""
-    s = ""
-    for p in loc:
-        s += f"[{p}]" if isinstance(p, int) else (f".{p}" if s else p)
-    return s or "（文件顶层）"
+#: How the numbered parts of an issue are named: ``sections[1]`` is “第2部分”.
+_COUNTED_ZH = {"sections": "第{}部分", "items": "第{}条", "body": "正文第{}段", "note": "编者按第{}段",
+               "title": "标题第{}行", "rows": "第{}行", "header": "表头第{}格"}
+
+
+def where_zh(loc: tuple) -> str:
+    """Where *loc* is, in words: ``("sections", 1, "body", 0)`` is “第2部分的正文第1段”.
+
+    Messages never show the model's paths (``sections[1].body[0]``): staff do not know them.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(loc):
+        p = loc[i]
+        nxt = loc[i + 1] if i + 1 < len(loc) else None
+        if isinstance(p, str) and isinstance(nxt, int) and p in _COUNTED_ZH:
+            out.append(_COUNTED_ZH[p].format(nxt + 1))
+            i += 2
+            continue
+        if isinstance(p, int):  # a cell of a row, an element of some other list
+            out.append(f"第{p + 1}格" if out and out[-1].endswith("行") else f"第{p + 1}项")
+        elif p in ("data", "carry"):
+            rest = [str(x) for x in loc[i + 1:]]
+            out.append(("数据" if p == "data" else "此前累计") + (f"“{'.'.join(rest)}”" if rest else ""))
+            break
+        elif p == "table":
+            out.append("表格")
+        elif p == "distribution":
+            out.append("报尾" + (f"“{loc[i + 1]}”一行" if nxt is not None else ""))
+            break
+        else:
+            zh = (TABLE_FIELD_NAMES_ZH if "table" in loc[:i] else FIELD_NAMES_ZH).get(p, "") if isinstance(p, str) else ""
+            out.append(f"{zh}（{p}）" if zh else str(p))
+        i += 1
+    if not out:
+        return "文件顶层"
+    text = out[0]
+    for part in out[1:]:
+        text += part if part.startswith("第") else "的" + part
+    return text
+
+
+_field = where_zh
 
 
 def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict, ctx: dict) -> Diagnostic:
@@ -105,6 +196,9 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     if "table" in loc[:-1]:  # a table's keys mean other things than the issue's
         zh = TABLE_FIELD_NAMES_ZH.get(name, "") if isinstance(name, str) else ""
     label = f"{name}（{zh}）" if zh else str(name)
+    if etype == "missing" and name == "table" and len(loc) >= 3 and loc[-3] == "body":
+        return src.diagnostic("JB102", f"{where_zh(loc[:-1])}既不是一段文字，也不是表格", loc[:-1],
+                              hint="一段文字直接写在“- ”后面；表格写作“- table:”，下面写 caption、header 和 rows。")
     if etype == "missing":
         return src.diagnostic("JB101", f"缺少必填字段 {label}", loc[:-1], key=True,
                               hint=f"在 {_field(loc[:-1])} 下补上“{name}: …”。")
@@ -144,7 +238,7 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     what = _TYPE_ZH.get(etype, err["msg"])
     got = err.get("input")
     shown = _kind_zh(got)
-    return src.diagnostic("JB102", f"{label or _field(loc)} {what}，现在是{shown}", loc)
+    return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}", loc)
 
 
 def _kind_zh(value: object) -> str:
