@@ -9,7 +9,7 @@ from lxml import etree
 
 from jianbao.diagnostics import JianbaoError
 from jianbao.load import load_yaml
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -147,3 +147,76 @@ def test_unknown_block_names_the_place_in_chinese(office, cli):
     p = office.issue(HEAD + "sections:\n  - title: 一\n    body: 一段。\n  - title: 二\n    body:\n      - [甲, 乙]\n")
     err = cli("check", p).stderr
     assert "第2部分的正文第1段" in err and "sections[" not in err
+
+
+# --- 2. pasted-text hygiene and check --fix ------------------------------------------------------
+
+SLIPS = """\
+# 本期由办公室编写：注释原样保留   
+number: 3
+date: 2024-05-13
+body: |
+  　　本周，省中心召开专题会议。  
+  平 均 减 少 申 请 材 料62%。
+sections:
+  - title: 工作动态   # 行尾注释
+    body: 共办理１２６件,同比增长。
+    items:
+      - 1. 05月06日，召开会议​。
+      - （二）4月18日，召开推进会(第二次)。
+      - "本周\u00a0召开会议，Windows\u00a011 系统上线。"
+  - title: 下周安排
+    items: [召开推进会。]
+"""
+
+FIXED_LINES = {  # line number → what --fix leaves there; every other line stays byte for byte
+    1: "# 本期由办公室编写：注释原样保留",
+    5: "  本周，省中心召开专题会议。",
+    6: "  平均减少申请材料62%。",
+    8: "  - title: 工作动态   # 行尾注释",
+    9: "    body: 共办理126件，同比增长。",
+    11: "      - 5月6日，召开会议。",
+    12: "      - 4月18日，召开推进会（第二次）。",
+    13: "      - \"本周召开会议，Windows 11 系统上线。\"",
+}
+
+
+def test_check_fix_mends_every_fixable_slip_and_nothing_else(office, cli):
+    p = office.issue(SLIPS)
+    p.write_bytes(SLIPS.replace("\n", "\r\n").encode("utf-8"))  # a file saved on Windows
+    before = p.read_bytes().split(b"\r\n")
+    shown = cli("check", p, "--diff")
+    assert p.read_bytes().split(b"\r\n") == before  # --diff shows, never writes
+    assert "+    body: 共办理126件，同比增长。" in shown.stdout
+    r = cli("check", p, "--fix")
+    assert "已改正" in r.stderr, r.stderr
+    after = p.read_bytes().split(b"\r\n")
+    assert len(after) == len(before)
+    for n, (old, new) in enumerate(zip(before, after), start=1):
+        want = FIXED_LINES.get(n)
+        assert new == (want.encode() if want is not None else old), (n, new.decode())
+    again = cli("check", p, "--strict")
+    assert again.exit_code == 0, again.stderr
+    assert "检查通过" in again.stderr
+
+
+def test_fix_leaves_out_an_edit_that_would_change_what_yaml_reads(office, cli):
+    p = office.issue(HEAD + "body:\n  - 　　*重点*工作，平 均 减少。\n")
+    cli("check", p, "--fix")
+    text = p.read_text(encoding="utf-8")
+    assert "  - 　　*重点*工作，平均减少。\n" in text  # the space went; the indent that shields * stayed
+    assert load_yaml(p).data["body"] == ["　　*重点*工作，平均减少。"]
+
+
+def test_fix_with_nothing_to_fix_leaves_the_file_alone(office, cli):
+    p = office.issue()
+    stamp = p.stat().st_mtime_ns
+    r = cli("check", p, "--fix")
+    assert "没有可以自动改正的问题" in r.stderr and p.stat().st_mtime_ns == stamp
+
+
+def test_build_never_changes_the_source(office, cli):
+    p = office.issue(SLIPS)
+    before = p.read_bytes()
+    cli("build", p)
+    assert p.read_bytes() == before

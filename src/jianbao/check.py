@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check_figures import check_figures
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Edit
 from .document import walk
 from .load import Source
 from .metrics import fit_size, is_wide
@@ -49,6 +49,7 @@ def check_issue(resolved: Resolved) -> list[Diagnostic]:
     out: list[Diagnostic] = check_figures(resolved)  # JB7xx figures, on the printed text
     starts = check_structure(bulletin.issue, src, out)
     out += check_text(bulletin.issue, src, skip_start=starts)
+    out += check_lines(src)
     out += check_settings(bulletin, src, resolved.layout, resolved.series_src)
     out.sort(key=lambda d: (d.file != src.path, str(d.file), d.line or 0, d.column or 0))
     return out
@@ -69,15 +70,29 @@ def check_structure(issue: IssueFile, src: Source, out: list[Diagnostic]) -> set
             starts.add(node.path)
             typed = typed_numeral(node.value)
             if typed:
-                out.append(src.diagnostic(
+                d = src.diagnostic(
                     "JB110", f"“{node.value[:16]}…”开头手工输入了序号“{typed}”，会与自动生成的“{node.marker}”重复",
-                    node.path, hint=f"删除开头的“{typed}”：第 {node.level} 级序号由 jianbao 自动生成。"))
+                    node.path, hint=f"删除开头的“{typed}”：第 {node.level} 级序号由 jianbao 自动生成。")
+                _typed_fix(src, node.path, node.value, typed, d)
+                out.append(d)
         elif node.kind in ("section", "item") and node.level == MAX_LEVEL and not isinstance(node.value, str) \
                 and node.value.items:
             out.append(src.diagnostic(
                 "JB109", f"第 {node.level} 级条目下还有 items：简报最多四级（一、（一）1.（1））",
                 node.path + ("items",), key=True))
     return starts
+
+
+def _typed_fix(src: Source, path: tuple, text: str, typed: str, d: Diagnostic) -> None:
+    """The fix of JB110: the typed numeral and the spaces after it go (when text remains)."""
+    k = text.find(typed)
+    if k == -1:
+        return
+    end = k + len(typed)
+    end += len(text[end:]) - len(text[end:].lstrip(" \u3000"))
+    edit = fix_at(src, path, text, k, text[k:end], "")
+    if edit is not None and text[end:]:
+        d.fixes.append(edit)
 
 
 # --- the text of an issue ---------------------------------------------------------------------
@@ -179,15 +194,23 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
             i = halves[0]
             c = text[i]
             more = f"（这一段还有 {len(halves) - 1} 处）" if len(halves) > 1 else ""
-            out.append(src.at(t.path, text, i, 1, "JB201",
-                           f"汉字旁用了半角{_HALF_NAMES[c]}“{c}”{_context(text, i, i + 1)}{more}",
-                           hint=f"改为全角“{_HALF[c]}”。"))
+            d = src.at(t.path, text, i, 1, "JB201",
+                       f"汉字旁用了半角{_HALF_NAMES[c]}“{c}”{_context(text, i, i + 1)}{more}",
+                       hint=f"改为全角“{_HALF[c]}”。")
+            for j in halves:
+                if text[j] not in "()" or _paired_bracket(text, j):
+                    _add_fix(d, fix_at(src, t.path, text, j, text[j], _HALF[text[j]]))
+            out.append(d)
 
         for m in _ZERO_PADDED.finditer(text):
             unit = text[m.end()]
-            out.append(src.at(t.path, text, m.start(), 1, "JB203",
-                           f"“{m.group()}{unit}”前面补了零{_context(text, m.start(), m.end() + 1)}",
-                           hint=f"写作“{m.group(1)}{unit}”：公文日期的月、日不补零。"))
+            d = src.at(t.path, text, m.start(), 1, "JB203",
+                       f"“{m.group()}{unit}”前面补了零{_context(text, m.start(), m.end() + 1)}",
+                       hint=f"写作“{m.group(1)}{unit}”：公文日期的月、日不补零。")
+            _add_fix(d, fix_at(src, t.path, text, m.start(), m.group() + unit, m.group(1) + unit))
+            out.append(d)
+
+        out += _hygiene(src, t, text)
 
         for m in _MONTH_DAY.finditer(text):
             y, mo, d = (int(g) if g else None for g in m.groups())
@@ -226,6 +249,153 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
     return out
 
 
+# --- pasted-text hygiene: what Word, web pages and WeChat leave in copied text -----------------
+
+#: Characters that take no room on the page: zero-width spaces and joiners, the soft hyphen, the
+#: word joiner, a BOM inside text, and the marks that change the direction of text.
+_INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE_NAMES = {"\u00ad": "软连字符", "\u200b": "零宽空格", "\u200c": "零宽非连接符", "\u200d": "零宽连接符",
+                    "\u2060": "字连接符", "\ufeff": "零宽不换行空格（BOM）"}
+#: Spaces other than the ordinary one that Word and web pages paste: no-break and fixed-width spaces.
+_ODD_SPACE = "\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+#: A run of spaces (ordinary or odd) with a Chinese character on each side.
+_SPACE_BETWEEN = re.compile(f"(?<=[\u3400-\u9fff\uf900-\ufaff\u3001-\u303f\uff01-\uff0f\uff1a-\uff20])"
+                            f"[ {_ODD_SPACE}]+"
+                            f"(?=[\u3400-\u9fff\uf900-\ufaff\u3001-\u303f\uff01-\uff0f\uff1a-\uff20])")
+_ODD_SPACES = re.compile(f"[{_ODD_SPACE}]+")
+_IDEO_RUN = re.compile("\u3000{2,}")
+_LEAD_IDEO = re.compile("^[\u3000 ]+")
+_TRAIL_IDEO = re.compile("[\u3000 ]+$")
+_FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
+_QUOTES = {"“": "”", "‘": "’"}
+
+
+def _hygiene(src: Source, t: Text, text: str) -> list[Diagnostic]:
+    """JB210–JB214 on one text: stray spaces, full-width spaces, invisible characters, full-width
+    digits and letters, quotation marks that do not pair. One diagnostic per rule and text, with a
+    fix for every occurrence where the fix is certain."""
+    out: list[Diagnostic] = []
+
+    def report(code: str, found: list[tuple[int, str, str]], message, hint: str) -> None:
+        if not found:
+            return
+        i, old, _ = found[0]
+        more = f"（这一段还有 {len(found) - 1} 处）" if len(found) > 1 else ""
+        d = src.at(t.path, text, i, len(old), code, message(i, old) + more, hint=hint)
+        for j, o, n in found:
+            _add_fix(d, fix_at(src, t.path, text, j, o, n))
+        out.append(d)
+
+    # JB210: spaces between Chinese characters (justified text copied from a PDF or a web page:
+    # "平 均 减 少"), and no-break spaces anywhere
+    found = [(m.start(), m.group(), "") for m in _SPACE_BETWEEN.finditer(text)]
+    for m in _ODD_SPACES.finditer(text):
+        if not any(a <= m.start() < a + len(o) for a, o, _ in found):
+            found.append((m.start(), m.group(), " " if _ascii_both_sides(text, m.start(), m.end()) else ""))
+    found.sort()
+    report("JB210", found,
+           lambda i, old: (f"汉字之间有{len(old)}个多余的空格{_context(text, i, i + len(old))}"
+                           if _between_chinese(text, i, i + len(old))
+                           else f"文字中有不换行空格（U+{ord(old[0]):04X}）{_context(text, i, i + len(old))}"),
+           "删除这些空格（从 Word、PDF 或网页复制的文字常带着它们）；`jianbao check --fix` 可自动删除。")
+
+    # JB211: U+3000 typed as an indent at the start, left at the end, or in runs inside
+    found = []
+    for rx in (_LEAD_IDEO, _TRAIL_IDEO):
+        m = rx.search(text)
+        if m and "\u3000" in m.group():
+            found.append((m.start(), m.group(), ""))
+    for m in _IDEO_RUN.finditer(text):
+        if not any(a <= m.start() < a + len(o) for a, o, _ in found):
+            found.append((m.start(), m.group(), ""))
+    found.sort()
+    report("JB211", found,
+           lambda i, old: (f"段首有{len(old)}个全角空格" if i == 0 else
+                           f"文字中有{len(old)}个连续的全角空格{_context(text, i, i + len(old))}"),
+           "段首缩进两字由 jianbao 自动排出，删除这些全角空格；`jianbao check --fix` 可自动删除。")
+
+    # JB212: invisible characters
+    found = [(m.start(), m.group(), "") for m in _INVISIBLE.finditer(text)]
+    report("JB212", found,
+           lambda i, old: (f"文字中有看不见的字符 U+{ord(old):04X}"
+                           f"{'（' + _INVISIBLE_NAMES[old] + '）' if old in _INVISIBLE_NAMES else ''}"
+                           f"，在第 {i + 1} 个字处"),
+           "删除它（常见于从网页、微信复制的文字）；`jianbao check --fix` 可自动删除。")
+
+    # JB213: full-width digits and letters
+    found = [(m.start(), m.group(), _halfwidth(m.group())) for m in _FULLWIDTH_ALNUM.finditer(text)]
+    report("JB213", found,
+           lambda i, old: f"“{old}”用了全角字符{_context(text, i, i + len(old))}，应写作“{_halfwidth(old)}”",
+           "数字和外文字母用半角；`jianbao check --fix` 可自动改正。")
+
+    # JB214: quotation marks that do not pair (no single right fix: said, not changed)
+    bad = _unpaired_quote(text)
+    if bad is not None:
+        i, why = bad
+        out.append(src.at(t.path, text, i, 1, "JB214", f"{why}{_context(text, i, i + 1)}",
+                       hint="中文引号成对使用：前引号“和后引号”，引号里再用引号时用‘’。"))
+    return out
+
+
+def _between_chinese(text: str, a: int, b: int) -> bool:
+    return a > 0 and b < len(text) and is_wide(text[a - 1]) and is_wide(text[b])
+
+
+def _ascii_both_sides(text: str, a: int, b: int) -> bool:
+    return a > 0 and b < len(text) and text[a - 1].isascii() and text[b].isascii() \
+        and text[a - 1].isalnum() and text[b].isalnum()
+
+
+def _halfwidth(s: str) -> str:
+    return "".join(chr(ord(c) - 0xFEE0) for c in s)
+
+
+def _unpaired_quote(text: str) -> tuple[int, str] | None:
+    """The first quotation mark that has no partner, and what is wrong with it."""
+    stack: list[tuple[str, int]] = []
+    closing = {v: k for k, v in _QUOTES.items()}
+    for i, c in enumerate(text):
+        if c in _QUOTES:
+            if stack and stack[-1][0] == c:  # “…“ : the second should have been a closing mark
+                return i, f"前引号“{c}”后面又是前引号“{c}”，少了后引号“{_QUOTES[c]}”"
+            stack.append((c, i))
+        elif c in closing:
+            if stack and stack[-1][0] == closing[c]:
+                stack.pop()
+            else:
+                return i, f"后引号“{c}”前面没有与它成对的前引号“{closing[c]}”"
+    if stack:
+        c, i = stack[0]
+        return i, f"前引号“{c}”没有与它成对的后引号“{_QUOTES[c]}”"
+    return None
+
+
+def _paired_bracket(text: str, i: int) -> bool:
+    """Whether the half-width bracket at *i* has its partner in *text* (both become full-width)."""
+    if text[i] == "(":
+        return text.find(")", i) != -1
+    return text.rfind("(", 0, i) != -1
+
+
+def _add_fix(d: Diagnostic, edit: Edit | None) -> None:
+    if edit is not None:
+        d.fixes.append(edit)
+
+
+def check_lines(src: Source) -> list[Diagnostic]:
+    """JB215: spaces at the end of a line of the file (YAML drops most of them, a ``|`` block keeps
+    them; either way they are noise), each with its fix."""
+    out: list[Diagnostic] = []
+    for n, line in enumerate(src.lines, start=1):
+        stripped = line.rstrip(" \t\u3000" + _ODD_SPACE)
+        if stripped != line:
+            d = Diagnostic("JB215", f"第 {n} 行行尾有 {len(line) - len(stripped)} 个多余的空格", file=src.path,
+                           line=n, column=len(stripped) + 1, width=len(line) - len(stripped), source_line=line)
+            d.fixes.append(Edit(n, len(stripped) + 1, line[len(stripped):], ""))
+            out.append(d)
+    return out
+
+
 def _impossible(year: int | None, month: int, day: int) -> str | None:
     """Why year-month-day cannot be a date (the year, when not written, may be a leap year)."""
     import calendar
@@ -259,6 +429,27 @@ def _context(text: str, start: int, end: int, n: int = 4) -> str:
     a, b = max(0, start - n), min(len(text), end + n)
     snippet = " ".join(text[a:b].split())
     return f"（{'……' if a else ''}{snippet}{'……' if b < len(text) else ''}）"
+
+
+# --- the fixes of jianbao check --fix ---------------------------------------------------------
+
+def fix_at(src: Source, path: tuple, text: str, offset: int, old: str, new: str) -> Edit | None:
+    """An edit that turns *old*, at *text*[offset:], into *new* in the source, when that place can be
+    found for certain: the file holds *old* exactly there, outside any template ``{{ … }}``."""
+    found = src.locate(path, text, offset, len(old))
+    if found is None or "\n" in old:
+        return None
+    line, column = found
+    lines = src.lines
+    if not 0 < line <= len(lines):
+        return None
+    row = lines[line - 1]
+    if row[column - 1: column - 1 + len(old)] != old:
+        return None
+    before = row[: column - 1]
+    if before.count("{{") > before.count("}}") or before.count("{%") > before.count("%}"):
+        return None
+    return Edit(line, column, old, new)
 
 
 # --- settings as the issue sees them ------------------------------------------------------------

@@ -197,6 +197,9 @@ def check(
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
                                      help="输出格式：text（默认，写到标准错误）或 json（写到标准输出，供编辑器和 CI 使用）。")]
     = "text",
+    fix: Annotated[bool, typer.Option("--fix", help="自动改正只有一种改法的问题（多余的空格、看不见的字符、全角数字、"
+                                      "汉字旁的半角标点、手工输入的序号、补零的日期），改写简报文件；注释和其他各行原样保留。")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="只显示 --fix 会做的改动（不改文件）；与 --fix 同用时先显示再改写。")] = False,
 ) -> None:
     """检查简报文件，不生成任何文件：报告每个问题的代码、位置和改法。
 
@@ -204,11 +207,15 @@ def check(
 
     退出状态：0 通过（可以有警告），1 有错误（加 --strict 时有警告也是 1）。
 
+    --fix 改正能自动改正的问题（先用 --diff 看一看），然后再检查一遍，报告剩下的问题；jianbao build 从不改动简报文件。
+
     \b
     示例：
       jianbao check issues/2024-05-13.yaml
       jianbao check issues --strict
       jianbao check . --format json
+      jianbao check issues/2024-05-13.yaml --diff
+      jianbao check issues/2024-05-13.yaml --fix
     """
     import json
 
@@ -217,6 +224,12 @@ def check(
     if fmt not in ("text", "json"):
         raise typer.BadParameter(f"只能是 text 或 json，不能是“{fmt}”", param_hint="'--format'")
     report = check_paths(files)
+    if fix or diff:
+        if not _fix(report, write=fix, show=diff):
+            raise typer.Exit(1)
+        if not fix:
+            raise typer.Exit(1 if report.errors else 0)
+        report = check_paths(files)
     failed = report.errors > 0 or (strict and report.warnings > 0)
     if fmt == "json":
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -232,6 +245,35 @@ def check(
             console.print(f"[green]检查通过：{report.files} 个文件。[/green]")
     if failed:
         raise typer.Exit(1)
+
+
+def _fix(report, *, write: bool, show: bool) -> bool:
+    """Apply (or show) the fixes of *report*, file by file; say what was done. False on failure."""
+    from .diagnostics import JianbaoError
+    from .fix import fix_file, write_fixed
+
+    console = _console()
+    files = sorted({str(d.file) for d in report.diagnostics if d.fixes and d.file is not None})
+    total = 0
+    for name in files:
+        try:
+            fixed = fix_file(Path(name), report.diagnostics)
+            if show and fixed.changed:
+                typer.echo(fixed.diff(), nl=False)
+            if write:
+                write_fixed(fixed)
+        except JianbaoError as exc:
+            _report(exc.diagnostics, console)
+            return False
+        if fixed.changed:
+            total += fixed.edits
+            verb = "已改正" if write else "可自动改正"
+            console.print(f"{verb} {_shown(fixed.path)} 中的 {fixed.edits} 处（{len(fixed.applied)} 条提示）。")
+    if not total:
+        console.print("没有可以自动改正的问题。")
+    elif not write:
+        console.print("以上改动尚未写入；运行 jianbao check --fix 写入文件。")
+    return True
 
 
 @app.command()

@@ -85,6 +85,12 @@ RULES: dict[str, Rule] = {
         Rule("JB206", "duplicate-paragraph", _W, "同一期中有完全相同的段落", "检查是否重复粘贴，删除其中一段。"),
         Rule("JB207", "empty-section", _W, "这一部分没有正文，也没有条目", "在该部分下写 body 或 items，或者删除这一部分。"),
         Rule("JB208", "impossible-date-text", _E, "文字中的日期不存在", "改为该月实际存在的日期（4月、6月、9月、11月只有30天，2月只有28或29天）。"),
+        Rule("JB210", "stray-space", _W, "汉字之间有多余的空格，或有不换行空格（NBSP）", "删除汉字之间的空格；从 Word、网页复制的文字常带这些空格。`jianbao check --fix` 可自动删除。"),
+        Rule("JB211", "fullwidth-space", _W, "段首或文字中有成串的全角空格", "段首缩进由 jianbao 自动排版，删除手工输入的全角空格。`jianbao check --fix` 可自动删除。"),
+        Rule("JB212", "invisible-character", _W, "文字中有看不见的字符（零宽空格、软连字符、方向标记等）", "删除这些字符（常见于从网页、微信复制的文字）。`jianbao check --fix` 可自动删除。"),
+        Rule("JB213", "fullwidth-alphanumeric", _W, "数字或字母用了全角（如“１２６件”）", "数字和外文字母用半角：“126件”。`jianbao check --fix` 可自动改正。"),
+        Rule("JB214", "unmatched-quotes", _W, "引号“”或‘’不成对", "检查是否漏了前引号或后引号，或前后引号用反了。"),
+        Rule("JB215", "trailing-space", _W, "行尾有多余的空格", "删除行尾的空格。`jianbao check --fix` 可自动删除。"),
         Rule("JB301", "number-gap", _W, "期号不连续", "检查是否漏了一期，或期号写错。"),
         Rule("JB302", "number-duplicate", _E, "同一年中期号重复", "每年的期号（增刊单独编号）从第1期起依次递增，不能重复。"),
         Rule("JB303", "total-gap", _W, "总期号不连续", "总期号应比上一期多 1。"),
@@ -129,6 +135,20 @@ RULES: dict[str, Rule] = {
 }
 
 
+@dataclass(frozen=True)
+class Edit:
+    """One safe change to a source file: at 1-based *line*/*column*, *old* becomes *new*.
+
+    Rules attach edits where they have one right fix; ``jianbao check --fix`` applies them after
+    checking that the file still holds *old* there.
+    """
+
+    line: int
+    column: int
+    old: str
+    new: str
+
+
 @dataclass
 class Diagnostic:
     """One reported problem at one place."""
@@ -142,6 +162,7 @@ class Diagnostic:
     width: int = 1  # caret width, in characters
     source_line: str | None = None
     notes: list[str] = field(default_factory=list)
+    fixes: list[Edit] = field(default_factory=list)  # what ``jianbao check --fix`` would change
 
     @property
     def rule(self) -> Rule:

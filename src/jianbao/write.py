@@ -69,7 +69,7 @@ def saved_members(doc) -> dict[str, bytes]:
         return {name: zin.read(name) for name in zin.namelist()}
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     """Write *data* to *path* atomically (temp file in the same folder, fsync, rename)."""
     path = Path(path)
     if path.is_symlink():
@@ -89,7 +89,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as exc:
         try:
