@@ -14,6 +14,7 @@ from jianbao.pipeline import compile_issue, prepare
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 HEAD = "number: 3\ndate: 2024-05-13\n"
+ISSUE_NEXT = "number: 4\ndate: 2024-05-20\nsections:\n  - title: 工作动态\n    items: [本周召开推进会。]\n"
 
 
 def body_paragraphs(path, out):
@@ -220,3 +221,61 @@ def test_build_never_changes_the_source(office, cli):
     before = p.read_bytes()
     cli("build", p)
     assert p.read_bytes() == before
+
+
+# --- 5. Chinese everywhere; build with no argument; the output's extension ---------------------
+
+USAGE = {
+    # args: words the message must contain
+    ("build", "--nope"): ["没有这个选项：--nope"],
+    ("check",): ["缺少参数 文件"],
+    ("frobnicate",): ["没有这个命令：frobnicate"],
+    ("preview", "x.yaml", "--page", "abc"): ["--page", "应为整数"],
+    ("build", "x.yaml", "-j", "0"): ["--jobs", "不能小于 1"],
+    ("build", "-o"): ["选项 -o 后面要写一个值"],
+    ("preview", "a.yaml", "b.yaml"): ["多余的参数：b.yaml"],
+    ("check", "x.yaml", "--format", "xml"): ["只能是 text 或 json"],
+    ("build", "x.yaml", "-o", "x.html"): [".docx", "x.html"],
+    ("build", "x.yaml", "-o", "x.pdf"): [".docx", "--pdf"],
+}
+
+
+@pytest.mark.parametrize("args", USAGE, ids=" ".join)
+def test_usage_errors_are_chinese_and_exit_2(cli, args):
+    r = cli(*args)
+    assert r.exit_code == 2
+    err = r.stderr
+    assert err.startswith("用法：jianbao") or err.startswith("错误："), err
+    for w in USAGE[args]:
+        assert w in err, err
+    for english in ("Usage:", "Error:", "Try '", "No such", "Missing", "Invalid value", "Input should", "Got unexpected"):
+        assert english not in err, err
+
+
+def test_help_is_chinese(cli):
+    out = cli("--help").stdout + cli("build", "--help").stdout
+    for w in ("用法：jianbao", "选项：", "命令：", "显示这段帮助并退出", "安装命令补全"):
+        assert w in out, out
+    for english in ("Usage:", "Options:", "Commands:", "Show this message", "Install completion"):
+        assert english not in out, out
+
+
+def test_build_with_no_argument_builds_the_office_issues(office, cli, monkeypatch):
+    office.issue()
+    office.issue(name="2024-05-20.yaml", text=ISSUE_NEXT)
+    monkeypatch.chdir(office.root / "issues")  # anywhere inside the office
+    r = cli("build")
+    assert r.exit_code == 0, r.stderr
+    assert (office.root / "build" / "2024-05-13.docx").is_file() and (office.root / "build" / "2024-05-20.docx").is_file()
+
+
+def test_build_with_no_argument_outside_an_office(tmp_path, cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = cli("build")
+    assert r.exit_code == 1 and "JB007" in r.stderr and "jianbao.yaml" in r.stderr
+
+
+def test_an_output_that_is_not_docx_writes_nothing(office, cli):
+    p = office.issue()
+    r = cli("build", p, "-o", office.root / "x.html")
+    assert r.exit_code == 2 and not (office.root / "x.html").exists()

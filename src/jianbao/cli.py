@@ -12,6 +12,9 @@ from typing import Annotated, Optional
 import typer
 
 from . import __version__
+from .cli_zh import install as _chinese
+
+_chinese()  # click's usage errors and help headings in Chinese (exit status stays 2)
 
 app = typer.Typer(
     name="jianbao",
@@ -84,9 +87,10 @@ def _report(diagnostics, console=None, limit: int | None = None) -> None:
 
 @app.command()
 def build(
-    files: Annotated[list[Path], typer.Argument(help="简报文件（.yaml），或其所在文件夹（编译其中每一期）。",
-                                                show_default=False, metavar="文件")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件名（只编译一个文件时可用）。",
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="简报文件（.yaml），或其所在文件夹（编译其中每一期）；不写则编译本办公室文件夹的 issues/。",
+        show_default=False, metavar="文件")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="输出文件名，以 .docx 结尾（只编译一个文件时可用）。",
                                                    show_default=False)] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（与 .docx 同名）。")] = False,
     html: Annotated[bool, typer.Option("--html", help="同时生成网页版 build/<文件名>.html；编译文件夹时还生成目录 index.html 和 Atom 订阅 feed.xml。")] = False,
@@ -102,6 +106,7 @@ def build(
 
     \b
     示例：
+      jianbao build
       jianbao build issues/2024-05-13.yaml
       jianbao build issues/ --pdf
       jianbao build issues/ --html
@@ -110,6 +115,12 @@ def build(
     from .office import expand
 
     console = _console()
+    if output is not None and output.suffix.lower() != ".docx":
+        more = "；要 PDF 请加 --pdf（与 .docx 同名）" if output.suffix.lower() == ".pdf" else ""
+        raise typer.BadParameter(f"jianbao 生成 Word 文件，输出文件名应以 .docx 结尾，不能是“{output.name}”{more}",
+                                 param_hint="'-o/--output'")
+    if not files:
+        files = [_office_issues(console)]
     targets = expand(files)
     if output is not None and (len(targets) != 1 or files[0].is_dir()):
         console.print("[red]-o/--output 只能在编译一个文件时使用。[/red]")
@@ -131,6 +142,20 @@ def build(
     if not _build(targets_fn=lambda: targets, output=output, pdf=pdf, html=html, force=force, jobs=jobs,
                   console=console, summary=summary, site=html and any(f.is_dir() for f in files)):
         raise typer.Exit(1)
+
+
+def _office_issues(console) -> Path:
+    """The ``issues/`` folder of the office around the working folder (what ``jianbao build`` builds)."""
+    from .diagnostics import Diagnostic
+    from .office import SETTINGS, find_settings
+
+    settings = find_settings(Path.cwd())
+    if settings is None:
+        _report([Diagnostic("JB007", f"没有给出简报文件，当前文件夹及其上级也都没有 {SETTINGS}",
+                            hint="到简报文件夹中运行 jianbao build，或写出要编译的文件，如 jianbao build issues/2024-05-13.yaml。")],
+                console)
+        raise typer.Exit(1)
+    return Path(_shown(settings.parent / "issues"))
 
 
 REPORT_LIMIT = 30  # diagnostics printed per file by build (check prints them all)
@@ -192,7 +217,7 @@ def _summary(results, console) -> None:
 def check(
     files: Annotated[list[Path], typer.Argument(
         help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）。",
-        show_default=False)],
+        show_default=False, metavar="文件")],
     strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出状态 1）。")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
                                      help="输出格式：text（默认，写到标准错误）或 json（写到标准输出，供编辑器和 CI 使用）。")]
