@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 
 import pytest
@@ -279,3 +280,56 @@ def test_an_output_that_is_not_docx_writes_nothing(office, cli):
     p = office.issue()
     r = cli("build", p, "-o", office.root / "x.html")
     assert r.exit_code == 2 and not (office.root / "x.html").exists()
+
+
+# --- 4. every error of a file at once, in the order of the file ----------------------------------
+
+MANY = """\
+number: 3
+date: 2024-05-13
+period:
+  start: 2024-05-06
+  end: 2024-04-31
+subtitle: [不是, 文字]
+sections:
+  - title: 工作动态
+    items:
+      - 本周共受理XXX件。
+      - （一）召开会议。
+  - title: 第二部分
+    items: 这里应当是列表
+  - title: 第三部分
+    body: 统计时段为4月29日—4月31日。
+    items:
+      - 会议指出: 要加强管理。
+"""
+
+
+def test_one_run_says_every_error_in_the_order_of_the_file(office, cli):
+    p = office.issue(MANY)
+    r = cli("check", p)
+    assert r.exit_code == 1
+    found = [(line, code) for code, line in re.findall(r"(JB\d{3}): .*\n  --> [^\n]*?:(\d+)", r.stderr)]
+    found = [(int(line), code) for line, code in found]
+    assert found == sorted(found), found  # source order
+    assert [code for _, code in found] == ["JB104", "JB102", "JB205", "JB110", "JB102", "JB208", "JB020"], r.stderr
+
+
+def test_build_says_them_all_too_and_writes_nothing(office, cli):
+    p = office.issue(MANY)
+    r = cli("build", p)
+    assert r.exit_code == 1 and r.stderr.count("错误 JB") == 7
+    assert not (office.root / "build").exists()
+
+
+def test_rules_do_not_speak_about_the_stand_ins(office, cli):
+    """A section left out by validation is stood in for by a bare title: no JB207 'empty section'."""
+    p = office.issue(HEAD + "sections:\n  - title: 一\n    items: 这里应当是列表\n  - title: 二\n    body: 本周共受理XXX件。\n")
+    err = cli("check", p).stderr
+    assert "JB207" not in err and "JB102" in err and "JB205" in err
+
+
+def test_a_cap_on_what_one_file_says(office, cli):
+    p = office.issue(HEAD + "body:\n" + "".join(f"  - 第{i}段留有占位符XXX。\n" for i in range(150)))
+    r = cli("check", p)
+    assert r.stderr.count("错误 JB205") == 99 and "JB019" in r.stderr and "共 150 个" in r.stderr

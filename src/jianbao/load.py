@@ -162,8 +162,13 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_yaml(path: Path, text: str | None = None) -> Source:
-    """Load one YAML file into a :class:`Source` (data + positions), or raise JianbaoError."""
+def load_yaml(path: Path, text: str | None = None, *, errors: list[Diagnostic] | None = None) -> Source:
+    """Load one YAML file into a :class:`Source` (data + positions), or raise JianbaoError.
+
+    With *errors*, problems that leave the data readable (an impossible date, a control character,
+    a duplicate key …) are appended there and the source is returned, so that the later stages can
+    say what else is wrong; a YAML syntax error still raises.
+    """
     path = Path(path)
     if text is None:
         text = read_text(path)
@@ -201,7 +206,9 @@ def load_yaml(path: Path, text: str | None = None) -> Source:
     builder = _Builder(src)
     src.data = None if node is None else builder.build(node, (), 0)
     if builder.errors:
-        raise JianbaoError(builder.errors)
+        if errors is None:
+            raise JianbaoError(builder.errors)
+        errors += builder.errors
     return src
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, JianbaoError
-from .load import load_yaml
+from .load import Source, load_yaml
 from .model import Bulletin, IssueFile, SeriesFile
 from .office import SETTINGS, display_path, find_settings
 from .stages import Checked, Loaded, Resolved, Validated
@@ -38,32 +38,37 @@ def read(issue_path: Path) -> Loaded:
     issue_path = Path(issue_path)
     if issue_path.is_dir():
         raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是简报文件：{issue_path}", file=issue_path))
-    issue_src = load_yaml(issue_path)
+    problems: list[Diagnostic] = []
+    issue_src = load_yaml(issue_path, errors=problems)  # reads past what it can, as a compiler does
     settings = find_settings(issue_path.parent)
     if settings is None:
         raise JianbaoError(Diagnostic(
             "JB007", f"找不到 {SETTINGS}：从 {issue_path.parent} 向上的各级文件夹里都没有", file=issue_path,
             hint=f"在简报文件夹根目录放一个 {SETTINGS}（至少写 name 和 editor），或运行 `jianbao init 文件夹` 新建。"))
-    return Loaded(issue_path, settings.parent, issue_src, load_yaml(display_path(settings)))
+    return Loaded(issue_path, settings.parent, issue_src, load_yaml(display_path(settings)), tuple(problems))
 
 
 def validate_issue(loaded: Loaded) -> Validated:
-    """Stage 2: both models (all their errors at once), merged; the layout preset found and loaded."""
-    from .layout import inside, is_path, load_layout, resolve_layout
+    """Stage 2: both models (all their errors at once), merged; the layout preset found and loaded.
 
-    errors: list[Diagnostic] = []
-    series = issue = None
+    When the issue has errors, the bulletin is a model of its valid part (:func:`validate_partly`)
+    and the errors travel in ``Validated.problems``: the later stages check what is valid, and the
+    run reports everything at once.  Only when even that cannot be made does this raise.
+    """
+    from .layout import inside, is_path, load_layout, resolve_layout
+    from .validate import validate_partly
+
+    errors: list[Diagnostic] = list(loaded.problems)
+    series = None
     try:
         series = validate(loaded.series_src, SeriesFile)
     except JianbaoError as exc:
         errors += exc.diagnostics
-    try:
-        issue = validate(loaded.issue_src, IssueFile)
-    except JianbaoError as exc:
-        errors += exc.diagnostics
-    if errors:
-        raise JianbaoError(errors)
-    assert series is not None and issue is not None
+    issue, found, left_out = validate_partly(loaded.issue_src, IssueFile)
+    said = {(d.code, d.line, d.column) for d in errors} | {("JB104", d.line, d.column) for d in errors}
+    errors += [d for d in found if (d.code, d.line, d.column) not in said]
+    if series is None or issue is None:
+        raise JianbaoError(in_order(errors, loaded.issue_src))
     bulletin = Bulletin.merge(series, issue)
     office = loaded.office
 
@@ -71,14 +76,18 @@ def validate_issue(loaded: Loaded) -> Validated:
     where = loaded.issue_src if "layout" in (loaded.issue_src.data or {}) else loaded.series_src
     layout_path = resolve_layout(layout_name, office)
     if layout_path is None and is_path(layout_name) and not inside(office / layout_name, office):
-        raise JianbaoError(where.diagnostic(
+        raise JianbaoError(in_order(errors + [where.diagnostic(
             "JB401", f"版式预设“{layout_name}”在简报文件夹之外", ("layout",),
-            hint="版式预设文件要放在简报文件夹内（例如 templates/layouts/本单位.yaml）。"))
+            hint="版式预设文件要放在简报文件夹内（例如 templates/layouts/本单位.yaml）。")], loaded.issue_src))
     if layout_path is None:
-        raise JianbaoError(where.diagnostic(
+        raise JianbaoError(in_order(errors + [where.diagnostic(
             "JB401", f"找不到版式预设“{layout_name}”", ("layout",),
-            hint=f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。"))
-    return Validated(loaded, bulletin, load_layout(layout_path), layout_path)
+            hint=f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。")], loaded.issue_src))
+    try:
+        layout = load_layout(layout_path)
+    except JianbaoError as exc:
+        raise JianbaoError(in_order(errors + exc.diagnostics, loaded.issue_src)) from None
+    return Validated(loaded, bulletin, layout, layout_path, tuple(errors), tuple(left_out))
 
 
 def resolve_issue(validated: Validated) -> Resolved:
@@ -128,12 +137,22 @@ def compile(issue_path: Path, output: Path | None = None, *, write: bool = True,
     input: every diagnostic of every stage that ran is in the result."""
     result = Result(Path(issue_path))
     try:
-        resolved = resolve_issue(validate_issue(read(issue_path)))
+        validated = validate_issue(read(issue_path))
     except JianbaoError as exc:
         result.diagnostics = list(exc.diagnostics)
         return result
+    problems = list(validated.problems)
+    src = validated.loaded.issue_src
+    try:
+        resolved = resolve_issue(validated)
+    except JianbaoError as exc:
+        result.diagnostics = in_order(problems + _outside(exc.diagnostics, src, validated.left_out), src)
+        return result
     diags = check_issue(resolved)
-    result.diagnostics = diags
+    if problems:  # the valid part was checked too; nothing of it is printed
+        result.diagnostics = in_order(problems + _outside(diags, src, validated.left_out), src)
+        return result
+    result.diagnostics = in_order(diags, src)
     result.checked = Checked(resolved, [d for d in diags if not d.is_error])
     if write and result.ok:
         try:
@@ -142,6 +161,35 @@ def compile(issue_path: Path, output: Path | None = None, *, write: bool = True,
         except JianbaoError as exc:
             result.diagnostics += exc.diagnostics
     return result
+
+
+#: Diagnostics reported for one file at most (a file pasted in the wrong encoding can make hundreds).
+MAX_DIAGNOSTICS = 100
+
+
+def in_order(diagnostics: list[Diagnostic], src: Source) -> list[Diagnostic]:
+    """*diagnostics* in the order of the issue file (those of other files after), at most
+    :data:`MAX_DIAGNOSTICS`, errors kept first when some must go (JB019 says how many)."""
+    ordered = sorted(diagnostics, key=lambda d: (d.file is not None and Path(d.file) != Path(src.path),
+                                                 str(d.file), d.line or 0, d.column or 0))
+    if len(ordered) <= MAX_DIAGNOSTICS:
+        return ordered
+    keep = {id(d) for d in sorted(ordered, key=lambda d: not d.is_error)[:MAX_DIAGNOSTICS - 1]}
+    kept = [d for d in ordered if id(d) in keep]
+    kept.append(Diagnostic("JB019", f"这个文件的问题太多，只列出了前 {MAX_DIAGNOSTICS - 1} 个"
+                                    f"（共 {len(ordered)} 个）", file=src.path,
+                           hint="先改正上面这些，再运行 jianbao check；问题成片出现时，多半是同一个原因（编码、缩进）。"))
+    return kept
+
+
+def _outside(diagnostics: list[Diagnostic], src: Source, spans: tuple[tuple[int, int], ...]) -> list[Diagnostic]:
+    """*diagnostics* without those about the stand-ins of :func:`validate_partly` (not the file's)."""
+    def inside(d: Diagnostic) -> bool:
+        if d.line is None or d.file is None or Path(d.file) != Path(src.path):
+            return False
+        return any(a <= d.line <= b for a, b in spans)
+
+    return [d for d in diagnostics if not inside(d)]
 
 
 def prepare(issue_path: Path) -> Checked:

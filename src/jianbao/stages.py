@@ -24,6 +24,7 @@ class Loaded:
     office: Path
     issue_src: Source
     series_src: Source
+    problems: tuple[Diagnostic, ...] = ()  # errors the loader read past (an impossible date …)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ class Validated:
     bulletin: Bulletin
     layout: Layout
     layout_path: Path
+    #: Errors found so far (load and validation): the bulletin is then a model of the valid part
+    #: only — invalid values dropped or stood in for — that later stages check but never print.
+    problems: tuple[Diagnostic, ...] = ()
+    left_out: tuple[tuple[int, int], ...] = ()  # the line spans stood in for
 
 
 @dataclass(frozen=True)

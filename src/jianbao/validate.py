@@ -115,6 +115,94 @@ def _not_text(src: Source, loc: tuple, value: object) -> Diagnostic | None:
                           hint=f"要印出“{raw}”这几个字，请加引号：\"{raw}\"。")
 
 
+#: How often :func:`validate_partly` mends the data and tries again before it gives up.
+MEND_ROUNDS = 8
+
+
+def validate_partly(src: Source, model: type[M]) -> tuple[M | None, list[Diagnostic], list[tuple[int, int]]]:
+    """Validate *src*; when that fails, also a model of what is valid, so that later stages can run.
+
+    Returns (model or None, the validation diagnostics, the line spans that were left out).  Each
+    invalid value is dropped (an optional field) or stood in for by a neutral one (a list element:
+    a paragraph “…”, a section with a title only; ``number`` and ``date``) — the indexes of lists
+    never shift, so what later stages say still points at the right place.  What they say inside
+    the spans left out is not about the file, and is for the caller to drop.
+    """
+    try:
+        return validate(src, model), [], []
+    except JianbaoError as exc:
+        first = exc.diagnostics
+    if not isinstance(src.data, dict):
+        return None, first, []
+    import copy
+
+    data = copy.deepcopy(src.data)
+    spans: list[tuple[int, int]] = []
+    stood_in: set[tuple] = set()
+    for _ in range(MEND_ROUNDS):
+        try:
+            return model.model_validate(data), first, spans
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)
+        for err in errors:
+            if not _mend(data, _clean_loc(tuple(err["loc"])), err["type"], src, spans, stood_in):
+                return None, first, spans
+    return None, first, spans
+
+
+def _mend(data: dict, loc: tuple, etype: str, src: Source, spans: list, stood_in: set) -> bool:
+    """Make the value at *loc* valid by dropping or standing in for it; False if that cannot be done."""
+    import datetime as dt
+
+    def span(path: tuple) -> None:
+        p = src.pos(path)
+        if p is not None:
+            spans.append((p.line, p.end_line if p.end_column > 1 or p.end_line == p.line else p.end_line - 1))
+
+    if not loc:  # the issue as a whole (印发日期早于报告期): the period goes
+        if "period" in data:
+            span(("period",))
+            del data["period"]
+            return True
+        return False
+    # the deepest element of a list on the way, unless it was stood in for already
+    for i in range(len(loc) - 1, 0, -1):
+        if isinstance(loc[i], int) and loc[:i + 1] not in stood_in:
+            parent = _get(data, loc[:i])
+            if isinstance(parent, list) and loc[i] < len(parent):
+                stood_in.add(loc[:i + 1])
+                span(loc[:i + 1])
+                parent[loc[i]] = {"title": "…"} if loc[i - 1] == "sections" else "…"
+                return True
+    container = _get(data, loc[:-1])
+    key = loc[-1]
+    if etype == "missing" and len(loc) > 1:  # the mapping that lacks it goes (``period`` without ``end``)
+        return _mend(data, loc[:-1], "invalid", src, spans, stood_in)
+    if isinstance(container, dict) and key in container and not (len(loc) == 1 and key in ("number", "date")):
+        span(loc)
+        del container[key]
+        return True
+    if len(loc) == 1 and key in ("number", "date"):
+        if (key, "stand-in") in stood_in:
+            return False
+        stood_in.add((key, "stand-in"))
+        if key in data:
+            span(loc)
+        data[key] = 1 if key == "number" else dt.date(2000, 1, 1)
+        data.pop("period", None) if key == "date" else None
+        return True
+    return False
+
+
+def _get(data, path: tuple):
+    for p in path:
+        try:
+            data = data[p]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     seen: set[tuple] = set()
