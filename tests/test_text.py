@@ -333,3 +333,57 @@ def test_a_cap_on_what_one_file_says(office, cli):
     p = office.issue(HEAD + "body:\n" + "".join(f"  - 第{i}段留有占位符XXX。\n" for i in range(150)))
     r = cli("check", p)
     assert r.stderr.count("错误 JB205") == 99 and "JB019" in r.stderr and "共 150 个" in r.stderr
+
+
+# --- 6. jianbao build --draft ---------------------------------------------------------------------
+
+UNFINISHED = SEC + "      - 本周共受理XXX件。\n      - （一）召开会议，时段为4月29日—4月31日。\n"
+
+
+def header_texts(docx_path) -> list[str]:
+    with zipfile.ZipFile(docx_path) as z:
+        return ["".join(etree.fromstring(z.read(n)).itertext()) for n in z.namelist() if n.startswith("word/header")]
+
+
+def test_draft_builds_despite_placeholders_and_marks_every_header(office, cli):
+    p = office.issue(UNFINISHED)
+    assert cli("build", p).exit_code == 1  # without --draft the rules stay strict
+    assert not (office.root / "build").exists()
+    r = cli("build", p, "--draft")
+    assert r.exit_code == 0, r.stderr
+    out = office.root / "build" / "2024-05-13-draft.docx"
+    assert out.is_file() and not (office.root / "build" / "2024-05-13.docx").exists()
+    assert sorted(header_texts(out)) == ["草稿", "草稿"]  # odd and even pages
+    err = r.stderr
+    for code in ("JB205", "JB110", "JB208"):  # what is still open, each at its place
+        assert f"错误 {code}" in err, err
+    assert "还有 3 个问题没有解决" in err
+
+
+def test_draft_mark_comes_from_the_preset(office, cli):
+    import shutil
+
+    from jianbao.layout import builtin_templates
+
+    presets = office.root / "templates" / "layouts"
+    presets.mkdir(parents=True)
+    text = (builtin_templates() / "layouts" / "gbt9704.yaml").read_text(encoding="utf-8")
+    (presets / "本单位.yaml").write_text(text.replace("  text: 草稿", "  text: 征求意见稿"), encoding="utf-8")
+    (office.root / "jianbao.yaml").write_text((office.root / "jianbao.yaml").read_text(encoding="utf-8")
+                                              + "layout: 本单位\n", encoding="utf-8")
+    p = office.issue(UNFINISHED)
+    assert cli("build", p, "--draft").exit_code == 0
+    assert set(header_texts(office.root / "build" / "2024-05-13-draft.docx")) == {"征求意见稿"}
+    shutil.rmtree(presets)
+
+
+def test_draft_does_not_build_an_impossible_document(office, cli):
+    p = office.issue(SEC + "      - 王建国强调: 要加强管理。\n")
+    r = cli("build", p, "--draft")
+    assert r.exit_code == 1 and "JB020" in r.stderr and not (office.root / "build").exists()
+
+
+def test_a_final_build_has_no_header(office, cli):
+    p = office.issue()
+    assert cli("build", p).exit_code == 0
+    assert header_texts(office.root / "build" / "2024-05-13.docx") == []

@@ -35,6 +35,8 @@ class BuildResult:
     notes: list[str] = field(default_factory=list)
     web: Path | None = None  # the web page (build --html)
     entry: Any = None  # what the index and the feed say of it (jianbao.render.html.Entry)
+    draft: bool = False
+    open: int = 0  # errors a draft was built despite
     # what the PDF stage needs to know, filled by the worker
     even_end: bool = False
     end_text: str = ""
@@ -60,15 +62,23 @@ def _fresh(out: Path, mtime: int) -> bool:
     return out.is_file() and not out.is_symlink() and out.stat().st_mtime_ns >= mtime
 
 
-def build_one(path: Path, output: Path | None = None, force: bool = False, *,
+def build_one(path: Path, output: Path | None = None, force: bool = False, draft: bool = False, *,
               end_page_alone: bool = False, html: bool = False) -> BuildResult:
-    """Prepare, render and write one issue; never raises for bad input."""
+    """Prepare, render and write one issue; never raises for bad input.
+
+    *draft*: build despite the errors a draft may have (placeholders …), each page marked; they are
+    reported with the warnings and counted in the notes.
+    """
     from .pipeline import compile_issue, default_output, prepare
 
-    res = BuildResult(source=Path(path))
+    res = BuildResult(source=Path(path), draft=draft)
     try:
-        prepared = prepare(path)
-        res.diagnostics = list(prepared.warnings)
+        prepared = prepare(path, draft=draft)
+        res.diagnostics = sorted(prepared.open + prepared.warnings,
+                                 key=lambda d: (d.file != prepared.issue_src.path, str(d.file), d.line or 0, d.column or 0))
+        if draft:
+            res.notes.append(f"草稿：还有 {len(prepared.open)} 个问题未解决" if prepared.open else "草稿")
+            res.open = len(prepared.open)
         out = Path(output) if output else default_output(prepared)
         res.output = out
         res.even_end = prepared.layout.end_block.end_on_even_page
@@ -151,13 +161,13 @@ def _end_text(bulletin) -> str:
 
 def build_files(paths: list[Path], *, output: Path | None = None, force: bool = False, pdf: bool = False,
                 jobs: int | None = None, on_done: Callable[[BuildResult], None] | None = None,
-                html: bool = False) -> list[BuildResult]:
+                html: bool = False, draft: bool = False) -> list[BuildResult]:
     """Build every issue in *paths*; then PDFs (one LibreOffice run) when asked or needed."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     results: list[BuildResult] = []
     if jobs == 1 or len(paths) == 1:
         for p in paths:
-            r = build_one(p, output, force, html=html)
+            r = build_one(p, output, force, draft, html=html)
             results.append(r)
             if on_done:
                 on_done(r)
@@ -166,7 +176,8 @@ def build_files(paths: list[Path], *, output: Path | None = None, force: bool = 
 
         with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
             one = functools.partial(build_one, html=html)
-            for r in pool.map(one, paths, [output] * len(paths), [force] * len(paths), chunksize=4):
+            for r in pool.map(one, paths, [output] * len(paths), [force] * len(paths), [draft] * len(paths),
+                              chunksize=4):
                 results.append(r)
                 if on_done:
                     on_done(r)
@@ -189,7 +200,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
             _measure(r, scratch)
         odd = [r for r in todo if r.even_end and r.end_text and r.pages and r.pages % 2]
         for r in odd:
-            again = build_one(r.source, r.output, True, end_page_alone=True)
+            again = build_one(r.source, r.output, True, r.draft, end_page_alone=True)
             r.status = again.status
             r.diagnostics += [d for d in again.diagnostics if d not in r.diagnostics]
         odd = [r for r in odd if r.ok]

@@ -97,6 +97,9 @@ def build(
     force: Annotated[bool, typer.Option("--force", "-f", help="即使输出比输入新也重新编译。")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="并行编译的进程数（默认：全部 CPU 核）。",
                                                 show_default=False)] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="编译草稿：有占位符（待填、XXX）、手工序号、不存在的日期、对不上的合计时"
+                                        "也照样生成，每一页印上草稿标记（版式预设的 draft.text），输出为 build/<文件名>-draft.docx，"
+                                        "并列出还没解决的问题。")] = False,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="监视文件，保存后自动重新编译，按 Ctrl-C 结束。")] = False,
     watch_seconds: Annotated[Optional[float], typer.Option("--watch-seconds", hidden=True)] = None,
 ) -> None:
@@ -111,6 +114,7 @@ def build(
       jianbao build issues/ --pdf
       jianbao build issues/ --html
       jianbao build issues/2024-05-13.yaml --watch
+      jianbao build issues/2024-05-13.yaml --draft
     """
     from .office import expand
 
@@ -119,6 +123,8 @@ def build(
         more = "；要 PDF 请加 --pdf（与 .docx 同名）" if output.suffix.lower() == ".pdf" else ""
         raise typer.BadParameter(f"jianbao 生成 Word 文件，输出文件名应以 .docx 结尾，不能是“{output.name}”{more}",
                                  param_hint="'-o/--output'")
+    if draft and html:
+        raise typer.BadParameter("草稿不生成网页版：网页是发布用的，定稿后再加 --html 编译", param_hint="'--draft'")
     if not files:
         files = [_office_issues(console)]
     targets = expand(files)
@@ -133,14 +139,14 @@ def build(
 
         watch_and_build(files, lambda: _build(targets_fn=lambda: expand(files), output=output, pdf=pdf,
                                               html=html, force=True, jobs=jobs, console=console,
-                                              summary=False), console=console,
+                                              summary=False, draft=draft), console=console,
                         seconds=watch_seconds)
         return
     # one named file is always built; skipping what is up to date is for folders and batches
     force = force or (len(targets) == 1 and not files[0].is_dir())
     summary = len(targets) > 1 or any(f.is_dir() for f in files) or pdf
     if not _build(targets_fn=lambda: targets, output=output, pdf=pdf, html=html, force=force, jobs=jobs,
-                  console=console, summary=summary, site=html and any(f.is_dir() for f in files)):
+                  console=console, summary=summary, site=html and any(f.is_dir() for f in files), draft=draft):
         raise typer.Exit(1)
 
 
@@ -162,7 +168,7 @@ REPORT_LIMIT = 30  # diagnostics printed per file by build (check prints them al
 
 
 def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html: bool = False,
-           site: bool = False) -> bool:
+           site: bool = False, draft: bool = False) -> bool:
     """Build, report, and say whether everything succeeded."""
     from .batch import build_files, said_once, write_site
 
@@ -174,14 +180,17 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html
         with Progress(TextColumn("编译"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
                       console=console.get(), transient=True) as bar:
             task = bar.add_task("", total=len(targets))
-            results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs, html=html,
+            results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs, html=html, draft=draft,
                                   on_done=lambda r: bar.update(task, advance=1, description=r.source.name))
     else:
-        results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs, html=html)
+        results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs, html=html, draft=draft)
     for r, own in zip(results, said_once(results)):
         _report(own, console, limit=REPORT_LIMIT)
         if r.ok and r.status == "built":
             typer.echo(_shown(r.docx))
+        if r.ok and r.draft:
+            still = f"还有 {r.open} 个问题没有解决（见上），定稿前改正后不加 --draft 再编译" if r.open else "没有未解决的问题"
+            console.print(f"[yellow]草稿：{_shown(r.docx)} 每一页都印有草稿标记；{still}。[/yellow]")
         if r.pdf is not None and r.ok:
             typer.echo(_shown(r.pdf))
         if r.web is not None and r.ok:

@@ -145,6 +145,14 @@ class Web(_Preset):
     base_url: str | None = Field(None, max_length=500, pattern=r"^https?://\S+$")  # where build/ is published (feed links)
 
 
+class Draft(_Preset):
+    """The mark of ``jianbao build --draft``: a line at the top of every page, outside the text."""
+
+    text: str = Field("草稿", min_length=1, max_length=12)
+    font: Font = Font(east_asia="黑体", latin="Times New Roman", size=16, color="FF0000")
+    align: str = Field("right", pattern="^(left|center|right)$")
+
+
 class Layout(_Preset):
     """A validated layout preset (``templates/layouts/*.yaml``)."""
 
@@ -160,6 +168,7 @@ class Layout(_Preset):
     table: TableLayout = TableLayout()
     image: ImageLayout = ImageLayout()
     web: Web = Web()
+    draft: Draft = Draft()
 
 
 def builtin_templates() -> Path:

@@ -130,8 +130,14 @@ class Result:
         return not self.errors
 
 
+#: Errors that leave a printable document: ``jianbao build --draft`` prints despite them (and says
+#: so on every page) — a placeholder, a numeral typed by hand, a date in the text that does not
+#: exist, a hand-written table total that does not add up.
+DRAFT_TOLERATES = ("JB110", "JB205", "JB208", "JB710")
+
+
 def compile(issue_path: Path, output: Path | None = None, *, write: bool = True,
-            end_page_alone: bool = False) -> Result:
+            end_page_alone: bool = False, draft: bool = False) -> Result:
     """Run every stage on *issue_path* and write the bulletin (to *output*, default
     ``build/<stem>.docx``) unless a stage found an error or *write* is false.  Never raises for bad
     input: every diagnostic of every stage that ran is in the result."""
@@ -153,8 +159,11 @@ def compile(issue_path: Path, output: Path | None = None, *, write: bool = True,
         result.diagnostics = in_order(problems + _outside(diags, src, validated.left_out), src)
         return result
     result.diagnostics = in_order(diags, src)
-    result.checked = Checked(resolved, [d for d in diags if not d.is_error])
-    if write and result.ok:
+    errors = [d for d in diags if d.is_error]
+    if errors and not (draft and all(d.code in DRAFT_TOLERATES for d in errors)):
+        return result
+    result.checked = Checked(resolved, [d for d in diags if not d.is_error], open=errors, draft=draft)
+    if write and (result.ok or draft):
         try:
             result.output = compile_issue(result.checked, output or default_output(result.checked),
                                           end_page_alone=end_page_alone)
@@ -192,17 +201,18 @@ def _outside(diagnostics: list[Diagnostic], src: Source, spans: tuple[tuple[int,
     return [d for d in diagnostics if not inside(d)]
 
 
-def prepare(issue_path: Path) -> Checked:
-    """Every stage up to check; raise JianbaoError with the errors when there are any."""
-    result = compile(issue_path, write=False)
-    if result.checked is None or not result.ok:
+def prepare(issue_path: Path, *, draft: bool = False) -> Checked:
+    """Every stage up to check; raise JianbaoError with the errors when there are any (with
+    *draft*, unless each is one that :data:`DRAFT_TOLERATES`: they are then ``Checked.open``)."""
+    result = compile(issue_path, write=False, draft=draft)
+    if result.checked is None:
         raise JianbaoError(result.errors)
     return result.checked
 
 
 def default_output(checked: Checked, suffix: str = ".docx") -> Path:
-    """``build/<stem>.docx`` under the office folder."""
-    return checked.office / "build" / (checked.path.stem + suffix)
+    """``build/<stem>.docx`` under the office folder (a draft: ``build/<stem>-draft.docx``)."""
+    return checked.office / "build" / (checked.path.stem + ("-draft" if checked.draft else "") + suffix)
 
 
 def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False) -> Path:
@@ -210,6 +220,6 @@ def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False) 
     from .render.docx import render
     from .write import docx_bytes, write_atomic
 
-    doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone)
+    doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft)
     write_atomic(out, docx_bytes(doc))
     return out

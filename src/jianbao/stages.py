@@ -73,6 +73,8 @@ class Checked:
 
     resolved: Resolved
     warnings: list[Diagnostic] = field(default_factory=list)
+    open: list[Diagnostic] = field(default_factory=list)  # errors a draft is built despite
+    draft: bool = False  # jianbao build --draft: every page is marked
 
     @property
     def path(self) -> Path:

@@ -31,15 +31,16 @@ from ..units import pt_to_twips, twips_to_emu
 from . import ooxml as x
 from .ooxml import el, put, sub, w
 from .package import template_bytes, trim_package, write_core_properties, write_font_table, write_settings
-from .page import end_block_on_its_own_page, write_section
+from .page import draft_headers, end_block_on_its_own_page, write_section
 from .styles import write_styles
 
 
-def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False):
+def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, draft: bool = False):
     """Build the python-docx ``Document`` for *bulletin* in *layout*.
 
     *end_page_alone* puts the end block on a page of its own, with no page number (for
     double-sided printing, when the text ends on an odd page: see ``end_on_even_page``).
+    *draft* prints the preset's draft mark in the header of every page.
     """
     import docx
 
@@ -49,6 +50,8 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False):
     write_settings(doc)
     write_font_table(doc, layout)
     write_section(doc, layout)
+    if draft:
+        draft_headers(doc, layout)
     write_core_properties(doc, bulletin)
     _Body(doc, bulletin, layout).build()
     if end_page_alone:

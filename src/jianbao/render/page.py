@@ -34,6 +34,27 @@ def write_section(doc, layout: Layout) -> None:
         sec.first_page_footer.is_linked_to_previous = False
 
 
+def draft_headers(doc, layout: Layout) -> None:
+    """The draft mark (``layout.draft``) in every header: odd, even and, when it has its own, the
+    first page's (``jianbao build --draft``)."""
+    d = layout.draft
+    sec = doc.sections[0]
+    headers = [sec.header, sec.even_page_header]
+    if sec.different_first_page_header_footer:
+        headers.append(sec.first_page_header)
+    for header in headers:
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]._p
+        for child in list(p):
+            p.remove(child)
+        ppr = sub(p, "pPr")
+        x.set_indent(ppr, first_line=0, first_line_chars=0)
+        x.set_jc(ppr, d.align)
+        r = x.text_run(d.text, hint=False)
+        r.insert(0, rpr_for(d.font, hint=True, spacing=0))
+        p.append(r)
+
+
 def _page_number_footer(footer, layout: Layout, side: str) -> None:
     """"— N —" in 宋体 四号, one character in from the outer edge."""
     footer.is_linked_to_previous = False
