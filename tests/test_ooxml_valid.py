@@ -31,6 +31,15 @@ def test_output_passes_the_ooxml_validator(tmp_path, issue, end_page_alone):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+@pytest.mark.parametrize("end_page_alone", [False, True], ids=["plain", "end-page-alone"])
+def test_a_draft_passes_the_ooxml_validator(tmp_path, end_page_alone):
+    """The draft mark adds header parts: Word must open them too."""
+    out = compile_issue(prepare(FIXTURES / "full" / "issues" / "2024-05-20-zk.yaml", draft=True),
+                        tmp_path / "out.docx", end_page_alone=end_page_alone)
+    r = audit(out)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
 def test_the_validator_catches_a_misordered_style(tmp_path):
     """The check above could fail: a style whose pPr precedes its name is reported."""
     import zipfile
