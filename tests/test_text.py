@@ -167,6 +167,8 @@ sections:
       - 1. 05月06日，召开会议​。
       - （二）4月18日，召开推进会(第二次)。
       - "本周\u00a0召开会议，Windows\u00a011 系统上线。"
+      - 会议指出: 要加强管理。
+      -4月19日，召开总结会。
   - title: 下周安排
     items: [召开推进会。]
 """
@@ -180,6 +182,8 @@ FIXED_LINES = {  # line number → what --fix leaves there; every other line sta
     11: "      - 5月6日，召开会议。",
     12: "      - 4月18日，召开推进会（第二次）。",
     13: "      - \"本周召开会议，Windows 11 系统上线。\"",
+    14: "      - 会议指出：要加强管理。",
+    15: "      - 4月19日，召开总结会。",
 }
 
 
@@ -387,3 +391,10 @@ def test_a_final_build_has_no_header(office, cli):
     p = office.issue()
     assert cli("build", p).exit_code == 0
     assert header_texts(office.root / "build" / "2024-05-13.docx") == []
+
+
+def test_reading_goes_on_past_a_mended_trap(office, cli):
+    """A glued dash is a YAML syntax error; reading goes on past it and finds what follows."""
+    p = office.issue(SEC + "      - 会议指出: 要加强管理。\n      -4月19日，召开总结会。\n      - 本周共受理XXX件。\n")
+    err = cli("check", p).stderr
+    assert [c for c in re.findall(r"错误 (JB\d+)", err)] == ["JB020", "JB021", "JB205"], err

@@ -387,7 +387,7 @@ def check_lines(src: Source) -> list[Diagnostic]:
     them; either way they are noise), each with its fix."""
     out: list[Diagnostic] = []
     for n, line in enumerate(src.lines, start=1):
-        stripped = line.rstrip(" \t\u3000" + _ODD_SPACE)
+        stripped = line.rstrip(" \t")  # a no-break or full-width space there is JB210 / JB211's
         if stripped != line:
             d = Diagnostic("JB215", f"第 {n} 行行尾有 {len(line) - len(stripped)} 个多余的空格", file=src.path,
                            line=n, column=len(stripped) + 1, width=len(line) - len(stripped), source_line=line)

@@ -71,8 +71,19 @@ def _overlaps(edits: list[Edit]) -> bool:
     return any(a[0] == b[0] and b[1] < a[2] for a, b in zip(spans, spans[1:]))
 
 
+#: Fixes that change what YAML reads on purpose (a text that YAML took for a mapping or for the
+#: continuation of the line above becomes the text it was meant to be).
+STRUCTURAL = ("JB020", "JB021")
+
+
 def fix_file(path: Path, diagnostics: list[Diagnostic]) -> Fixed:
-    """The text of *path* with the fixes of *diagnostics* (those pointing into it) applied."""
+    """The text of *path* with the fixes of *diagnostics* (those pointing into it) applied.
+
+    Every edit is made on the file as it is (all edits of a line at once, right to left, so
+    that none moves another).  The YAML traps (:data:`STRUCTURAL`) are mended first, and must
+    leave a file that YAML reads without error; every other fix must leave YAML reading exactly
+    the same structure, or it is left out.
+    """
     from .load import load_yaml
 
     path = Path(path)
@@ -80,26 +91,43 @@ def fix_file(path: Path, diagnostics: list[Diagnostic]) -> Fixed:
     bom = raw.startswith(b"\xef\xbb\xbf")
     before = raw.decode("utf-8-sig")
     lines = before.splitlines(keepends=True)
-    base = _shape(load_yaml(path, text=_normal(before)).data)
 
-    def reads_the_same(candidate: list[str]) -> bool:
+    def shape(candidate: list[str] | None) -> Any:
+        if candidate is None:
+            return _UNREADABLE
         try:
-            return _shape(load_yaml(path, text=_normal("".join(candidate))).data) == base
+            return _shape(load_yaml(path, text=_normal("".join(candidate))).data)
         except JianbaoError:
-            return False
+            return _UNREADABLE
 
     mine = [d for d in diagnostics if d.fixes and d.file is not None and Path(d.file) == path]
     kept: list[Diagnostic] = []
     edits: list[Edit] = []
-    for d in mine:  # one diagnostic at a time, so that an edit that cannot be made spoils only its own
+
+    def try_add(d: Diagnostic, ok) -> None:
+        nonlocal edits, kept
         trial = edits + [e for e in d.fixes if e not in edits]
-        if _overlaps(trial):
-            continue
-        new = _apply(lines, trial)
-        if new is not None and reads_the_same(new):
+        if not _overlaps(trial) and ok(_apply(lines, trial)):
             edits, kept = trial, kept + [d]
+
+    traps = [d for d in mine if d.code in STRUCTURAL]
+    together = [e for d in traps for e in d.fixes]
+    if traps and not _overlaps(together) and shape(_apply(lines, together)) is not _UNREADABLE:
+        edits, kept = together, list(traps)  # one trap may hide another: mended together they read
+    else:
+        for d in traps:  # else each must leave a file YAML reads
+            try_add(d, lambda new: shape(new) is not _UNREADABLE)
+    base = shape(_apply(lines, edits))
+    if base is _UNREADABLE:  # the YAML errors that remain must be mended by hand first
+        return Fixed(path, before, before, [], 0, bom)
+    for d in mine:  # one diagnostic at a time, so that an edit that cannot be made spoils only its own
+        if d.code not in STRUCTURAL:
+            try_add(d, lambda new: shape(new) == base)
     after = "".join(_apply(lines, edits) or lines)
     return Fixed(path, before, after, kept, len(edits), bom)
+
+
+_UNREADABLE = object()
 
 
 def _normal(text: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic, JianbaoError
+from .diagnostics import Diagnostic, Edit, JianbaoError
 from .metrics import is_wide
 
 KEY = "<key>"  # path suffix under which a mapping key's own position is stored
@@ -173,36 +173,33 @@ def load_yaml(path: Path, text: str | None = None, *, errors: list[Diagnostic] |
     if text is None:
         text = read_text(path)
     src = Source(path=path, text=text, data=None)
-    try:
-        node = _compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        msg = _yaml_problem_zh(exc)
-        d = Diagnostic("JB003", f"YAML 语法错误：{msg}", file=path)
-        if mark is not None:
+    said: list[Diagnostic] = []  # syntax errors read past by mending the text in memory
+    readable = text
+    while True:
+        try:
+            node = _compose(readable)
+            break
+        except yaml.MarkedYAMLError as exc:
+            d = _syntax_diagnostic(exc, readable, path)
+            d.source_line = _line(text, d.line) if d.line else d.source_line
+            said.append(d)
+            mended = _mend_syntax(d, readable) if len(said) < MAX_MENDS else None
+            if mended is None or errors is None:
+                raise JianbaoError(said) from None
+            readable = mended
+        except yaml.reader.ReaderError as exc:  # a character YAML (and Word) cannot hold
+            line = text.count("\n", 0, exc.position) + 1
+            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
             lines = text.splitlines()
-            d.line, d.column = mark.line + 1, mark.column + 1
-            d.source_line = lines[mark.line] if mark.line < len(lines) else ""
-            if _UNQUOTED_TEMPLATE.search(d.source_line):
-                d.message = "YAML 语法错误：含模板 {{ }} 的文字没有加引号，YAML 把其中的“{”当成了映射的开始"
-                d.hint = "含模板 {{ }} 或 {% %} 的文字要整体加引号，例如 body: \"本周咨询{{ 咨询 }}人次\""
-            else:
-                trap = yaml_trap(exc, lines)
-                if trap is not None:
-                    d = trap
-                    d.file = path
-        raise JianbaoError(d) from None
-    except yaml.reader.ReaderError as exc:  # a character YAML (and Word) cannot hold
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        lines = text.splitlines()
-        raise JianbaoError(Diagnostic(
-            "JB008", f"第 {line} 行第 {column} 列有不可见的特殊字符 U+{exc.character:04X}", file=path,
-            line=line, column=column, source_line=lines[line - 1] if line <= len(lines) else None)) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - defensive: every other YAML error is marked
-        raise JianbaoError(Diagnostic("JB003", f"YAML 语法错误：{exc}", file=path)) from None
-    except RecursionError:
-        raise JianbaoError(Diagnostic("JB006", "YAML 嵌套过深", file=path)) from None
+            raise JianbaoError(said + [Diagnostic(
+                "JB008", f"第 {line} 行第 {column} 列有不可见的特殊字符 U+{exc.character:04X}", file=path,
+                line=line, column=column, source_line=lines[line - 1] if line <= len(lines) else None)]) from None
+        except yaml.YAMLError as exc:  # pragma: no cover - defensive: every other YAML error is marked
+            raise JianbaoError(said + [Diagnostic("JB003", f"YAML 语法错误：{exc}", file=path)]) from None
+        except RecursionError:
+            raise JianbaoError(said + [Diagnostic("JB006", "YAML 嵌套过深", file=path)]) from None
+    if said:
+        errors += said
     builder = _Builder(src)
     src.data = None if node is None else builder.build(node, (), 0)
     if builder.errors:
@@ -210,6 +207,72 @@ def load_yaml(path: Path, text: str | None = None, *, errors: list[Diagnostic] |
             raise JianbaoError(builder.errors)
         errors += builder.errors
     return src
+
+
+#: Syntax errors one load reads past (each mended in memory) before it gives up.
+MAX_MENDS = 20
+
+
+def _line(text: str, n: int) -> str:
+    lines = text.splitlines()
+    return lines[n - 1] if 0 < n <= len(lines) else ""
+
+
+def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Diagnostic:
+    """The diagnostic of a YAML syntax error: a trap explained, else PyYAML's problem translated."""
+    mark = exc.problem_mark or exc.context_mark
+    msg = _yaml_problem_zh(exc)
+    d = Diagnostic("JB003", f"YAML 语法错误：{msg}", file=path)
+    if mark is not None:
+        lines = text.splitlines()
+        d.line, d.column = mark.line + 1, mark.column + 1
+        d.source_line = lines[mark.line] if mark.line < len(lines) else ""
+        if _UNQUOTED_TEMPLATE.search(d.source_line):
+            d.message = "YAML 语法错误：含模板 {{ }} 的文字没有加引号，YAML 把其中的“{”当成了映射的开始"
+            d.hint = "含模板 {{ }} 或 {% %} 的文字要整体加引号，例如 body: \"本周咨询{{ 咨询 }}人次\""
+        else:
+            trap = yaml_trap(exc, lines)
+            if trap is not None:
+                d = trap
+                d.file = path
+    return d
+
+
+def colon_fix(row: str, line: int, c: int) -> Edit | None:
+    """Turn the half-width colon at 0-based column *c* of *row* (and the spaces after it) into “：”."""
+    if c >= len(row) or row[c] != ":":
+        return None
+    end = c + 1
+    while end < len(row) and row[end] == " ":
+        end += 1
+    if end < len(row) and row[end] == "#":  # "文字: # 注释": the comment must stay a comment
+        return None
+    return Edit(line, c + 1, row[c:end], "：")
+
+
+def _mend_syntax(d: Diagnostic, text: str) -> str | None:
+    """*text* with the trap *d* mended as its hint says (so that reading can go on and find the
+    next problem, as a compiler does), or None when the right mend is not certain."""
+    if d.line is None or d.column is None:
+        return None
+    lines = text.split("\n")
+    n, c = d.line - 1, d.column - 1
+    if not 0 <= n < len(lines) or not 0 <= c < len(lines[n]):
+        return None
+    row = lines[n]
+    if d.code == "JB021" and row[c] == "-":
+        lines[n] = row[: c + 1] + " " + row[c + 1:]
+        d.fixes.append(Edit(d.line, d.column, "-", "- "))
+    elif d.code == "JB020" and row[c] == ":":
+        lines[n] = row[:c] + "：" + row[c + 1:]
+        fix = colon_fix(row, d.line, c)
+        if fix is not None:
+            d.fixes.append(fix)
+    elif d.code == "JB024" and row[c] in "*&":
+        lines[n] = row[:c] + ("＊" if row[c] == "*" else "＆") + row[c + 1:]
+    else:
+        return None
+    return "\n".join(lines)
 
 
 # "key: {{ x }}…" or "- {{ x }}…" or "[…{{ x }}…]" outside quotes: YAML reads the braces as a mapping
@@ -507,6 +570,7 @@ class _Builder:
             if m and (n > s.line or s.column == len(m.group(1))) and not lines[n].startswith("---"):
                 self.errors.append(dash_diagnostic(lines, n))
                 self.errors[-1].file = self.src.path
+                self.errors[-1].fixes.append(Edit(n + 1, len(m.group(1)) + 1, "-", "- "))
                 return
 
     def _mapping(self, node: yaml.MappingNode, path: tuple, depth: int) -> dict:

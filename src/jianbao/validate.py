@@ -13,7 +13,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Diagnostic, JianbaoError
-from .load import KEY, Source
+from .load import KEY, Source, colon_fix
 from .metrics import is_wide
 
 M = TypeVar("M", bound=BaseModel)
@@ -90,6 +90,9 @@ def _prose_colon(src: Source, loc: tuple) -> Diagnostic:
         colon = line.find(":", p.end_column - 1)
         if colon != -1:
             d.column, d.width = colon + 1, 1
+            fix = colon_fix(line, p.line, colon)
+            if fix is not None:
+                d.fixes.append(fix)
     return d
 
 
