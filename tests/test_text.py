@@ -8,7 +8,6 @@ import zipfile
 import pytest
 from lxml import etree
 
-from jianbao.diagnostics import JianbaoError
 from jianbao.load import load_yaml
 from jianbao.pipeline import compile_issue, prepare
 
@@ -154,11 +153,11 @@ def test_unknown_block_names_the_place_in_chinese(office, cli):
 # --- 2. pasted-text hygiene and check --fix ------------------------------------------------------
 
 SLIPS = """\
-# 本期由办公室编写：注释原样保留   
+# 本期由办公室编写：注释原样保留\x20\x20\x20
 number: 3
 date: 2024-05-13
 body: |
-  　　本周，省中心召开专题会议。  
+  　　本周，省中心召开专题会议。\x20\x20
   平 均 减 少 申 请 材 料62%。
 sections:
   - title: 工作动态   # 行尾注释

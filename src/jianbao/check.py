@@ -194,21 +194,21 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
             i = halves[0]
             c = text[i]
             more = f"（这一段还有 {len(halves) - 1} 处）" if len(halves) > 1 else ""
-            d = src.at(t.path, text, i, 1, "JB201",
+            diag = src.at(t.path, text, i, 1, "JB201",
                        f"汉字旁用了半角{_HALF_NAMES[c]}“{c}”{_context(text, i, i + 1)}{more}",
                        hint=f"改为全角“{_HALF[c]}”。")
             for j in halves:
                 if text[j] not in "()" or _paired_bracket(text, j):
-                    _add_fix(d, fix_at(src, t.path, text, j, text[j], _HALF[text[j]]))
-            out.append(d)
+                    _add_fix(diag, fix_at(src, t.path, text, j, text[j], _HALF[text[j]]))
+            out.append(diag)
 
         for m in _ZERO_PADDED.finditer(text):
             unit = text[m.end()]
-            d = src.at(t.path, text, m.start(), 1, "JB203",
+            diag = src.at(t.path, text, m.start(), 1, "JB203",
                        f"“{m.group()}{unit}”前面补了零{_context(text, m.start(), m.end() + 1)}",
                        hint=f"写作“{m.group(1)}{unit}”：公文日期的月、日不补零。")
-            _add_fix(d, fix_at(src, t.path, text, m.start(), m.group() + unit, m.group(1) + unit))
-            out.append(d)
+            _add_fix(diag, fix_at(src, t.path, text, m.start(), m.group() + unit, m.group(1) + unit))
+            out.append(diag)
 
         out += _hygiene(src, t, text)
 
@@ -302,9 +302,9 @@ def _hygiene(src: Source, t: Text, text: str) -> list[Diagnostic]:
     # JB211: U+3000 typed as an indent at the start, left at the end, or in runs inside
     found = []
     for rx in (_LEAD_IDEO, _TRAIL_IDEO):
-        m = rx.search(text)
-        if m and "\u3000" in m.group():
-            found.append((m.start(), m.group(), ""))
+        edge = rx.search(text)
+        if edge and "\u3000" in edge.group():
+            found.append((edge.start(), edge.group(), ""))
     for m in _IDEO_RUN.finditer(text):
         if not any(a <= m.start() < a + len(o) for a, o, _ in found):
             found.append((m.start(), m.group(), ""))

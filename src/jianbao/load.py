@@ -198,7 +198,7 @@ def load_yaml(path: Path, text: str | None = None, *, errors: list[Diagnostic] |
             raise JianbaoError(said + [Diagnostic("JB003", f"YAML 语法错误：{exc}", file=path)]) from None
         except RecursionError:
             raise JianbaoError(said + [Diagnostic("JB006", "YAML 嵌套过深", file=path)]) from None
-    if said:
+    if said and errors is not None:
         errors += said
     builder = _Builder(src)
     src.data = None if node is None else builder.build(node, (), 0)

@@ -218,6 +218,7 @@ def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> l
         loc = _clean_loc(tuple(err["loc"]))
         etype = err["type"]
         ctx = err.get("ctx") or {}
+        d: Diagnostic | None
         if etype == "extra_forbidden" and loc and _is_prose(loc[-1]):
             d = _prose_colon(src, loc)
         elif etype != "extra_forbidden" and (loc in prose or loc[:-1] in prose):
@@ -226,7 +227,8 @@ def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> l
             d = None
             if etype in ("string_type", "jb_union", "union_tag_invalid"):
                 d = _not_text(src, loc, err.get("input"))
-            d = d or _one(src, model, loc, etype, dict(err), ctx)
+            if d is None:
+                d = _one(src, model, loc, etype, dict(err), ctx)
         key = (d.code, d.line, d.column)
         if key in seen:
             continue
