@@ -37,7 +37,9 @@ _TYPE_ZH = {
     "int_from_float": "应为整数", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
     "list_type": "应为列表（每项以“- ”开头）", "dict_type": "应为“字段: 值”的映射",
     "model_type": "应为“字段: 值”的映射", "model_attributes_type": "应为“字段: 值”的映射",
-    "date_type": "应为日期", "float_type": "应为数字",
+    "date_type": "应为日期", "float_type": "应为数字", "float_parsing": "应为数字",
+    "finite_number": "应为有限的数字", "int_parsing_size": "数字太大", "string_pattern_mismatch": "的写法不对",
+    "literal_error": "不是可选的值", "too_long": "项数太多", "string_sub_type": "应为文字",
 }
 
 
@@ -46,6 +48,8 @@ def _model_fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
     from . import model as m
 
     by_parent = {"period": m.Period, "sections": m.Section, "items": m.Item, "table": m.Table}
+    if len(loc) >= 3 and loc[-3] in ("body", "note") and isinstance(loc[-2], int):
+        return ["table"]  # a block of a body: a paragraph, or {table: …}
     for part in reversed(loc[:-1]):
         if isinstance(part, str) and part in by_parent:
             return list(by_parent[part].model_fields)  # type: ignore[attr-defined]
@@ -328,10 +332,14 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
         return src.diagnostic("JB111", f"{label} 太长（最多 {ctx.get('max_length')} 个字符）", loc)
     if etype in ("jb_union", "union_tag_invalid", "union_tag_not_found"):
         return src.diagnostic("JB102", f"{_field(loc)}：{err['msg']}，现在是{_kind_zh(err.get('input'))}", loc)
-    what = _TYPE_ZH.get(etype, err["msg"])
+    what = _TYPE_ZH.get(etype) or (err["msg"] if _is_chinese(err["msg"]) else "的值不对")  # never pydantic's English
     got = err.get("input")
     shown = _kind_zh(got)
     return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}", loc)
+
+
+def _is_chinese(text: str) -> bool:
+    return any(is_wide(c) for c in text)
 
 
 def _kind_zh(value: object) -> str:
