@@ -9,13 +9,18 @@ Two kinds of rule run here, on one issue:
   wrong numeral forms inside text (JB202), zero-padded dates (JB203), date ranges without the
   一字线 (JB204), placeholders left behind (JB205, an error), a paragraph repeated verbatim
   (JB206), a section with nothing under its heading (JB207), a date that does not exist such as
-  the seed bulletin's “4月31日” (JB208, an error);
+  the seed bulletin's “4月31日” (JB208, an error); and what pasting from Word, web pages and WeChat
+  leaves behind: stray and no-break spaces (JB210), full-width spaces (JB211), invisible characters
+  (JB212), full-width digits and letters (JB213), quotation marks that do not pair (JB214), spaces
+  at the end of a line (JB215);
 * settings (JB4xx) as the issue sees them (series merged with the issue's overrides): no
   distribution (JB403), no copies (JB404), a masthead name that does not fit on one line even at
   the smallest size of the layout (JB405); and placeholders (JB205) in the name, editor, mark and
   distribution, which ``jianbao init`` writes as 待填.
 
 ``jianbao check`` and ``jianbao build`` share these (build refuses errors and prints warnings).
+A rule whose fix is certain attaches :class:`~jianbao.diagnostics.Edit` s to its diagnostic
+(:func:`fix_at`), which ``jianbao check --fix`` applies (:mod:`jianbao.fix`).
 Rules across the issues of a folder live in :mod:`jianbao.check_series`.
 
 Diagnostics for a problem inside a string point at the offending character where the YAML
