@@ -406,3 +406,46 @@ def test_reading_goes_on_past_a_mended_trap(office, cli):
     p = office.issue(SEC + "      - 会议指出: 要加强管理。\n      -4月19日，召开总结会。\n      - 本周共受理XXX件。\n")
     err = cli("check", p).stderr
     assert [c for c in re.findall(r"错误 (JB\d+)", err)] == ["JB020", "JB021", "JB205"], err
+
+
+# --- as a new user: paragraphs pasted from a Word document and from a web page ------------------
+
+PASTED_WORD_AND_WEB = (
+    "number: 12\n"
+    "date: 2024-05-13\n"
+    "period: {start: 2024-05-06, end: 2024-05-10}\n"
+    "sections:\n"
+    "  - title: 工作动态\n"
+    "    body: |\n"  # from Word: full-width indents, a no-break space, full-width digits, a blank line
+    "      \u3000\u3000本周，区政务服务中心召开“高效办成一件事”推进会，部署下阶段重点工作。\n"
+    "      \u3000\u3000会议要求，平均减少申请材料６２%，办理时限压缩５０%。\u00a0\n"
+    "\n"
+    "      \u3000\u3000下一步，中心将继续深化“一网通办”改革。\n"
+    "    items:\n"
+    "      - 5月8日，区委副书记王建国到中心调研。王建国强调: 要坚持以人民为中心。\n"
+    "      -5月9日，中心组织开展窗口业务培训。\n"
+    "  - title: 网上办事\n"  # from a web page: a zero-width space, justified spacing, a half-width comma
+    "    body: 本\u200b周 网 上 办 件 量 达 到１２６件，同比增长１５.２%,群众满意率达99%。\n"
+    "    items:\n"
+    "      - （一）05月10日，上线“跨省通办”专区。\n"
+)
+
+
+def test_a_new_user_pastes_from_word_and_a_web_page(office, cli, tmp_path):
+    p = office.issue(PASTED_WORD_AND_WEB)
+    first = cli("check", p)
+    assert first.exit_code == 1
+    blocks = [b for b in first.stderr.split("\n\n") if b.startswith(("错误", "警告"))]
+    assert len(blocks) >= 10
+    for b in blocks:  # every mistake has a place and says what to type instead
+        assert "-->" in b and "提示：" in b, b
+    assert cli("check", p, "--fix").exit_code == 0
+    assert cli("check", p, "--strict").exit_code == 0
+    rows = body_paragraphs(p, tmp_path / "x.docx")
+    printed = [t for s, t, _ in rows if s == "Normal" and t]
+    assert "会议要求，平均减少申请材料62%，办理时限压缩50%。" in printed
+    assert "本周网上办件量达到126件，同比增长15.2%，群众满意率达99%。" in printed
+    assert "（二）5月9日，中心组织开展窗口业务培训。" in printed
+    assert "（一）5月10日，上线“跨省通办”专区。" in printed
+    for t in printed:  # no stray spaces of any kind reach the page
+        assert not re.search("[\u00a0\u3000\u200b]|(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", t), t
