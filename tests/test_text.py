@@ -250,6 +250,7 @@ USAGE = {
     ("check", "x.yaml", "--format", "xml"): ["只能是 text 或 json"],
     ("build", "x.yaml", "-o", "x.html"): [".docx", "x.html"],
     ("build", "x.yaml", "-o", "x.pdf"): [".docx", "--pdf"],
+    ("build", "x.yaml", "--draft", "--html"): ["草稿不生成网页版"],
 }
 
 
