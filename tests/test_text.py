@@ -84,6 +84,14 @@ def test_a_diagnostic_in_the_second_pasted_paragraph_points_at_its_line(office, 
     assert "JB201" in r.stderr and ":7:10" in r.stderr
 
 
+def test_a_title_block_is_its_lines_without_a_trailing_empty_one(tmp_path):
+    p = tmp_path / "x.yaml"
+    p.write_text("title: |\n  关于推进“高效办成一件事”\n  的情况报告\n", encoding="utf-8")
+    src = load_yaml(p)
+    assert src.data["title"] == ["关于推进“高效办成一件事”", "的情况报告"]
+    assert src.positions[("title", 1)].line == 3
+
+
 def test_folded_lines_of_chinese_join_without_a_space(tmp_path):
     p = tmp_path / "x.yaml"
     p.write_text("body: >\n  本周，省中心召开\n  专题会议。\n\n  second\n  paragraph\n", encoding="utf-8")

@@ -649,7 +649,9 @@ def _unfold_cjk(value: str, node: yaml.ScalarNode, lines: list[str]) -> str:
 
 def _holds_paragraphs(path: tuple) -> bool:
     """Whether the value at *path* is a list of paragraphs (or of items): the issue's ``note`` and
-    ``body``, and the ``body`` and ``items`` of a section or item."""
+    ``body`` (and its ``title``, a list of lines), and the ``body`` and ``items`` of a section or item."""
+    if path == ("title",):
+        return True
     if not path or path[-1] not in ("body", "note", "items"):
         return False
     if len(path) == 1:

@@ -360,7 +360,7 @@ class IssueFile(SeriesFields):
     period: Period | None = Field(None, description="报告期（start 第一天、end 最后一天），印在期号下方：“（4月29日—4月30日）”；可不写",
                                   examples=[{"start": "2024-04-29", "end": "2024-04-30"}])
     title: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(one_or_many)] = Field(
-        default_factory=list, description="文章标题（专题简报用）；写成列表可指定分行", examples=[["关于……的情况"]])
+        default_factory=list, description="文章标题（专题简报用）；写成列表或“title: |”块可指定分行（每个非空行一行）", examples=[["关于……的情况"]])
     subtitle: str | None = Field(None, min_length=1, description="标题下的副题，如“——××市……典型经验”",
                                  examples=["——成都市推进“高效办成一件事”的典型经验"])
     note: Paragraphs = Field(default_factory=list, description="编者按：一段文字或多段的列表；写成“note: |”块时每个非空行是一段", examples=[["编者按的文字。"]])
