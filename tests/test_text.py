@@ -157,8 +157,8 @@ def test_a_table_without_its_table_key(office, cli):
     p = office.issue(HEAD + "sections:\n  - title: 一\n    body: 一段。\n  - title: 二\n    body:\n"
                      "      - caption: 表\n        rows: [[甲, 1]]\n")
     err = cli("check", p).stderr
-    assert "第2部分的正文第1段既不是一段文字，也不是表格" in err and ":8:9" in err
-    assert "缺少必填字段" not in err and "sections[" not in err and "可用的字段：table" in err
+    assert "第2部分的正文第1段既不是一段文字，也不是表格或照片" in err and ":8:9" in err
+    assert "缺少必填字段" not in err and "sections[" not in err and "可用的字段：table, image" in err
 
 
 def test_unknown_block_names_the_place_in_chinese(office, cli):
