@@ -309,6 +309,58 @@ def init(
                   f"然后在该文件夹中运行 jianbao new --date 第一期的印发日期。")
 
 
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(
+        help="已有的简报：.docx、.doc、.wps、.odt（旧格式经 LibreOffice 转换）、.txt、.pdf（只取文字）。",
+        show_default=False, metavar="文件")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="导入到这个简报文件夹（默认：当前所在的简报文件夹，没有则为当前文件夹）。",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="issues/ 中已有同名的期文件时覆盖它（jianbao.yaml 从不覆盖）。")] = False,
+) -> None:
+    """导入已有的简报：每个文件写成 issues/<日期>.yaml（增刊 <日期>-zk.yaml），文件夹中没有 jianbao.yaml 时按第一期写出。
+
+    从报头读出简报名称、期号、总期号、报告期、编印单位和日期；从正文的序号（一、（一）1.（1），
+    包括 1、 (1) 一. 等不规范写法）还原各级标题和条目，序号本身去掉（由 jianbao 生成）；
+    从版记读出报、送、发各行和印数。序号跳号或重复、认不出的段落、图片和文本框都列出段号提示，不会悄悄丢掉。
+
+    \b
+    示例：
+      jianbao import 去年/*.docx
+      jianbao import 第18期.doc -o 工作动态
+      jianbao import 2024-05-13.docx --force
+    """
+    from .diagnostics import JianbaoError
+    from .importer import import_files
+
+    console = _console()
+    created: list[Path] = []
+    try:
+        results = import_files(files, out=output, force=force, created=created)
+    except JianbaoError as exc:
+        _report(exc.diagnostics, console)
+        raise typer.Exit(1)
+    for p in created:
+        typer.echo(_shown(p))
+    for r in results:
+        _report(r.diagnostics, console)
+        for n in r.notes:
+            console.print(f"{r.source.name}：{n}")
+        if r.written is not None:
+            typer.echo(_shown(r.written))
+    done = sum(r.ok for r in results)
+    warned = sum(not d.is_error for r in results for d in r.diagnostics)
+    failed = len(results) - done
+    style = "red" if failed else ("yellow" if warned else "green")
+    console.print(f"[{style}]导入了 {done} 期（共 {len(results)} 个文件）"
+                  + (f"，{failed} 个没有导入" if failed else "") + (f"，{warned} 条提示请核对" if warned else "")
+                  + "。[/" + style + "]"
+                  + ("下一步：jianbao check issues/，再 jianbao build。" if done else ""))
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command()
 def rules(
     codes: Annotated[Optional[list[str]], typer.Argument(help="只显示这些代码（如 JB201），并列出改法。",
