@@ -97,3 +97,119 @@ def test_a_table_comes_back_as_a_table(tmp_path):
     assert again == original
     text = written.read_text(encoding="utf-8")
     assert "caption: 省本级综窗办件情况" in text and "- [合计, 4629, 96012]" in text
+
+
+# --- the office folder: jianbao.yaml from the first bulletin, never overwriting -------------------------
+
+from handmade import CENTER, handmade  # noqa: E402
+
+HAND_BODY = [
+    {"text": "一、重点工作", "font": "黑体"},
+    {"runs": [("（一）推进事项管理突破。", {"font": "楷体_GB2312"}), ("坚持市级统筹，注重示范引导。", {})]},
+    "（三）本周召开专题会议，研究部署重点工作。",
+    {"text": "二、工作动态", "font": "黑体"},
+    "1、窗口服务。本周共受理办件120件。",
+    {"text": "省本级办件情况", "align": CENTER, "font": "黑体"},
+    {"table": [["类别", "本周"], ["咨询", "1142"], ["受理", "391"]]},
+    "三“好差评”工作",
+    "本周收到好评98条。",
+]
+
+
+def codes(result) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def test_a_hand_made_bulletin_imports_with_its_structure(tmp_path):
+    import yaml
+
+    src = handmade(tmp_path / "第7期.docx", HAND_BODY)
+    [r] = import_files([src], out=tmp_path / "office")
+    assert r.ok
+    data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
+    assert r.written.name == "2024-05-13.yaml"
+    assert (data["number"], data["total"]) == (7, 120)
+    assert data["period"] == {"start": __import__("datetime").date(2024, 5, 6), "end": __import__("datetime").date(2024, 5, 10)}
+    first, second, third = data["sections"]
+    assert first == {"title": "重点工作", "items": [{"lead": "推进事项管理突破。", "body": "坚持市级统筹，注重示范引导。"},
+                                                 "本周召开专题会议，研究部署重点工作。"]}
+    assert second["items"][0]["body"][0] == "窗口服务。本周共受理办件120件。"
+    assert second["items"][0]["body"][1]["table"]["caption"] == "省本级办件情况"
+    assert second["items"][0]["body"][1]["table"]["rows"] == [["咨询", 1142], ["受理", 391]]
+    assert third == {"title": "“好差评”工作", "body": "本周收到好评98条。"}
+    series = yaml.safe_load((tmp_path / "office" / "jianbao.yaml").read_text(encoding="utf-8"))
+    assert series == {"name": "政务服务工作动态", "editor": "锦城市政务服务管理局", "copies": 60,
+                      "distribution": {"报": ["省政务服务管理办公室", "市委办公室", "市政府办公室"],
+                                       "发": ["局机关各处室", "直属单位"]}, "layout": "gbt9704"}
+    compile_issue(prepare(r.written), tmp_path / "out.docx")  # and it builds
+
+
+def test_warnings_name_the_paragraph(tmp_path):
+    src = handmade(tmp_path / "b.docx", HAND_BODY, image=True, textbox="文本框里的字")
+    [r] = import_files([src], out=tmp_path / "office")
+    by = {}
+    for d in r.diagnostics:
+        by.setdefault(d.code, []).append(d)
+    gap = by["JB812"][0]
+    assert "“（三）”" in gap.message and "应为“（二）”" in gap.message and gap.line == 7 and "第7段" in gap.place
+    assert gap.source_line.startswith("（三）本周召开")
+    assert {d.message.split("处")[0] for d in by["JB813"]} == {"第6段", "第7段"}
+    assert any("文本框里的字" in d.message for d in by["JB813"])
+    assert by["JB814"][0].line == 9 and "“1、”" in by["JB814"][0].message  # 1、 straight under 二、
+    assert any("漏了“、”" in d.message and d.line == 17 for d in by["JB816"])  # 三“好差评”
+    text = r.written.read_text(encoding="utf-8")
+    assert "#   JB812 约第1页第7段" in text  # the warnings are also at the top of the issue file
+
+
+def test_an_unmapped_paragraph_is_kept_and_said(tmp_path):
+    src = handmade(tmp_path / "b.docx", [
+        {"text": "一、重点工作", "font": "黑体"}, "（一）本周召开专题会议。",
+        {"text": "（此页无正文）", "align": CENTER}, "（二）下周继续推进。"])
+    [r] = import_files([src], out=tmp_path / "office")
+    [d] = [d for d in r.diagnostics if d.code == "JB811"]
+    assert "（此页无正文）" in d.message and d.line == 7
+    assert "（此页无正文）" in r.written.read_text(encoding="utf-8")
+
+
+def test_never_overwrites_without_force(tmp_path, cli):
+    src = handmade(tmp_path / "b.docx", HAND_BODY)
+    office = tmp_path / "office"
+    first = cli("import", src, "-o", office)
+    assert first.exit_code == 0 and "issues/2024-05-13.yaml" in first.stdout
+    issue = office / "issues" / "2024-05-13.yaml"
+    settings = office / "jianbao.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8") + "# 手工改过\n", encoding="utf-8")
+    settings.write_text(settings.read_text(encoding="utf-8").replace("copies: 60", "copies: 61"), encoding="utf-8")
+    again = cli("import", src, "-o", office)
+    assert again.exit_code == 1 and "JB809" in again.stderr and "--force" in again.stderr
+    assert issue.read_text(encoding="utf-8").endswith("# 手工改过\n")
+    forced = cli("import", src, "-o", office, "--force")
+    assert forced.exit_code == 0
+    text = issue.read_text(encoding="utf-8")
+    assert "# 手工改过" not in text
+    assert "copies: 61" in settings.read_text(encoding="utf-8")  # jianbao.yaml is never replaced …
+    assert "\ncopies: 60\n" in text  # … the issue carries what it printed instead
+
+
+def test_two_bulletins_of_one_date_are_not_both_written(tmp_path):
+    a = handmade(tmp_path / "a.docx", HAND_BODY)
+    b = handmade(tmp_path / "b.docx", HAND_BODY)
+    ra, rb = import_files([a, b], out=tmp_path / "office")
+    assert ra.ok and not rb.ok and codes(rb)[-1] == "JB809" and "a.docx" in rb.diagnostics[-1].message
+
+
+def test_later_bulletins_override_what_differs_from_the_first(tmp_path):
+    import yaml
+
+    a = handmade(tmp_path / "a.docx", HAND_BODY)
+    masthead = [dict(m) for m in __import__("handmade").MASTHEAD]
+    masthead[1]["text"] = "第8期（总第121期）"
+    masthead[2]["text"] = "（5月13日—5月17日）"
+    masthead[3]["text"] = "锦城市政务服务局\t2024年5月20日"
+    b = handmade(tmp_path / "b.docx", HAND_BODY, masthead=masthead,
+                 end=[{"text": "发：局机关各处室。"}, {"text": "（共印40份）"}])
+    ra, rb = import_files([a, b], out=tmp_path / "office")
+    assert ra.ok and rb.ok
+    data = yaml.safe_load(rb.written.read_text(encoding="utf-8"))
+    assert (data["editor"], data["copies"], data["distribution"]) == ("锦城市政务服务局", 40, {"发": "局机关各处室。"})
+    assert "editor" not in yaml.safe_load(ra.written.read_text(encoding="utf-8"))

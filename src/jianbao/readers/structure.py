@@ -505,8 +505,8 @@ class _Recogniser:
                     before = f"上一个同级序号是“{_typed_form(level, last_n[level])}”" if last_n[level] else "这是这一级的第一个序号"
                     self.warn("JB812", f"手工输入的序号{what}：“{num.typed}”，{before}，应为“{_typed_form(level, expected)}”；"
                                        f"jianbao 重新编号，印出“{_typed_form(level, expected)}”", b)
-                if num.slip:
-                    self.warn("JB816", f"序号“{num.typed}”写法不规范（{num.slip}）；jianbao 自动生成的序号是“{_typed_form(level, expected)}”", b)
+            if num.slip:
+                self.warn("JB816", f"序号“{num.typed}”写法不规范（{num.slip}）；jianbao 自动生成的序号是“{_typed_form(level, expected)}”", b)
             last_n[level] = expected if level != num.level else num.n
             for deeper in range(level + 1, 5):
                 last_n[deeper] = 0

@@ -1,0 +1,167 @@
+"""Hostile files given to jianbao import: each refused with a clear Chinese message and a code,
+nothing written, no traceback (issue 14)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from handmade import handmade
+from jianbao.diagnostics import JianbaoError
+from jianbao.readers import guard, read_document
+
+
+def refused(path: Path) -> list[str]:
+    with pytest.raises(JianbaoError) as exc:
+        read_document(path)
+    for d in exc.value.diagnostics:
+        assert d.is_error and d.file == path and any("\u4e00" <= c <= "\u9fff" for c in d.message)
+    return [d.code for d in exc.value.diagnostics]
+
+
+def good_docx(tmp_path: Path) -> bytes:
+    return handmade(tmp_path / "good.docx", ["一、工作", "（一）本周工作。"]).read_bytes()
+
+
+def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
+    big = tmp_path / "big.docx"
+    with open(big, "wb") as f:
+        f.truncate(guard.MAX_FILE_BYTES + 1)  # sparse: nothing to read if we did read it
+    opened = []
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a) or (_ for _ in ()).throw(AssertionError))
+    assert refused(big) == ["JB802"]
+    assert not opened
+
+
+def test_truncated_docx(tmp_path):
+    p = tmp_path / "cut.docx"
+    p.write_bytes(good_docx(tmp_path)[:3000])
+    assert refused(p) == ["JB803"]
+
+
+def test_not_a_docx_at_all(tmp_path):
+    p = tmp_path / "x.docx"
+    p.write_bytes(b"this is not a word file\n" * 10)
+    assert refused(p) == ["JB803"]
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "e.docx"
+    p.write_bytes(b"")
+    assert refused(p) == ["JB803"]
+
+
+def test_a_zip_without_word_parts(tmp_path):
+    p = tmp_path / "z.docx"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("hello.txt", "hi")
+    p.write_bytes(buf.getvalue())
+    assert refused(p) == ["JB803"]
+
+
+def test_zip_bomb_is_not_inflated(tmp_path):
+    p = tmp_path / "bomb.docx"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", b"\0" * 5_000_000)  # 5 MB of zeros deflate to ~5 KB
+    p.write_bytes(buf.getvalue())
+    assert p.stat().st_size < 50_000
+    assert refused(p) == ["JB804"]
+
+
+def test_declared_sizes_are_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "MAX_UNPACKED", 10_000)
+    p = tmp_path / "many.docx"
+    p.write_bytes(good_docx(tmp_path))
+    assert refused(p) == ["JB804"]
+
+
+def test_encrypted_docx(tmp_path):
+    # Word saves a password-protected .docx as an OLE container with an EncryptedPackage stream
+    p = tmp_path / "secret.docx"
+    p.write_bytes(guard.OLE_MAGIC + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 500)
+    assert refused(p) == ["JB805"]
+
+
+def test_encrypted_zip_member(tmp_path):
+    raw = bytearray(good_docx(tmp_path))
+    # set the "encrypted" flag bit of every central-directory entry
+    k = raw.find(b"PK\x01\x02")
+    while k != -1:
+        raw[k + 8] |= 0x1
+        k = raw.find(b"PK\x01\x02", k + 4)
+    p = tmp_path / "enc.docx"
+    p.write_bytes(bytes(raw))
+    assert refused(p) == ["JB805"]
+
+
+def test_entities_are_not_expanded(tmp_path):
+    """A billion-laughs DOCTYPE in document.xml: python-docx's parser resolves no entities."""
+    src = good_docx(tmp_path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                lol = '<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">' + "".join(
+                    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8)) + "]>"
+                data = data.replace(b"?>", b"?>" + lol.encode(), 1).replace("本周工作".encode(), b"&i;")
+            zout.writestr(item, data)
+    p = tmp_path / "lol.docx"
+    p.write_bytes(out.getvalue())
+    try:
+        doc = read_document(p)
+    except JianbaoError as exc:
+        assert [d.code for d in exc.diagnostics] == ["JB803"]
+    else:
+        assert sum(len(para.text) for para in doc.paragraphs()) < 1000
+
+
+def test_an_unsupported_kind(tmp_path):
+    p = tmp_path / "a.xlsx"
+    p.write_bytes(b"PK\x03\x04")
+    assert refused(p) == ["JB801"]
+
+
+def test_text_in_no_known_encoding(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_bytes(b"\x80\xff\xfe\x81" * 20)
+    assert refused(p) == ["JB808"]
+
+
+def test_a_gbk_text_file_is_read(tmp_path):
+    p = tmp_path / "a.txt"
+    p.write_bytes("政务服务工作动态\n第7期\n锦城市政务服务管理局 2024年5月13日\n一、工作\n".encode("gbk"))
+    assert "政务服务工作动态" in read_document(p).paragraphs()[0].text
+
+
+def test_a_pdf_that_is_not_one(tmp_path):
+    p = tmp_path / "a.pdf"
+    p.write_bytes(b"hello world" * 10)
+    assert refused(p) == ["JB803"]
+
+
+def test_a_truncated_pdf(tmp_path):
+    p = tmp_path / "a.pdf"
+    p.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\n")
+    assert refused(p) == ["JB803"]
+
+
+def test_a_doc_that_is_garbage_is_refused_without_libreoffice(tmp_path):
+    p = tmp_path / "a.doc"
+    p.write_bytes(b"garbage" * 100)
+    assert refused(p) == ["JB803"]
+
+
+def test_the_cli_reports_and_writes_nothing(tmp_path, cli):
+    p = tmp_path / "cut.docx"
+    p.write_bytes(good_docx(tmp_path)[:2000])
+    office = tmp_path / "office"
+    r = cli("import", p, "-o", office)
+    assert r.exit_code == 1 and "错误 JB803" in r.stderr and "Traceback" not in r.stderr
+    assert not office.exists() or not any(office.rglob("*.yaml"))
