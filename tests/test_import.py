@@ -213,3 +213,34 @@ def test_later_bulletins_override_what_differs_from_the_first(tmp_path):
     data = yaml.safe_load(rb.written.read_text(encoding="utf-8"))
     assert (data["editor"], data["copies"], data["distribution"]) == ("锦城市政务服务局", 40, {"发": "局机关各处室。"})
     assert "editor" not in yaml.safe_load(ra.written.read_text(encoding="utf-8"))
+
+
+# --- bulletins typed in LibreOffice Writer, saved as .docx, .doc and .odt ---------------------------------
+
+HANDMADE = FIXTURES / "handmade"
+
+
+def _body(text: str) -> str:
+    """The issue file without its first comment lines (they name the file it came from)."""
+    return text.split("\n\nnumber:", 1)[1]
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".doc", ".odt"])
+def test_a_libreoffice_bulletin_imports_as_expected(tmp_path, suffix):
+    src = HANDMADE / f"2024-06-11{suffix}"
+    [r] = import_files([src], out=tmp_path / "office")
+    assert r.ok, "\n".join(d.render() for d in r.diagnostics)
+    expected = HANDMADE / "expected"
+    assert _body(r.written.read_text(encoding="utf-8")) == _body(
+        (expected / "issues" / "2024-06-11.yaml").read_text(encoding="utf-8"))
+    got = (tmp_path / "office" / "jianbao.yaml").read_text(encoding="utf-8").split("\n", 2)[2]
+    assert got == (expected / "jianbao.yaml").read_text(encoding="utf-8").split("\n", 2)[2]
+    assert [d.code for d in r.diagnostics] == ["JB812", "JB816", "JB816", "JB816", "JB816"]
+    if suffix != ".docx":
+        assert f"经 LibreOffice 由 {suffix} 转换" in r.written.read_text(encoding="utf-8")
+
+
+def test_the_expected_handmade_issue_builds(tmp_path):
+    office = tmp_path / "office"
+    shutil.copytree(HANDMADE / "expected", office)
+    compile_issue(prepare(office / "issues" / "2024-06-11.yaml"), tmp_path / "x.docx")
