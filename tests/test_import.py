@@ -244,3 +244,74 @@ def test_the_expected_handmade_issue_builds(tmp_path):
     office = tmp_path / "office"
     shutil.copytree(HANDMADE / "expected", office)
     compile_issue(prepare(office / "issues" / "2024-06-11.yaml"), tmp_path / "x.docx")
+
+
+# --- text only: .pdf and .txt (the seed) -------------------------------------------------------------------
+
+SEED = Path("/work/shared/seed/2024-05-13-sichuan-bulletin.txt")
+SEED_COPY = FIXTURES / "handmade" / "seed-2024-05-13.txt"  # the seed as committed (the shared folder may move)
+
+
+def document_text(path: Path) -> list[str]:
+    """The paragraphs of a built .docx, in order (tables' cells included)."""
+    from jianbao.readers import read_document
+
+    return [p.text for p in read_document(path).paragraphs()]
+
+
+def test_a_pdf_imports_to_the_same_document_text(tmp_path):
+    """Formatting is lost in a PDF (run-in leads come back as text); the text a build prints is the same."""
+    [r] = import_files([HANDMADE / "2024-06-11.pdf"], out=tmp_path / "office")
+    assert r.ok
+    assert [d.code for d in r.diagnostics] == ["JB812", "JB816", "JB816", "JB816", "JB816"]
+    assert any("页码" in n for n in r.notes) is False  # LibreOffice printed no page numbers here
+    build(r.written, tmp_path / "pdf.docx")
+    got = document_text(tmp_path / "pdf.docx")
+    office = tmp_path / "expected"
+    shutil.copytree(HANDMADE / "expected", office)
+    build(office / "issues" / "2024-06-11.yaml", tmp_path / "want.docx")
+    want = document_text(tmp_path / "want.docx")
+    assert got == want
+
+
+def test_the_seed_text_imports_close_to_the_example(tmp_path):
+    """The differences are the ones the README's import section explains."""
+    import yaml
+
+    from jianbao.check import iter_texts
+
+    [r] = import_files([SEED_COPY], out=tmp_path / "office")
+    assert r.ok
+    data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
+    assert data["number"] == 1 and "total" not in data and "period" not in data  # not in the extracted text
+    found = {(d.code, d.line) for d in r.diagnostics}
+    assert {("JB815", 1), ("JB815", 3), ("JB816", 73)} <= found  # 4月31日, no name/期号, 二 without 、
+    assert any("“— 4—”" in n for n in r.notes)
+    settings = tmp_path / "office" / "jianbao.yaml"
+    series = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    assert series["name"] == "待填：简报名称"  # JB205 until the office fills it in, as a user would:
+    settings.write_text(settings.read_text(encoding="utf-8").replace("待填：简报名称", "工作动态"), encoding="utf-8")
+    mine = [t.text for t in iter_texts(prepare(r.written).bulletin.issue)]
+    example = [t.text for t in iter_texts(prepare(ROOT / "issues" / "2024-05-13.yaml").bulletin.issue)]
+    assert len(mine) == len(example)
+    differ = [(a, b) for a, b in zip(mine, example) if a != b]
+    assert len(differ) == 1 and differ[0][0].replace("平台,是", "平台，是") == differ[0][1]
+    assert {k: v for k, v in series.items() if k != "name"} == {
+        k: v for k, v in yaml.safe_load((ROOT / "jianbao.yaml").read_text(encoding="utf-8")).items() if k != "name"}
+
+
+def test_the_committed_seed_is_the_seed():
+    if SEED.is_file():
+        assert SEED_COPY.read_bytes() == SEED.read_bytes()
+
+
+def test_a_text_file_one_paragraph_a_line(tmp_path):
+    import yaml
+
+    p = tmp_path / "a.txt"
+    p.write_text("政务服务工作动态\n第3期\n测试中心　2024年5月13日\n一、工作动态\n（一）本周召开专题会议。\n"
+                 "（二）推进改革。\n报：上级单位、相关部门。\n（共印20份）\n", encoding="utf-8")
+    [r] = import_files([p], out=tmp_path / "office")
+    data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
+    assert data["sections"] == [{"title": "工作动态", "items": ["本周召开专题会议。", "推进改革。"]}]
+    assert data["number"] == 3

@@ -38,13 +38,16 @@ class Para:
     page_estimated: bool = False
     outline: int | None = None  # 0-based outline level from the paragraph or its style
     auto_number: str | None = None  # the number Word's automatic numbering prints before the text
+    line: int | None = None  # first line in a text file (.txt): places are given by line there
 
     @property
     def text(self) -> str:
         return "".join(r.text for r in self.runs)
 
     def place(self) -> str:
-        """“第2页第15段” (or “约第2页” when the page is estimated)."""
+        """“第2页第15段” (or “约第2页” when the page is estimated); “第12行” in a text file."""
+        if self.line is not None:
+            return f"第{self.line}行"
         if self.page is None:
             return f"第{self.n}段"
         return f"{'约' if self.page_estimated else ''}第{self.page}页第{self.n}段"

@@ -195,7 +195,7 @@ class _Recogniser:
         if para is not None:
             d.place = para.place()
             if isinstance(para, Para):
-                d.line, d.column, d.source_line = para.n, 1, _quote(para.text)
+                d.line, d.column, d.source_line = para.line or para.n, 1, _quote(para.text)
                 d.width = max(1, min(len(d.source_line), 10))
         return d
 
@@ -240,8 +240,7 @@ class _Recogniser:
     def _clean_plain(self, b):
         """Text from .txt/.pdf: the spaces extraction puts between Chinese and digits go."""
         if isinstance(b, Para):
-            text = re.sub(r"(?<=[\u4e00-\u9fff，。、；：”“）（])[ \u00a0]+(?=[0-9A-Za-z])|(?<=[0-9A-Za-z%])[ \u00a0]+(?=[\u4e00-\u9fff，。、；：“”（）])",
-                          "", b.text.strip())
+            text = _drop_extraction_spaces(b.text.strip())
             b.runs = [Run(text)]
         return b
 
@@ -277,6 +276,8 @@ class _Recogniser:
         line = blocks[editor_at]
         m = _EDITOR_DATE.match(line.text.strip())
         editor = re.sub(r"[\s\u3000]+$", "", m.group(1)).strip()
+        if not editor and head and not _ISSUE.search(_fw(head[-1].text)) and not _PERIOD.match(head[-1].text.strip()):
+            editor = head.pop().text.strip()  # text extraction put the date on a line of its own
         date = self._date(m.group(2), m.group(3), m.group(4), line)
         if date is not None:
             self.issue["date"] = date
@@ -672,6 +673,19 @@ def _typed_form(level: int, n: int) -> str:
     from ..numbering import marker
 
     return marker(level, max(1, n))
+
+
+def _drop_extraction_spaces(text: str) -> str:
+    """Spaces next to a Chinese character or full-width punctuation: text extraction puts them
+    between glyphs set apart on the page (“4月 29日”, “方案 >”); between Latin words they stay."""
+    from ..metrics import is_wide
+
+    def keep(m: re.Match) -> str:
+        a = text[m.start() - 1] if m.start() else ""
+        z = text[m.end()] if m.end() < len(text) else ""
+        return "" if (a and is_wide(a)) or (z and is_wide(z)) else m.group()
+
+    return re.sub(r"[ \u00a0]+", keep, text)
 
 
 def _weights(twips: list[int]) -> list | None:

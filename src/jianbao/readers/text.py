@@ -46,53 +46,73 @@ def read_text_document(path: Path, text: str, kind: str = "txt") -> Document:
     doc = Document(path=path, kind=kind)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"[\x00-\x08\x0b\x0e-\x1f]", "", text)
-    raw_lines: list[tuple[str, int]] = []  # (line, page)
-    page = 1
+    raw_lines: list[tuple[str, int, int]] = []  # (line, page, line number)
+    page, number = 1, 0
     for chunk in text.split("\f"):
         for line in chunk.split("\n"):
-            raw_lines.append((line.strip(" \t\u3000\u00a0"), page))
+            number += 1
+            raw_lines.append((line.strip(" \t\u3000\u00a0"), page, number))
         page += 1
+        number -= 1
     pages_known = kind == "pdf" and page > 2
     lines = []
-    for line, pg in raw_lines:
+    for line, pg, ln in raw_lines:
         if _PAGE_NUMBER.match(line):
-            doc.notes.append(f"第{pg}页的页码“{line}”不属于正文，没有导入")
+            where = f"第{ln}行" if kind == "txt" else f"第{pg}页"
+            doc.notes.append(f"{where}的页码“{line}”不属于正文，没有导入")
             continue
-        lines.append((line, pg))
-    widths = [em_width(_squeeze(ln)) for ln, _ in lines if ln]
+        lines.append((line, pg, ln))
+    widths = [em_width(_squeeze(ln)) for ln, _, _ in lines if ln]
     full = _full_width(widths)
+    if full is None and kind == "pdf":  # a PDF is always printed lines: the widest ones that recur
+        recurring = [w for w, c in Counter(round(w) for w in widths).items() if c >= 2]
+        full = float(max(recurring or [round(max(widths, default=28))]))
     n = 0
     current: list[str] = []
-    current_page = 1
+    current_page = current_line = 1
 
     def flush() -> None:
         nonlocal n, current
         if current:
             n += 1
-            doc.blocks.append(Para(n=n, runs=[Run("".join(current))], page=current_page if pages_known else None))
+            doc.blocks.append(Para(n=n, runs=[Run("".join(current))], page=current_page if pages_known else None,
+                                   line=current_line if kind == "txt" else None))
             current = []
 
-    for line, pg in lines:
+    for k, (line, pg, ln) in enumerate(lines):
         if not line:
             if full is None:
                 flush()
             continue
         if full is None:  # one paragraph per line
             flush()
-            current_page = pg
+            current_page, current_line = pg, ln
             current = [line]
             flush()
             continue
         if current and _STARTS.match(line):
             flush()
         if not current:
-            current_page = pg
+            current_page, current_line = pg, ln
         current.append(line)
-        if em_width(_squeeze(line)) < full - 1.5:
+        following = next((nl for nl, _, _ in lines[k + 1:] if nl), "")
+        if _ends_paragraph(line, full, first=len(current) == 1, following=following):
             flush()
     flush()
     doc.pages_known = pages_known
     return doc
+
+
+def _ends_paragraph(line: str, full: float, *, first: bool, following: str) -> bool:
+    """Whether a printed *line* is the last of its paragraph: clearly shorter than a full line
+    (a first line is two characters shorter anyway: its indent) and ending like a paragraph, or
+    very short, or followed by a numbered paragraph."""
+    from ..metrics import em_width
+
+    width = em_width(_squeeze(line))
+    if width >= full - (3.5 if first else 1.5):
+        return False
+    return bool(re.search(r"[。！？；：”’）)…]$", line)) or width < 0.7 * full or bool(_STARTS.match(following))
 
 
 def _squeeze(line: str) -> str:
