@@ -30,6 +30,9 @@ from .load import Source
 from .model import IssueFile
 from .office import issue_files
 
+#: Files ``jianbao check`` reads as finished bulletins (jianbao.check_docx) rather than issue files.
+WORD_SUFFIXES = (".docx", ".doc", ".wps", ".odt")
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -236,6 +239,11 @@ def check_paths(paths: list[Path]) -> Report:
                 if entry is not None:
                     entries.append(entry)
             report.add(check_series(entries))
+        elif p.suffix.lower() in WORD_SUFFIXES:  # a finished Word bulletin, linted where it is
+            from .check_docx import check_document
+
+            report.files += 1
+            report.add(check_document(p))
         else:
             _check_file(p, report)
     return report

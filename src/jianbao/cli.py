@@ -191,7 +191,8 @@ def _summary(results, console) -> None:
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(
-        help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）。",
+        help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）；"
+             "也可以是手工排好的 Word 简报（.docx/.doc/.wps/.odt）。",
         show_default=False)],
     strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出状态 1）。")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
@@ -202,6 +203,10 @@ def check(
 
     给出文件夹（办公室文件夹或其中的 issues/）时，还核对各期之间的期号、总期号、印发日期和报告期。
 
+    给出 Word 简报（.docx，以及经 LibreOffice 转换的 .doc/.wps/.odt）时，不导入、不改动它，按同样的规则检查
+    （日期、起止、标点、序号、比率……），位置写作“第2页第15段”（文件没有记录分页时为“约第2页”），
+    并引出原文；它在办公室文件夹中时，还与文件夹中的各期核对期号、总期号和报告期。
+
     退出状态：0 通过（可以有警告），1 有错误（加 --strict 时有警告也是 1）。
 
     \b
@@ -209,6 +214,7 @@ def check(
       jianbao check issues/2024-05-13.yaml
       jianbao check issues --strict
       jianbao check . --format json
+      jianbao check 第18期.docx
     """
     import json
 

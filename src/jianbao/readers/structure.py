@@ -169,13 +169,16 @@ class _Node:
         self.items: list[_Node] = []
 
 
-def recover(doc: Document) -> Recovered:
-    return _Recogniser(doc).run()
+def recover(doc: Document, *, lint: bool = False) -> Recovered:
+    """The issue and series fields of *doc*.  With *lint* (``jianbao check FILE.docx``) a period
+    line printed with a date that does not exist is an error (JB208), not a guess (JB815)."""
+    return _Recogniser(doc, lint=lint).run()
 
 
 class _Recogniser:
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, lint: bool = False):
         self.doc = doc
+        self.lint = lint
         self.plain = doc.kind in ("txt", "pdf")
         self.issue: dict = {}
         self.series: dict = {}
@@ -303,6 +306,7 @@ class _Recogniser:
                 mt = _TOTAL.search(ft)
                 if mt:
                     self.issue["total"] = int(mt.group(1))
+                    self.origins[("total",)] = (p, max(0, p.text.find(mt.group(1))))
             elif _TOTAL.search(_fw(text)) and "total" not in self.issue and len(text) <= 20:
                 self.issue["total"] = int(_TOTAL.search(_fw(text)).group(1))
             elif "number" not in self.issue:
@@ -353,6 +357,9 @@ class _Recogniser:
             start, end = dt.date(year1, int(m1), int(d1)), dt.date(year2, int(m2), int(d2))
         except ValueError:
             del self.issue["period"]
+            if self.lint:
+                self.warnings.append(self._diag("JB208", f"报告期“{p.text.strip()}”中的日期不存在", p, None))
+                return
             self.warn("JB815", f"报告期“{p.text.strip()}”中的日期不存在，没有写 period，请按实际日期补写", p,
                       hint="原件印错的日期（如“4月31日”）请核实后写入 period。")
             return
