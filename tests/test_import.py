@@ -315,3 +315,51 @@ def test_a_text_file_one_paragraph_a_line(tmp_path):
     data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
     assert data["sections"] == [{"title": "工作动态", "items": ["本周召开专题会议。", "推进改革。"]}]
     assert data["number"] == 3
+
+
+# --- a new office's first day -------------------------------------------------------------------------------
+
+WEEK = """\
+number: {n}
+total: {t}
+date: {date}
+period:
+  start: {start}
+  end: {end}
+sections:
+  - title: 工作动态
+    items:
+      - 本周召开专题会议{n}次。
+      - lead: 推进改革。
+        body: 围绕重点任务推进各项工作。
+"""
+
+
+def test_an_empty_folder_continues_from_imported_bulletins(tmp_path, cli, monkeypatch):
+    """jianbao import 去年/*.docx, check issues/, new, build: the new issue continues the numbering."""
+    import yaml
+
+    source = Office(tmp_path / "theirs")
+    last_year = tmp_path / "去年"
+    weeks = [(3, 30, "2024-05-13", "2024-05-06", "2024-05-11"), (4, 31, "2024-05-20", "2024-05-13", "2024-05-17")]
+    for n, t, date, start, end in weeks:
+        issue = source.issue(WEEK.format(n=n, t=t, date=date, start=start, end=end), name=f"{date}.yaml")
+        compile_issue(prepare(issue), last_year / f"第{n}期.docx")
+    here = tmp_path / "新办公室"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    r = cli("import", *sorted(last_year.glob("*.docx")))
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.split() == ["jianbao.yaml", "issues/2024-05-13.yaml", "issues/2024-05-20.yaml"]
+    checked = cli("check", "issues/")
+    assert checked.exit_code == 0 and "检查通过" in checked.stderr, checked.stderr
+    made = cli("new")
+    assert made.exit_code == 0, made.stderr
+    new = here / made.stdout.strip()
+    data = yaml.safe_load(new.read_text(encoding="utf-8"))
+    assert (data["number"], data["total"], str(data["date"])) == (5, 32, "2024-05-27")
+    assert [str(data["period"]["start"]), str(data["period"]["end"])] == ["2024-05-20", "2024-05-24"]
+    assert data["sections"][0]["title"] == "工作动态"  # the headings of the imported issue
+    new.write_text(new.read_text(encoding="utf-8").replace("待填：……", "本周召开专题会议5次。"), encoding="utf-8")
+    built = cli("build", new)
+    assert built.exit_code == 0, built.stderr
