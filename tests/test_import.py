@@ -363,3 +363,40 @@ def test_an_empty_folder_continues_from_imported_bulletins(tmp_path, cli, monkey
     new.write_text(new.read_text(encoding="utf-8").replace("待填：……", "本周召开专题会议5次。"), encoding="utf-8")
     built = cli("build", new)
     assert built.exit_code == 0, built.stderr
+
+
+# --- typed numerals -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected3,want", [
+    ("一、政务工作动态", None, (1, 1, None)),
+    ("十二、其他", None, (1, 12, None)),
+    ("二.工作", None, (1, 2, "汉字序号后用了“.”，应为“、”")),
+    ("（三）做法", None, (2, 3, None)),
+    ("(三)做法", None, (2, 3, "用了半角括号")),
+    ("（一）、做法", None, (2, 1, "括号后又加了“、”")),
+    ("1.做法", None, (3, 1, None)),
+    ("2、做法", None, (3, 2, "阿拉伯数字序号后用了“、”，应为“.”")),
+    ("3．做法", None, (3, 3, "阿拉伯数字序号后用了“．”，应为“.”")),
+    ("（4）做法", None, (4, 4, None)),
+    ("(4)做法", None, (4, 4, "用了半角括号")),
+    ("5)做法", None, (4, 5, "只有右括号，应为“（N）”")),
+    ("1.12345热线运行平稳", 1, (3, 1, None)),  # jianbao printed “1.” before text that opens with digits
+    ("3.4月，推动……", 3, (3, 3, None)),
+    ("1.5万户企业受益", 1, None),  # a number, not a numeral
+    ("12345热线运行平稳", None, None),
+    ("2024年5月13日", None, None),
+    ("一体化平台上线", None, None),
+    ("一是加强领导", None, None),
+])
+def test_typed_numerals(text, expected3, want):
+    from jianbao.readers.structure import parse_numeral
+
+    n = parse_numeral(text, expected_l3=expected3)
+    assert (None if n is None else (n.level, n.n, n.slip)) == want
+
+
+def test_a_numeral_without_its_mark_only_where_it_is_expected():
+    from jianbao.readers.structure import parse_numeral
+
+    assert parse_numeral("二“高效办成一件事”专项行动", expected_l1=2).slip == "汉字序号后漏了“、”"
+    assert parse_numeral("二“高效办成一件事”专项行动", expected_l1=3) is None

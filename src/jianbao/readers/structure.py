@@ -84,7 +84,11 @@ _CIRCLED = re.compile(rf"^{_SP}([①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮�
 _L1_BARE = re.compile(rf"^{_SP}([{_CN}]{{1,3}})(?=[“\"《（(【])")
 
 
-def parse_numeral(text: str, expected_l1: int | None = None) -> Numeral | None:
+_L3_EXPECTED = re.compile(rf"^{_SP}(\d{{1,3}})([.．])(?=\d)")
+_DECIMAL = re.compile(r"\d+(?:[万亿千百%‰个件人元倍次项家户条名台套所]|\.\d|$)")  # 1.5万: a number, not 1.
+
+
+def parse_numeral(text: str, expected_l1: int | None = None, expected_l3: int | None = None) -> Numeral | None:
     """The typed numeral that opens *text*, its level and value, and what is wrong with its form."""
     m = _L2.match(text)
     if m:
@@ -113,6 +117,10 @@ def parse_numeral(text: str, expected_l1: int | None = None) -> Numeral | None:
     m = _L4_HALF.match(text)
     if m:
         return Numeral(4, int(m.group(1)), m.end(), m.group().strip(), "只有右括号，应为“（N）”")
+    m = _L3_EXPECTED.match(text)
+    if m and expected_l3 is not None and int(m.group(1)) == expected_l3 and m.group(2) == "." \
+            and not _DECIMAL.match(text, m.end()):
+        return Numeral(3, expected_l3, m.end(), m.group().strip())  # “1.12345热线”: 1. then the text
     m = _L3.match(text)
     if m and not text[m.end():m.end() + 1].isdigit():
         sep = m.group(2)
@@ -456,7 +464,8 @@ class _Recogniser:
             text = b.text
             label = b.auto_number or ""
             full = (label + text) if label else text
-            num = parse_numeral(full.strip(), expected_l1=last_n[1] + 1)
+            num = parse_numeral(full.strip(), expected_l1=last_n[1] + 1,
+                                expected_l3=last_n[3] + 1 if len(stack) >= 2 else None)
             stripped = full.strip()
             if num is None and not stack:
                 # the headline: 编者按, title, subtitle, lead paragraphs
