@@ -117,6 +117,9 @@ def _block(value, indent: int) -> list[str]:
         lines = [f"{pad}- table:", f"{pad}    caption: {_s(t['caption'])}", f"{pad}    header: {_flow(t['header'])}"]
         if t.get("widths"):
             lines.append(f"{pad}    widths: {_flow(t['widths'])}")
+        if t.get("align"):
+            align = t["align"]
+            lines.append(f"{pad}    align: {_flow(align) if isinstance(align, list) else _s(align)}")
         lines.append(f"{pad}    rows:")
         lines += [f"{pad}      - {_flow(row)}" for row in t["rows"]]
         return lines

@@ -63,6 +63,7 @@ class Table:
     page: int | None = None
     page_estimated: bool = False
     widths: list[int] = field(default_factory=list)  # column widths in twips (w:tblGrid), when given
+    aligns: list[list[str | None]] = field(default_factory=list)  # per row, each cell's first paragraph's
 
     def cell_texts(self) -> list[list[str]]:
         return [["\n".join(p.text for p in cell).strip() for cell in row] for row in self.rows]

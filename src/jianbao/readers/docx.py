@@ -256,10 +256,21 @@ class _Walker:
         first = self.n + 1
         page = self.page
         rows: list[list[list[Para]]] = []
+        aligns: list[list[str | None]] = []
         floating = tbl.find(f"{W}tblPr/{W}tblpPr") is not None
         for tr in (c for c in self._blocks_any(tbl, W + "tr")):
             row: list[list[Para]] = []
+            row_aligns: list[str | None] = []
+            aligns.append(row_aligns)
             for tc in self._blocks_any(tr, W + "tc"):
+                first = tc.find(W + "p")
+                if first is not None:
+                    ps = first.find(f"{W}pPr/{W}pStyle")
+                    props = self.styles.para_props(ps.get(W + "val") if ps is not None else None)
+                    _apply_ppr(props, first.find(W + "pPr"))
+                    row_aligns.append(props.get("align"))
+                else:
+                    row_aligns.append(None)
                 cell: list[Para] = []
                 for el in self._blocks(tc):
                     if el.tag == W + "p":
@@ -279,7 +290,7 @@ class _Walker:
             return None
         widths = [int(g.get(W + "w")) for g in tbl.findall(f"{W}tblGrid/{W}gridCol")
                   if (g.get(W + "w") or "").isdigit()]
-        return Table(n=first, rows=rows, floating=floating, page=page, widths=widths)
+        return Table(n=first, rows=rows, floating=floating, page=page, widths=widths, aligns=aligns)
 
     def _blocks_any(self, parent, tag):
         for child in parent:

@@ -147,9 +147,11 @@ _DATE = (rf"(\d{{4}}|[〇零一二三四五六七八九]{{4}}){_SP}年{_SP}(\d{{
 _EDITOR_DATE = re.compile(rf"^(.*?)[\s\u3000]*{_DATE}[\s\u3000]*(?:印发|编印|编)?[\s\u3000]*$")
 _MD = rf"(?:(\d{{4}}){_SP}年{_SP})?(?:(\d{{1,2}}){_SP}月{_SP})?(\d{{1,2}}){_SP}日"
 _PERIOD = re.compile(rf"^[（(]?{_SP}{_MD}{_SP}(?:——|—|－|-|–|―|~|～|至|到){_SP}{_MD}{_SP}[）)]?$")
+_PERIOD_DAY = re.compile(rf"^[（(]{_SP}{_MD}{_SP}[）)]$")  # a period of one day: “（3月13日）”
 _MARK = re.compile(r"内部资料|内部刊物|注意保存|秘密|机密|绝密|★|内部$|^内部")
 _PAGE_NUMBER = re.compile(r"^[—–\-－]\s*\d{1,3}\s*[—–\-－]$|^第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?$|^\d{1,3}$")
 
+_PAGE_DASHES = re.compile(r"^[—–\-－]\s*\d{1,3}\s*[—–\-－]$")
 _END_ROW = re.compile(rf"^(报|送|发|抄送|抄报|报送|分送|主送|印送|发送){_SP}[：:]{_SP}(.+)$", re.S)
 _COPIES = re.compile(rf"^[（(]{_SP}共印{_SP}([0-9０-９]+){_SP}份{_SP}[）)]$")
 
@@ -193,6 +195,8 @@ class _Recogniser:
         self.warnings: list[Diagnostic] = []
         self.errors: list[Diagnostic] = []
         self.origins: dict[tuple, tuple[Para, int]] = {}
+        #: a bulletin jianbao wrote: its styles say what each paragraph is, no guessing from shapes
+        self.jianbao = any(p.style and p.style.startswith("JB") for p in doc.paragraphs()[:12])
 
     # diagnostics ---------------------------------------------------------------------------------
     def warn(self, code: str, message: str, para: Para | Table | None = None, hint: str | None = None) -> None:
@@ -258,7 +262,8 @@ class _Recogniser:
     def _drop_page_numbers(self, blocks):
         out = []
         for b in blocks:
-            if isinstance(b, Para) and _PAGE_NUMBER.match(b.text.strip()) and len(b.text.strip()) <= 12:
+            if isinstance(b, Para) and len(b.text.strip()) <= 12 and (
+                    _PAGE_NUMBER.match(b.text.strip()) if self.plain else _PAGE_DASHES.match(b.text.strip())):
                 self.doc.notes.append(f"{b.place()}的“{b.text.strip()}”是页码，不属于正文，没有导入")
                 continue
             out.append(b)
@@ -302,7 +307,7 @@ class _Recogniser:
             if p.style == "JBMark" or (not name_lines and mi is None and _MARK.search(text) and len(text) <= 20
                                        and p.style != "JBMasthead"):
                 self.series["mark"] = text
-            elif p.style == "JBPeriod" or _PERIOD.match(text):
+            elif p.style == "JBPeriod" or _PERIOD.match(text) or _PERIOD_DAY.match(text):
                 self._period(text, p)
             elif mi is not None and len(text) <= 40 and "number" not in self.issue:
                 ft = _fw(text)
@@ -344,10 +349,11 @@ class _Recogniser:
 
     def _period(self, text: str, p: Para) -> None:
         m = _PERIOD.match(_fw(text).strip())
-        if not m:
+        day = _PERIOD_DAY.match(_fw(text).strip()) if not m else None
+        if not m and not day:
             self.warn("JB811", f"报告期“{text}”的写法认不出，没有导入", p)
             return
-        y1, m1, d1, y2, m2, d2 = m.groups()
+        y1, m1, d1, y2, m2, d2 = m.groups() if m else day.groups() * 2
         self.issue["period"] = {"_raw": (y1, m1, d1, y2, m2, d2), "_para": p}
         self.origins[("period",)] = (p, 0)
 
@@ -488,8 +494,8 @@ class _Recogniser:
                         b.style == "Subtitle" or (stripped.startswith("——") and (b.align == "center" or self.plain))):
                     subtitle = (stripped, b)
                     continue
-                if b.align == "center" and not self.plain and b.style not in ("Normal",) and _short(stripped) and \
-                        k + 1 < len(blocks) and isinstance(blocks[k + 1], Table):
+                if k + 1 < len(blocks) and isinstance(blocks[k + 1], Table) and (b.style == "JBTableCaption" or (
+                        b.align == "center" and not self.plain and b.style not in ("Normal",) and _short(stripped))):
                     pending_caption = (stripped, b)
                     continue
                 lead_body.append(stripped)
@@ -592,10 +598,12 @@ class _Recogniser:
             node.body_origins.append((p, start + len(emph) + (len(body) - len(body.lstrip()))))
             return node
         if emph and not body:
+            if any(r.style and r.style.startswith("JBLead") for r in p.runs):
+                return _Node(level, "lead", rest_stripped, p, base, num)  # jianbao's lead before a table
             return _Node(level, "title", rest_stripped, p, base, num)
         if level == 1:
             return _Node(level, "title", rest_stripped, p, base, num)
-        if self._heading_shape(rest_stripped, p):
+        if not self.jianbao and self._heading_shape(rest_stripped, p):
             return _Node(level, "title", rest_stripped, p, base, num)
         return _Node(level, "text", rest_stripped, p, base, num)
 
@@ -649,12 +657,13 @@ class _Recogniser:
         if not body:
             self.warn("JB815", "表格只有一行，作为表头导入，请核对", t)
             body = [[""] * width]
-        if any(not h for h in header):
-            header = [h or " " for h in header]
         table = {"caption": cap, "header": [_cell(h) for h in header], "rows": [[_cell(c) for c in r] for r in body]}
         weights = _weights(t.widths) if len(t.widths) == width else None
         if weights:
             table["widths"] = weights
+        aligns = _aligns(t, width)
+        if aligns:
+            table["align"] = aligns[0] if len(set(aligns)) == 1 else aligns
         return {"table": table}
 
     def _emit(self, node: _Node, path: tuple):
@@ -702,6 +711,16 @@ def _drop_extraction_spaces(text: str) -> str:
         return "" if (a and is_wide(a)) or (z and is_wide(z)) else m.group()
 
     return re.sub(r"[ \u00a0]+", keep, text)
+
+
+def _aligns(t: Table, width: int) -> list[str] | None:
+    """Each column's alignment, from the first row below the header, when every cell says it."""
+    if len(t.aligns) < 2:
+        return None
+    out = list(t.aligns[1][:width])
+    if len(out) != width or any(a not in ("left", "center", "right") for a in out):
+        return None
+    return out
 
 
 def _weights(twips: list[int]) -> list | None:
