@@ -400,3 +400,16 @@ def test_a_numeral_without_its_mark_only_where_it_is_expected():
 
     assert parse_numeral("二“高效办成一件事”专项行动", expected_l1=2).slip == "汉字序号后漏了“、”"
     assert parse_numeral("二“高效办成一件事”专项行动", expected_l1=3) is None
+
+
+def test_the_pdf_of_a_built_bulletin_round_trips(tmp_path):
+    """jianbao's own PDF (through LibreOffice): the text alone gives back the same .docx."""
+    from jianbao.pdf import convert_to_pdf
+
+    original = tmp_path / "2024-05-13.docx"
+    build(ROOT / "issues" / "2024-05-13.yaml", original)
+    [pdf] = convert_to_pdf([original], out_dir=tmp_path / "pdf")
+    [r] = import_files([pdf], out=tmp_path / "office")
+    assert r.ok and [d.code for d in r.diagnostics] == []
+    assert sum("页码" in n for n in r.notes) >= 3  # “— 1 —” … dropped, and said so
+    assert build(r.written, tmp_path / "again.docx") == original.read_bytes()
