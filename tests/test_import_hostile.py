@@ -165,3 +165,30 @@ def test_the_cli_reports_and_writes_nothing(tmp_path, cli):
     r = cli("import", p, "-o", office)
     assert r.exit_code == 1 and "错误 JB803" in r.stderr and "Traceback" not in r.stderr
     assert not office.exists() or not any(office.rglob("*.yaml"))
+
+
+def test_a_legacy_file_without_libreoffice(tmp_path, monkeypatch):
+    from conftest import FIXTURES
+
+    monkeypatch.setenv("JIANBAO_SOFFICE", str(tmp_path / "no-soffice"))
+    p = tmp_path / "a.doc"
+    p.write_bytes((FIXTURES / "handmade" / "2024-06-11.doc").read_bytes())
+    with pytest.raises(JianbaoError) as exc:
+        read_document(p)
+    [d] = exc.value.diagnostics
+    assert d.code == "JB806" and "LibreOffice" in d.message and "JIANBAO_SOFFICE" in d.message
+
+
+def test_a_corrupt_doc_through_libreoffice(tmp_path):
+    p = tmp_path / "broken.doc"
+    p.write_bytes(guard.OLE_MAGIC + b"\x00\x01" * 2000)  # an OLE signature and nothing of a document
+    assert refused(p) in (["JB806"], ["JB807"])
+
+
+def test_a_word_file_that_is_no_bulletin(tmp_path):
+    from jianbao.importer import import_files
+
+    p = handmade(tmp_path / "letter.docx", ["关于召开会议的通知", "各处室：定于下周一召开会议。"], masthead=[], end=[])
+    [r] = import_files([p], out=tmp_path / "office")
+    assert not r.ok and [d.code for d in r.diagnostics] == ["JB807"]
+    assert not (tmp_path / "office" / "jianbao.yaml").exists()
