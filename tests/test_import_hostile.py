@@ -192,3 +192,12 @@ def test_a_word_file_that_is_no_bulletin(tmp_path):
     [r] = import_files([p], out=tmp_path / "office")
     assert not r.ok and [d.code for d in r.diagnostics] == ["JB807"]
     assert not (tmp_path / "office" / "jianbao.yaml").exists()
+
+
+def test_an_encrypted_pdf(tmp_path):
+    """tests/fixtures/handmade/encrypted.pdf: saved by LibreOffice with an open password."""
+    from conftest import FIXTURES
+
+    p = tmp_path / "a.pdf"
+    p.write_bytes((FIXTURES / "handmade" / "encrypted.pdf").read_bytes())
+    assert refused(p) == ["JB805"]
