@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import FIXTURES
 from handmade import MASTHEAD, handmade
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 PERIOD_31 = [dict(m) for m in MASTHEAD]
 PERIOD_31[2]["text"] = "（4月29日—4月31日）"

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, Office
 from jianbao.importer import import_files
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 OFFICES = [
     (ROOT, "issues/2024-05-13.yaml"),

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from jianbao.diagnostics import JianbaoError
 from jianbao.importer import import_files
-from jianbao.office import compile_issue, prepare
+from jianbao.pipeline import compile_issue, prepare
 
 EXAMPLES = int(os.environ.get("JIANBAO_PROPERTY_EXAMPLES", "40"))
 # Each example builds twice (about a second): shrinking a failure would take minutes, so it is off

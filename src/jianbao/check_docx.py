@@ -20,17 +20,20 @@ _KEEP = ("JB208", "JB811", "JB812", "JB813", "JB814", "JB816")
 _WINDOW = 60  # characters of a long paragraph shown around the caret
 
 
-def check_document(path: Path) -> list[Diagnostic]:
-    from .check import check_issue
-    from .importer import ISSUES
+def check_document(path: Path, *, series_rules=None) -> list[Diagnostic]:
+    """The diagnostics of the Word bulletin *path*, placed in it.
+
+    *series_rules* (``(src, issue, issues folder) → diagnostics``, from :mod:`jianbao.check_series`)
+    checks it against the issues of the office folder it sits in, when there is one.
+    """
     from .issuefile import dump_issue, dump_settings
-    from .layout import load_layout, resolve_layout
     from .load import load_yaml
-    from .model import Bulletin, IssueFile, SeriesFile
+    from .model import IssueFile
     from .office import find_settings
+    from .pipeline import check_issue, resolve_issue, validate_issue
     from .readers import read_document
     from .readers.structure import recover
-    from .resolve import resolve
+    from .stages import Loaded
     from .validate import validate
 
     path = Path(path)
@@ -50,34 +53,16 @@ def check_document(path: Path) -> list[Diagnostic]:
     src = load_yaml(virtual, dump_issue(rec.issue))
     series_src = load_yaml(settings_virtual, dump_settings(series))
     mapper = _Mapper(path, src, rec)
-    try:
-        bulletin = Bulletin.merge(validate(series_src, SeriesFile), validate(src, IssueFile))
-        layout = load_layout(resolve_layout("gbt9704", path.parent))
-        bulletin = resolve(bulletin, src)
-        found = check_issue(bulletin, src, layout, series_src)
+    try:  # the pipeline's stages on the issue file in memory (its office: the folder of the file)
+        found = check_issue(resolve_issue(validate_issue(Loaded(virtual, path.parent, src, series_src))))
     except JianbaoError as exc:
         found = exc.diagnostics
-    if not series.get("distribution") or series.get("copies") is None:
-        pass  # JB403/JB404 say it, placed in the end block
     out += [mapper.map(d) for d in found]
     settings = find_settings(path.parent)
-    if settings is not None and "number" in rec.issue:
-        out += [mapper.map(d) for d in _series(src, validate(src, IssueFile), settings.parent / ISSUES)]
+    if settings is not None and series_rules is not None and "number" in rec.issue:
+        out += [mapper.map(d) for d in series_rules(src, validate(src, IssueFile), settings.parent / "issues")]
     out.sort(key=lambda d: (d.line or 0, d.column or 0))
     return out
-
-
-def _series(src, issue, folder: Path) -> list[Diagnostic]:
-    """The JB3xx rules over the folder's issues with this bulletin among them; only its own findings."""
-    from .check_series import Entry, _entry, check_series, issue_files
-
-    if not folder.is_dir():
-        return []
-    entries = [e for e in (_entry(f) for f in issue_files(folder)) if e is not None]
-    same = [e for e in entries if e.issue.date == issue.date and e.issue.supplement == issue.supplement]
-    entries = [e for e in entries if e not in same]  # the bulletin's own issue file, if imported already
-    mine = Entry(src, issue)
-    return [d for d in check_series(entries + [mine]) if d.file == src.path]
 
 
 class _Mapper:
