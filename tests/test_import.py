@@ -413,3 +413,58 @@ def test_the_pdf_of_a_built_bulletin_round_trips(tmp_path):
     assert r.ok and [d.code for d in r.diagnostics] == []
     assert sum("页码" in n for n in r.notes) >= 3  # “— 1 —” … dropped, and said so
     assert build(r.written, tmp_path / "again.docx") == original.read_bytes()
+
+
+def test_a_wps_file_goes_through_libreoffice(tmp_path):
+    """WPS saves .wps in the Word 97 binary format; LibreOffice reads it by its content (here: the
+    .doc fixture under a .wps name — a real WPS file was not at hand)."""
+    src = tmp_path / "2024-06-11.wps"
+    src.write_bytes((HANDMADE / "2024-06-11.doc").read_bytes())
+    [r] = import_files([src], out=tmp_path / "office")
+    assert r.ok
+    assert _body(r.written.read_text(encoding="utf-8")) == _body(
+        (HANDMADE / "expected" / "issues" / "2024-06-11.yaml").read_text(encoding="utf-8"))
+
+
+def test_pages_come_from_words_rendered_page_breaks(tmp_path):
+    """Word records where it broke the pages when it saved (w:lastRenderedPageBreak): places say so exactly."""
+    from lxml import etree
+
+    import docx
+
+    src = handmade(tmp_path / "w.docx", HAND_BODY)
+    d = docx.Document(src)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    third = [p for p in d.paragraphs if p.text.startswith("（三）")][0]
+    run = third.runs[0]._r
+    run.insert(1, etree.Element(w + "lastRenderedPageBreak"))
+    d.save(src)
+    [r] = import_files([src], out=tmp_path / "office")
+    gap = next(x for x in r.diagnostics if x.code == "JB812")
+    assert gap.place == "第2页第7段"
+
+
+def test_words_automatic_numbering_is_read_as_typed(tmp_path):
+    """Numbers Word prints from its list numbering (not in the text) count as typed numerals."""
+    from lxml import etree
+
+    import docx
+
+    src = handmade(tmp_path / "n.docx", ["一、重点工作", "第一件事做完了。", "第二件事也做完了。"])
+    d = docx.Document(src)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    numbering = d.part.numbering_part.element
+    numbering.insert(0, etree.fromstring(
+        f'<w:abstractNum xmlns:w="{w}" w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%1）"/></w:lvl></w:abstractNum>'))
+    numbering.append(etree.fromstring(f'<w:num xmlns:w="{w}" w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for p in d.paragraphs:
+        if p.text.endswith("做完了。"):
+            p._p.get_or_add_pPr().append(etree.fromstring(
+                f'<w:numPr xmlns:w="{w}"><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
+    d.save(src)
+    import yaml
+
+    [r] = import_files([src], out=tmp_path / "office")
+    data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
+    assert data["sections"] == [{"title": "重点工作", "items": ["第一件事做完了。", "第二件事也做完了。"]}]
