@@ -468,3 +468,11 @@ def test_words_automatic_numbering_is_read_as_typed(tmp_path):
     [r] = import_files([src], out=tmp_path / "office")
     data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
     assert data["sections"] == [{"title": "重点工作", "items": ["第一件事做完了。", "第二件事也做完了。"]}]
+
+
+def test_text_that_looks_like_a_template_prints_as_typed(tmp_path):
+    src = handmade(tmp_path / "t.docx", ["一、重点工作", "（一）系统提示“{{ 用户名 }}”和“{% if %}”时请联系热线。"])
+    [r] = import_files([src], out=tmp_path / "office")
+    built = tmp_path / "t-again.docx"
+    build(r.written, built)
+    assert "（一）系统提示“{{ 用户名 }}”和“{% if %}”时请联系热线。" in document_text(built)
