@@ -476,3 +476,13 @@ def test_text_that_looks_like_a_template_prints_as_typed(tmp_path):
     built = tmp_path / "t-again.docx"
     build(r.written, built)
     assert "（一）系统提示“{{ 用户名 }}”和“{% if %}”时请联系热线。" in document_text(built)
+
+
+def test_a_folder_stands_for_the_bulletins_in_it(tmp_path):
+    folder = tmp_path / "去年"
+    folder.mkdir()
+    handmade(folder / "a.docx", HAND_BODY)
+    (folder / "~$a.docx").write_bytes(b"\x00" * 162)  # Word's lock file beside an open document
+    (folder / "说明.xlsx").write_bytes(b"PK")
+    results = import_files([folder], out=tmp_path / "office")
+    assert [r.source.name for r in results] == ["a.docx"] and results[0].ok

@@ -318,7 +318,8 @@ def init(
 @app.command("import")
 def import_(
     files: Annotated[list[Path], typer.Argument(
-        help="已有的简报：.docx、.doc、.wps、.odt（旧格式经 LibreOffice 转换）、.txt、.pdf（只取文字）。",
+        help="已有的简报：.docx、.doc、.wps、.odt（旧格式经 LibreOffice 转换）、.txt、.pdf（只取文字）；"
+             "给文件夹则导入其中的每一份。",
         show_default=False, metavar="文件")],
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="导入到这个简报文件夹（默认：当前所在的简报文件夹，没有则为当前文件夹）。",
@@ -334,6 +335,7 @@ def import_(
     \b
     示例：
       jianbao import 去年/*.docx
+      jianbao import 去年/
       jianbao import 第18期.doc -o 工作动态
       jianbao import 2024-05-13.docx --force
     """

@@ -86,6 +86,21 @@ def overrides_for(series: dict, settings: dict) -> tuple[dict, list[str]]:
     return out, problems
 
 
+def expand(files: list[Path]) -> list[Path]:
+    """*files*, a folder standing for the bulletins in it (by name; other files and subfolders skipped)."""
+    from .readers import SUFFIXES
+
+    out: list[Path] = []
+    for f in files:
+        f = Path(f)
+        if f.is_dir():
+            out += sorted(p for p in f.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
+                          and not p.name.startswith(("~$", ".")))  # ~$x.docx: Word's lock file
+        else:
+            out.append(f)
+    return out
+
+
 def read_bulletin(path: Path):
     """Read and recover *path*: (the Recovered structure, the reader's notes, the legacy suffix or None)."""
     from .readers import read_document
@@ -160,7 +175,7 @@ def import_files(files: list[Path], *, out: Path | None = None, force: bool = Fa
         settings = dict(src.data)
     results: list[Imported] = []
     targets: dict[Path, Path] = {}
-    for path in files:
+    for path in expand(files):
         result = Imported(Path(path))
         results.append(result)
         try:
