@@ -486,3 +486,13 @@ def test_a_folder_stands_for_the_bulletins_in_it(tmp_path):
     (folder / "说明.xlsx").write_bytes(b"PK")
     results = import_files([folder], out=tmp_path / "office")
     assert [r.source.name for r in results] == ["a.docx"] and results[0].ok
+
+
+def test_a_name_spread_with_spaces(tmp_path):
+    import yaml
+
+    masthead = [dict(m) for m in __import__("handmade").MASTHEAD]
+    masthead[0]["text"] = "工　作　简　报"
+    [r] = import_files([handmade(tmp_path / "s.docx", HAND_BODY, masthead=masthead)], out=tmp_path / "office")
+    assert yaml.safe_load((tmp_path / "office" / "jianbao.yaml").read_text(encoding="utf-8"))["name"] == "工作简报"
+    assert any("空格已去掉" in n for n in r.notes)

@@ -327,7 +327,11 @@ class _Recogniser:
             else:
                 self.warn("JB811", f"报头中的“{_clip(text)}”不是简报名称、期号或报告期，没有导入", p)
         if name_lines:
-            self.series["name"] = "".join(name_lines)
+            name = "".join(name_lines)
+            spread = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])", "", name)
+            if spread != name:  # “工 作 简 报”: spaces typed to spread the name; jianbao spaces it itself
+                self.doc.notes.append(f"简报名称“{name}”中字与字之间的空格已去掉（报头的字距由版式决定）")
+            self.series["name"] = spread
         else:
             self.warn("JB815", "原件中找不到简报名称（红色报头），jianbao.yaml 中的 name 要手工填写", line)
         if "number" not in self.issue:
