@@ -6,13 +6,14 @@ to an issue file (and a jianbao.yaml) that builds the very same .docx, byte for 
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
 
 from conftest import FIXTURES, ROOT, Office
+from handmade import CENTER, MASTHEAD, handmade
 from jianbao.importer import import_files
 from jianbao.pipeline import compile_issue, prepare
 
@@ -101,7 +102,6 @@ def test_a_table_comes_back_as_a_table(tmp_path):
 
 # --- the office folder: jianbao.yaml from the first bulletin, never overwriting -------------------------
 
-from handmade import CENTER, handmade  # noqa: E402
 
 HAND_BODY = [
     {"text": "一、重点工作", "font": "黑体"},
@@ -129,7 +129,7 @@ def test_a_hand_made_bulletin_imports_with_its_structure(tmp_path):
     data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
     assert r.written.name == "2024-05-13.yaml"
     assert (data["number"], data["total"]) == (7, 120)
-    assert data["period"] == {"start": __import__("datetime").date(2024, 5, 6), "end": __import__("datetime").date(2024, 5, 10)}
+    assert data["period"] == {"start": dt.date(2024, 5, 6), "end": dt.date(2024, 5, 10)}
     first, second, third = data["sections"]
     assert first == {"title": "重点工作", "items": [{"lead": "推进事项管理突破。", "body": "坚持市级统筹，注重示范引导。"},
                                                  "本周召开专题会议，研究部署重点工作。"]}
@@ -202,7 +202,7 @@ def test_later_bulletins_override_what_differs_from_the_first(tmp_path):
     import yaml
 
     a = handmade(tmp_path / "a.docx", HAND_BODY)
-    masthead = [dict(m) for m in __import__("handmade").MASTHEAD]
+    masthead = [dict(m) for m in MASTHEAD]
     masthead[1]["text"] = "第8期（总第121期）"
     masthead[2]["text"] = "（5月13日—5月17日）"
     masthead[3]["text"] = "锦城市政务服务局\t2024年5月20日"
@@ -491,7 +491,7 @@ def test_a_folder_stands_for_the_bulletins_in_it(tmp_path):
 def test_a_name_spread_with_spaces(tmp_path):
     import yaml
 
-    masthead = [dict(m) for m in __import__("handmade").MASTHEAD]
+    masthead = [dict(m) for m in MASTHEAD]
     masthead[0]["text"] = "工　作　简　报"
     [r] = import_files([handmade(tmp_path / "s.docx", HAND_BODY, masthead=masthead)], out=tmp_path / "office")
     assert yaml.safe_load((tmp_path / "office" / "jianbao.yaml").read_text(encoding="utf-8"))["name"] == "工作简报"

@@ -27,7 +27,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..diagnostics import Diagnostic
-from ..numbering import cn_numeral
 from .document import Document, Para, Run, Table
 
 _CN = "一二三四五六七八九十百零〇"
@@ -788,4 +787,4 @@ def _quote(text: str) -> str:
     return text if len(text) <= 80 else text[:80] + "……"
 
 
-__all__ = ["Numeral", "Recovered", "cn_value", "parse_numeral", "recover", "cn_numeral"]
+__all__ = ["Numeral", "Recovered", "cn_value", "parse_numeral", "recover"]
