@@ -428,9 +428,8 @@ def test_a_wps_file_goes_through_libreoffice(tmp_path):
 
 def test_pages_come_from_words_rendered_page_breaks(tmp_path):
     """Word records where it broke the pages when it saved (w:lastRenderedPageBreak): places say so exactly."""
-    from lxml import etree
-
     import docx
+    from lxml import etree
 
     src = handmade(tmp_path / "w.docx", HAND_BODY)
     d = docx.Document(src)
@@ -446,9 +445,8 @@ def test_pages_come_from_words_rendered_page_breaks(tmp_path):
 
 def test_words_automatic_numbering_is_read_as_typed(tmp_path):
     """Numbers Word prints from its list numbering (not in the text) count as typed numerals."""
-    from lxml import etree
-
     import docx
+    from lxml import etree
 
     src = handmade(tmp_path / "n.docx", ["一、重点工作", "第一件事做完了。", "第二件事也做完了。"])
     d = docx.Document(src)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+
 import yaml
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st

@@ -348,7 +348,7 @@ def import_(
         results = import_files(files, out=output, force=force, created=created)
     except JianbaoError as exc:
         _report(exc.diagnostics, console)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     for p in created:
         typer.echo(_shown(p))
     for r in results:

@@ -13,9 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic, JianbaoError
 from .model import SERIES_KEYS
+
+if TYPE_CHECKING:
+    from .readers.structure import Recovered
 
 ISSUES = "issues"
 SETTINGS = "jianbao.yaml"
@@ -42,7 +46,7 @@ class Converted:
     """One bulletin read and turned into the text of its issue file (not yet written)."""
 
     source: Path
-    recovered: object  # jianbao.readers.structure.Recovered
+    recovered: Recovered
     issue_text: str
     file_name: str
     notes: list[str]

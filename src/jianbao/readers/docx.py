@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from .document import Document, Object, Para, Run, Table
 from .guard import error, open_zip
@@ -35,10 +36,10 @@ def read_docx(path: Path, raw: bytes) -> Document:
             raise error("JB803", f"{path.name} 是 OpenDocument（.odt）文件，不是 .docx", path,
                         hint="把扩展名改为 .odt 再导入。")
         raise error("JB803", f"{path.name} 不是 Word 文档（压缩包中没有 word/ 部件）", path)
+    import io
+
     import docx
     from docx.opc.exceptions import PackageNotFoundError
-
-    import io
 
     try:
         d = docx.Document(io.BytesIO(raw))
@@ -65,7 +66,7 @@ class _Styles:
     """Paragraph and character styles: basedOn chains of run and paragraph properties."""
 
     def __init__(self, root) -> None:
-        self.by_id: dict[str, object] = {}
+        self.by_id: dict[str, Any] = {}
         self.default_para: str | None = None
         self.default_rpr = None
         for s in root.findall(W + "style"):
@@ -79,7 +80,8 @@ class _Styles:
         self._cache: dict[tuple, dict] = {}
 
     def chain(self, sid: str | None) -> list:
-        out, seen = [], set()
+        out: list = []
+        seen: set[str] = set()
         while sid and sid in self.by_id and sid not in seen and len(out) < 20:
             seen.add(sid)
             s = self.by_id[sid]

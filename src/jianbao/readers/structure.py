@@ -290,6 +290,7 @@ class _Recogniser:
             return 0
         line = blocks[editor_at]
         m = _EDITOR_DATE.match(line.text.strip())
+        assert m is not None  # the loop above stopped at it
         editor = re.sub(r"[\s\u3000]+$", "", m.group(1)).strip()
         if not editor and head and not _ISSUE.search(_fw(head[-1].text)) and not _PERIOD.match(head[-1].text.strip()):
             editor = head.pop().text.strip()  # text extraction put the date on a line of its own
@@ -319,8 +320,8 @@ class _Recogniser:
                 if mt:
                     self.issue["total"] = int(mt.group(1))
                     self.origins[("total",)] = (p, max(0, p.text.find(mt.group(1))))
-            elif _TOTAL.search(_fw(text)) and "total" not in self.issue and len(text) <= 20:
-                self.issue["total"] = int(_TOTAL.search(_fw(text)).group(1))
+            elif (mt := _TOTAL.search(_fw(text))) and "total" not in self.issue and len(text) <= 20:
+                self.issue["total"] = int(mt.group(1))
             elif "number" not in self.issue:
                 name_lines.append(text.replace("\n", ""))
             else:
@@ -356,7 +357,8 @@ class _Recogniser:
         if not m and not day:
             self.warn("JB811", f"报告期“{text}”的写法认不出，没有导入", p)
             return
-        y1, m1, d1, y2, m2, d2 = m.groups() if m else day.groups() * 2
+        found = m.groups() if m else day.groups() * 2 if day else ()
+        y1, m1, d1, y2, m2, d2 = found
         self.issue["period"] = {"_raw": (y1, m1, d1, y2, m2, d2), "_para": p}
         self.origins[("period",)] = (p, 0)
 
@@ -415,7 +417,7 @@ class _Recogniser:
         return k
 
     def _distribution(self, rows: list[tuple[str, str, Para]]) -> None:
-        seps = Counter()
+        seps: Counter[str] = Counter()
         for _, text, _ in rows:
             body = text[:-1] if text.endswith("。") else None
             if body is None or "。" in body:
@@ -547,8 +549,9 @@ class _Recogniser:
             self._add_text(pending_caption[0], pending_caption[1], 0, stack, lead_body, lead_origins)
 
         if note:
-            self.issue["note"] = [t for t, _, _ in note if t]
-            for i, (t, p, off) in enumerate(note):
+            note = [n for n in note if n[0]]
+            self.issue["note"] = [t for t, _, _ in note]
+            for i, (_, p, off) in enumerate(note):
                 self.origins[("note", i)] = (p, off)
         if title_lines:
             self.issue["title"] = [t for t, _ in title_lines]
@@ -617,12 +620,13 @@ class _Recogniser:
     def _split_emphasis(self, p: Para, start: int) -> tuple[str, str]:
         """The emphasised run-in heading after offset *start* of *p*, and the body text after it."""
         pos = 0
-        emph, body = [], []
+        emph: list[str] = []
+        body: list[str] = []
         in_emph = True
         for r in p.runs:
-            a, b = pos, pos + len(r.text)
-            pos = b
-            if b <= start:
+            a = pos
+            pos = end = a + len(r.text)
+            if end <= start:
                 continue
             piece = r.text[max(0, start - a):]
             if in_emph and self._emphasised(r):
@@ -632,10 +636,10 @@ class _Recogniser:
             else:
                 in_emph = False
                 body.append(piece)
-        e, b = "".join(emph), "".join(body)
+        e, rest = "".join(emph), "".join(body)
         if not e.strip():
-            return "", "".join(emph) + b
-        return e, b
+            return "", e + rest
+        return e, rest
 
     def _emphasised(self, r: Run) -> bool:
         if r.style and r.style.startswith("JBLead"):
@@ -678,7 +682,7 @@ class _Recogniser:
                 self.origins[path] = (node.para, node.offset)
                 return node.text
             out: dict = {"body": [node.text] + body}
-            origins = [(node.para, node.offset)] + origins
+            origins = [(node.para, node.offset), *origins]
         elif node.kind == "lead":
             out = {"lead": node.text, "body": body}
             self.origins[path + ("lead",)] = (node.para, node.offset)
@@ -720,10 +724,8 @@ def _aligns(t: Table, width: int) -> list[str] | None:
     """Each column's alignment, from the first row below the header, when every cell says it."""
     if len(t.aligns) < 2:
         return None
-    out = list(t.aligns[1][:width])
-    if len(out) != width or any(a not in ("left", "center", "right") for a in out):
-        return None
-    return out
+    out = [a for a in t.aligns[1][:width] if a in ("left", "center", "right")]
+    return out if len(out) == width else None
 
 
 def _weights(twips: list[int]) -> list | None:
@@ -762,14 +764,14 @@ def _lead_space(text: str) -> int:
 
 
 def _main_font(p: Para) -> str | None:
-    c = Counter()
+    c: Counter[str | None] = Counter()
     for r in p.runs:
         c[r.font] += len(r.text)
     return c.most_common(1)[0][0] if c else None
 
 
 def _body_font(paras: list[Para]) -> str | None:
-    c = Counter()
+    c: Counter[str | None] = Counter()
     for p in paras:
         for r in p.runs:
             if not r.bold:
