@@ -494,3 +494,13 @@ def test_a_name_spread_with_spaces(tmp_path):
     [r] = import_files([handmade(tmp_path / "s.docx", HAND_BODY, masthead=masthead)], out=tmp_path / "office")
     assert yaml.safe_load((tmp_path / "office" / "jianbao.yaml").read_text(encoding="utf-8"))["name"] == "工作简报"
     assert any("空格已去掉" in n for n in r.notes)
+
+
+def test_a_note_of_two_paragraphs_typed_by_hand(tmp_path):
+    import yaml
+
+    body = [{"text": "编者按：第一段按语。", "font": "楷体_GB2312"}, {"text": "第二段按语。", "font": "楷体_GB2312"},
+            "导语段落。", {"text": "一、重点工作", "font": "黑体"}, "（一）本周工作。"]
+    [r] = import_files([handmade(tmp_path / "n.docx", body)], out=tmp_path / "office")
+    data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
+    assert data["note"] == ["第一段按语。", "第二段按语。"] and data["body"] == "导语段落。"

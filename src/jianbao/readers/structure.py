@@ -447,8 +447,8 @@ class _Recogniser:
         sections: list[_Node] = []
         stack: list[_Node] = []  # open nodes, level 1 first
         last_n = [0, 0, 0, 0, 0]  # last number seen per level (index = level)
-        headline_done = False
         note_font = None
+        note_at = -2  # index of the last 编者按 paragraph
         title_lines: list[tuple[str, Para]] = []
         lead_body: list = []
         lead_origins: list = []
@@ -467,7 +467,6 @@ class _Recogniser:
                 else:
                     target.body.append(table)
                     target.body_origins.append(None)
-                headline_done = headline_done or bool(stack)
                 continue
             if pending_caption is not None:  # a centred line not followed by a table: body text after all
                 self._add_text(pending_caption[0], pending_caption[1], 0, stack, lead_body, lead_origins)
@@ -480,15 +479,18 @@ class _Recogniser:
             stripped = full.strip()
             if num is None and not stack:
                 # the headline: 编者按, title, subtitle, lead paragraphs
+                after_note = k - 1 == note_at
                 if re.match(r"^编者按[：:]", stripped) or b.style == "JBNote":
                     body_text = re.sub(r"^编者按[：:]\s*", "", stripped)
                     offset = text.find(body_text) if body_text else 0
                     note.append((body_text, b, max(0, offset)))
-                    note_font = _main_font(b)
+                    note_font, note_at = _main_font(b), k
                     continue
-                if note and note_font and _main_font(b) == note_font and not title_lines and b.style != "Normal" \
-                        and not lead_body and b.align != "center":
+                # a 编者按 of several paragraphs typed by hand: those right after it in its font
+                if after_note and not self.jianbao and note_font and _main_font(b) == note_font \
+                        and b.align != "center":
                     note.append((stripped, b, _lead_space(text)))
+                    note_at = k
                     continue
                 if not lead_body and self._is_title(b) and subtitle is None:
                     for line in stripped.split("\n"):
