@@ -167,6 +167,7 @@ def import_files(files: list[Path], *, out: Path | None = None, force: bool = Fa
     """
     from .load import load_yaml
     from .model import IssueFile, SeriesFile
+    from .office import display_path
     from .validate import validate
     from .write import write_atomic
 
@@ -192,21 +193,23 @@ def import_files(files: list[Path], *, out: Path | None = None, force: bool = Fa
             series_text = settings_text(rec.series, Path(path).name)
             settings = dict(load_yaml(settings_path, series_text).data)
         conv = convert(Path(path), rec, notes, converted_from, settings)
-        result.diagnostics += conv.recovered.warnings
-        result.notes += conv.notes
         target = office / ISSUES / conv.file_name
+        shown = display_path(target)
+        # (a file that is not written is reported alone: its warnings would be about nothing)
         if target in targets:
             result.diagnostics.append(Diagnostic(
-                "JB809", f"{Path(path).name} 与 {targets[target].name} 是同一天（同一类）的简报，都要写入 {target}，"
+                "JB809", f"{Path(path).name} 与 {targets[target].name} 是同一天（同一类）的简报，都要写入 {shown}，"
                          "没有写入", file=Path(path), hint="两个文件中有一个的日期印错了，或是同一期的两个版本：只导入其中一个。"))
             settings = None if first else settings
             continue
         if (target.exists() or target.is_symlink()) and not force:
             result.diagnostics.append(Diagnostic(
-                "JB809", f"{target} 已经存在，没有覆盖（{Path(path).name} 没有导入）", file=target,
+                "JB809", f"{shown} 已经存在，没有覆盖（{Path(path).name} 没有导入）", file=shown,
                 hint="确认要用导入的内容替换它时加 --force。"))
             settings = None if first else settings
             continue
+        result.diagnostics += conv.recovered.warnings
+        result.notes += conv.notes
         try:  # what we write must load back as a valid issue file
             validate(load_yaml(target, conv.issue_text), IssueFile)
             if first:
