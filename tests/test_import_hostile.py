@@ -201,3 +201,24 @@ def test_an_encrypted_pdf(tmp_path):
     p = tmp_path / "a.pdf"
     p.write_bytes((FIXTURES / "handmade" / "encrypted.pdf").read_bytes())
     assert refused(p) == ["JB805"]
+
+
+def test_tables_nested_without_end(tmp_path):
+    src = good_docx(tmp_path)
+    out = io.BytesIO()
+    nest = "".join("<w:tbl><w:tr><w:tc>" for _ in range(240)) + "<w:p><w:r><w:t>深</w:t></w:r></w:p>" + "".join(
+        "</w:tc></w:tr></w:tbl>" for _ in range(240))
+    with zipfile.ZipFile(io.BytesIO(src)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + nest.encode(), 1)
+            zout.writestr(item, data)
+    p = tmp_path / "deep.docx"
+    p.write_bytes(out.getvalue())
+    try:
+        doc = read_document(p)
+    except JianbaoError as exc:
+        assert [d.code for d in exc.diagnostics] == ["JB803"]
+    else:
+        assert doc.paragraphs()[0].text == "深"

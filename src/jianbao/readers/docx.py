@@ -53,7 +53,10 @@ def read_docx(path: Path, raw: bytes) -> Document:
         raise error("JB803", f"{path.name} 中的 XML 已损坏（{type(exc).__name__}: {str(exc)[:120]}）", path,
                     hint="文件可能没有保存完整：在 Word/WPS 中打开后另存一份再导入。") from None
     walker = _Walker(path, styles, numbering)
-    walker.walk_body(body)
+    try:
+        walker.walk_body(body)
+    except RecursionError:  # tables in tables in tables …: no bulletin is made like that
+        raise error("JB803", f"{path.name} 中的表格或内容控件嵌套过深，不像是一份简报", path) from None
     doc = walker.doc
     if not walker.rendered_breaks:
         _estimate_pages(doc)
