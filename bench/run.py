@@ -580,9 +580,17 @@ def bench(tmp: Path, *, runs: int, archive_size: int, d_runs: int, quick: bool, 
     for _ in range(runs):
         w, cpu = fr.timed(imp)
         fw_.append(w), fc_.append(cpu)
+    probe = ("import json, sys, time; from pathlib import Path; from jianbao.importer import import_files\n"
+             "src, out = Path(sys.argv[1]), Path(sys.argv[2]); import_files([src], out=out, force=True)\n"
+             "ts = []\n"
+             "for _ in range(int(sys.argv[3])):\n"
+             "    t = time.perf_counter(); import_files([src], out=out, force=True); ts.append(time.perf_counter() - t)\n"
+             "print(json.dumps(sorted(ts)[len(ts) // 2]))")
+    inproc_s = json.loads(fr.run([sys.executable, "-c", probe, str(ten_docx), str(tmp / "imported-inproc"),
+                                  str(5 if quick else 15)]).stdout)
     again = tmp / "imported" / "build" / "again.docx"
     fr.run(jb + ["build", "-o", str(again), str(next((tmp / "imported" / "issues").glob("*.yaml")))])
-    res["F"] = {"wall": med(fw_), "cpu": med(fc_), "pages": ten_pages or cjk_chars(ten) / 430,
+    res["F"] = {"wall": med(fw_), "cpu": med(fc_), "inproc_ms": inproc_s * 1000, "pages": ten_pages or cjk_chars(ten) / 430,
                 "pages_how": "LibreOffice PDF" if ten_pages else "estimated: 430 CJK characters a page",
                 "same_docx": again.read_bytes() == ten_docx.read_bytes()}
 
@@ -650,7 +658,8 @@ def table(res: dict) -> str:
         F = res["F"]
         rows.append(("F", f"cold `jianbao import` of a {F['pages']:.0f}-page .docx, no LibreOffice "
                           f"(pages: {F['pages_how']}; rebuilt .docx identical: {'yes' if F['same_docx'] else '**no**'})",
-                     f"**{F['wall'] * 1000:.0f} ms** (CPU {F['cpu'] * 1000:.0f} ms)", f"≤ {TARGETS['F']:.1f} s",
+                     f"**{F['wall'] * 1000:.0f} ms** (CPU {F['cpu'] * 1000:.0f} ms; in-process read + structure + "
+                     f"write {F['inproc_ms']:.0f} ms)", f"≤ {TARGETS['F']:.1f} s",
                      ok(F["wall"] <= TARGETS["F"])))
     m = res["machine"]
     head = (f"jianbao benchmark {res['date']} — {m['nproc']} × {m['cpu']}, {m['memory']}, {m['os']}, "
