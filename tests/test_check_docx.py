@@ -30,12 +30,12 @@ def test_the_rules_point_into_the_word_file(tmp_path, cli):
     r, diags = run_check(cli, doc)
     assert r.exit_code == 1
     by = {d["code"]: d for d in diags}
-    assert set(by) == {"JB208", "JB201", "JB204", "JB711", "JB812"}
+    assert set(by) == {"JB208", "JB201", "JB204", "JB711", "JB912"}
     assert by["JB208"]["place"] == "约第1页第3段" and by["JB208"]["severity"] == "error"
     assert all(d["file"] == str(doc) for d in diags)
     comma = by["JB201"]
     assert comma["place"] == "约第1页第6段" and comma["line"] == 6
-    assert by["JB812"]["line"] == 7 and by["JB204"]["line"] == 7
+    assert by["JB912"]["line"] == 7 and by["JB204"]["line"] == 7
 
 
 def test_the_caret_sits_under_the_character(tmp_path, cli):
@@ -84,4 +84,4 @@ def test_an_unreadable_word_file(tmp_path, cli):
     p = tmp_path / "cut.docx"
     p.write_bytes(handmade(tmp_path / "a.docx", ["一、工作"]).read_bytes()[:1500])
     r, diags = run_check(cli, p)
-    assert r.exit_code == 1 and [d["code"] for d in diags] == ["JB803"]
+    assert r.exit_code == 1 and [d["code"] for d in diags] == ["JB903"]

@@ -150,15 +150,15 @@ def test_warnings_name_the_paragraph(tmp_path):
     by = {}
     for d in r.diagnostics:
         by.setdefault(d.code, []).append(d)
-    gap = by["JB812"][0]
+    gap = by["JB912"][0]
     assert "“（三）”" in gap.message and "应为“（二）”" in gap.message and gap.line == 7 and "第7段" in gap.place
     assert gap.source_line.startswith("（三）本周召开")
-    assert {d.message.split("处")[0] for d in by["JB813"]} == {"第6段", "第7段"}
-    assert any("文本框里的字" in d.message for d in by["JB813"])
-    assert by["JB814"][0].line == 9 and "“1、”" in by["JB814"][0].message  # 1、 straight under 二、
-    assert any("漏了“、”" in d.message and d.line == 17 for d in by["JB816"])  # 三“好差评”
+    assert {d.message.split("处")[0] for d in by["JB913"]} == {"第6段", "第7段"}
+    assert any("文本框里的字" in d.message for d in by["JB913"])
+    assert by["JB914"][0].line == 9 and "“1、”" in by["JB914"][0].message  # 1、 straight under 二、
+    assert any("漏了“、”" in d.message and d.line == 17 for d in by["JB916"])  # 三“好差评”
     text = r.written.read_text(encoding="utf-8")
-    assert "#   JB812 约第1页第7段" in text  # the warnings are also at the top of the issue file
+    assert "#   JB912 约第1页第7段" in text  # the warnings are also at the top of the issue file
 
 
 def test_an_unmapped_paragraph_is_kept_and_said(tmp_path):
@@ -166,7 +166,7 @@ def test_an_unmapped_paragraph_is_kept_and_said(tmp_path):
         {"text": "一、重点工作", "font": "黑体"}, "（一）本周召开专题会议。",
         {"text": "（此页无正文）", "align": CENTER}, "（二）下周继续推进。"])
     [r] = import_files([src], out=tmp_path / "office")
-    [d] = [d for d in r.diagnostics if d.code == "JB811"]
+    [d] = [d for d in r.diagnostics if d.code == "JB911"]
     assert "（此页无正文）" in d.message and d.line == 7
     assert "（此页无正文）" in r.written.read_text(encoding="utf-8")
 
@@ -181,7 +181,7 @@ def test_never_overwrites_without_force(tmp_path, cli):
     issue.write_text(issue.read_text(encoding="utf-8") + "# 手工改过\n", encoding="utf-8")
     settings.write_text(settings.read_text(encoding="utf-8").replace("copies: 60", "copies: 61"), encoding="utf-8")
     again = cli("import", src, "-o", office)
-    assert again.exit_code == 1 and "JB809" in again.stderr and "--force" in again.stderr
+    assert again.exit_code == 1 and "JB909" in again.stderr and "--force" in again.stderr
     assert issue.read_text(encoding="utf-8").endswith("# 手工改过\n")
     forced = cli("import", src, "-o", office, "--force")
     assert forced.exit_code == 0
@@ -195,7 +195,7 @@ def test_two_bulletins_of_one_date_are_not_both_written(tmp_path):
     a = handmade(tmp_path / "a.docx", HAND_BODY)
     b = handmade(tmp_path / "b.docx", HAND_BODY)
     ra, rb = import_files([a, b], out=tmp_path / "office")
-    assert ra.ok and not rb.ok and codes(rb)[-1] == "JB809" and "a.docx" in rb.diagnostics[-1].message
+    assert ra.ok and not rb.ok and codes(rb)[-1] == "JB909" and "a.docx" in rb.diagnostics[-1].message
 
 
 def test_later_bulletins_override_what_differs_from_the_first(tmp_path):
@@ -235,7 +235,7 @@ def test_a_libreoffice_bulletin_imports_as_expected(tmp_path, suffix):
         (expected / "issues" / "2024-06-11.yaml").read_text(encoding="utf-8"))
     got = (tmp_path / "office" / "jianbao.yaml").read_text(encoding="utf-8").split("\n", 2)[2]
     assert got == (expected / "jianbao.yaml").read_text(encoding="utf-8").split("\n", 2)[2]
-    assert [d.code for d in r.diagnostics] == ["JB812", "JB816", "JB816", "JB816", "JB816"]
+    assert [d.code for d in r.diagnostics] == ["JB912", "JB916", "JB916", "JB916", "JB916"]
     if suffix != ".docx":
         assert f"经 LibreOffice 由 {suffix} 转换" in r.written.read_text(encoding="utf-8")
 
@@ -263,7 +263,7 @@ def test_a_pdf_imports_to_the_same_document_text(tmp_path):
     """Formatting is lost in a PDF (run-in leads come back as text); the text a build prints is the same."""
     [r] = import_files([HANDMADE / "2024-06-11.pdf"], out=tmp_path / "office")
     assert r.ok
-    assert [d.code for d in r.diagnostics] == ["JB812", "JB816", "JB816", "JB816", "JB816"]
+    assert [d.code for d in r.diagnostics] == ["JB912", "JB916", "JB916", "JB916", "JB916"]
     assert any("页码" in n for n in r.notes) is False  # LibreOffice printed no page numbers here
     build(r.written, tmp_path / "pdf.docx")
     got = document_text(tmp_path / "pdf.docx")
@@ -285,7 +285,7 @@ def test_the_seed_text_imports_close_to_the_example(tmp_path):
     data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
     assert data["number"] == 1 and "total" not in data and "period" not in data  # not in the extracted text
     found = {(d.code, d.line) for d in r.diagnostics}
-    assert {("JB815", 1), ("JB815", 3), ("JB816", 73)} <= found  # 4月31日, no name/期号, 二 without 、
+    assert {("JB915", 1), ("JB915", 3), ("JB916", 73)} <= found  # 4月31日, no name/期号, 二 without 、
     assert any("“— 4—”" in n for n in r.notes)
     settings = tmp_path / "office" / "jianbao.yaml"
     series = yaml.safe_load(settings.read_text(encoding="utf-8"))
@@ -439,7 +439,7 @@ def test_pages_come_from_words_rendered_page_breaks(tmp_path):
     run.insert(1, etree.Element(w + "lastRenderedPageBreak"))
     d.save(src)
     [r] = import_files([src], out=tmp_path / "office")
-    gap = next(x for x in r.diagnostics if x.code == "JB812")
+    gap = next(x for x in r.diagnostics if x.code == "JB912")
     assert gap.place == "第2页第7段"
 
 

@@ -32,26 +32,26 @@ def test_too_large_is_refused_before_reading(tmp_path, monkeypatch):
         f.truncate(guard.MAX_FILE_BYTES + 1)  # sparse: nothing to read if we did read it
     opened = []
     monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a) or (_ for _ in ()).throw(AssertionError))
-    assert refused(big) == ["JB802"]
+    assert refused(big) == ["JB902"]
     assert not opened
 
 
 def test_truncated_docx(tmp_path):
     p = tmp_path / "cut.docx"
     p.write_bytes(good_docx(tmp_path)[:3000])
-    assert refused(p) == ["JB803"]
+    assert refused(p) == ["JB903"]
 
 
 def test_not_a_docx_at_all(tmp_path):
     p = tmp_path / "x.docx"
     p.write_bytes(b"this is not a word file\n" * 10)
-    assert refused(p) == ["JB803"]
+    assert refused(p) == ["JB903"]
 
 
 def test_empty_file(tmp_path):
     p = tmp_path / "e.docx"
     p.write_bytes(b"")
-    assert refused(p) == ["JB803"]
+    assert refused(p) == ["JB903"]
 
 
 def test_a_zip_without_word_parts(tmp_path):
@@ -60,7 +60,7 @@ def test_a_zip_without_word_parts(tmp_path):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "hi")
     p.write_bytes(buf.getvalue())
-    assert refused(p) == ["JB803"]
+    assert refused(p) == ["JB903"]
 
 
 def test_zip_bomb_is_not_inflated(tmp_path):
@@ -71,21 +71,21 @@ def test_zip_bomb_is_not_inflated(tmp_path):
         z.writestr("word/document.xml", b"\0" * 5_000_000)  # 5 MB of zeros deflate to ~5 KB
     p.write_bytes(buf.getvalue())
     assert p.stat().st_size < 50_000
-    assert refused(p) == ["JB804"]
+    assert refused(p) == ["JB904"]
 
 
 def test_declared_sizes_are_bounded(tmp_path, monkeypatch):
     monkeypatch.setattr(guard, "MAX_UNPACKED", 10_000)
     p = tmp_path / "many.docx"
     p.write_bytes(good_docx(tmp_path))
-    assert refused(p) == ["JB804"]
+    assert refused(p) == ["JB904"]
 
 
 def test_encrypted_docx(tmp_path):
     # Word saves a password-protected .docx as an OLE container with an EncryptedPackage stream
     p = tmp_path / "secret.docx"
     p.write_bytes(guard.OLE_MAGIC + b"\0" * 500 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 500)
-    assert refused(p) == ["JB805"]
+    assert refused(p) == ["JB905"]
 
 
 def test_encrypted_zip_member(tmp_path):
@@ -97,7 +97,7 @@ def test_encrypted_zip_member(tmp_path):
         k = raw.find(b"PK\x01\x02", k + 4)
     p = tmp_path / "enc.docx"
     p.write_bytes(bytes(raw))
-    assert refused(p) == ["JB805"]
+    assert refused(p) == ["JB905"]
 
 
 def test_entities_are_not_expanded(tmp_path):
@@ -117,7 +117,7 @@ def test_entities_are_not_expanded(tmp_path):
     try:
         doc = read_document(p)
     except JianbaoError as exc:
-        assert [d.code for d in exc.diagnostics] == ["JB803"]
+        assert [d.code for d in exc.diagnostics] == ["JB903"]
     else:
         assert sum(len(para.text) for para in doc.paragraphs()) < 1000
 
@@ -125,13 +125,13 @@ def test_entities_are_not_expanded(tmp_path):
 def test_an_unsupported_kind(tmp_path):
     p = tmp_path / "a.xlsx"
     p.write_bytes(b"PK\x03\x04")
-    assert refused(p) == ["JB801"]
+    assert refused(p) == ["JB901"]
 
 
 def test_text_in_no_known_encoding(tmp_path):
     p = tmp_path / "a.txt"
     p.write_bytes(b"\x80\xff\xfe\x81" * 20)
-    assert refused(p) == ["JB808"]
+    assert refused(p) == ["JB908"]
 
 
 def test_a_gbk_text_file_is_read(tmp_path):
@@ -143,19 +143,19 @@ def test_a_gbk_text_file_is_read(tmp_path):
 def test_a_pdf_that_is_not_one(tmp_path):
     p = tmp_path / "a.pdf"
     p.write_bytes(b"hello world" * 10)
-    assert refused(p) == ["JB803"]
+    assert refused(p) == ["JB903"]
 
 
 def test_a_truncated_pdf(tmp_path):
     p = tmp_path / "a.pdf"
     p.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\n")
-    assert refused(p) == ["JB803"]
+    assert refused(p) == ["JB903"]
 
 
 def test_a_doc_that_is_garbage_is_refused_without_libreoffice(tmp_path):
     p = tmp_path / "a.doc"
     p.write_bytes(b"garbage" * 100)
-    assert refused(p) == ["JB803"]
+    assert refused(p) == ["JB903"]
 
 
 def test_the_cli_reports_and_writes_nothing(tmp_path, cli):
@@ -163,7 +163,7 @@ def test_the_cli_reports_and_writes_nothing(tmp_path, cli):
     p.write_bytes(good_docx(tmp_path)[:2000])
     office = tmp_path / "office"
     r = cli("import", p, "-o", office)
-    assert r.exit_code == 1 and "错误 JB803" in r.stderr and "Traceback" not in r.stderr
+    assert r.exit_code == 1 and "错误 JB903" in r.stderr and "Traceback" not in r.stderr
     assert not office.exists() or not any(office.rglob("*.yaml"))
 
 
@@ -176,13 +176,13 @@ def test_a_legacy_file_without_libreoffice(tmp_path, monkeypatch):
     with pytest.raises(JianbaoError) as exc:
         read_document(p)
     [d] = exc.value.diagnostics
-    assert d.code == "JB806" and "LibreOffice" in d.message and "JIANBAO_SOFFICE" in d.message
+    assert d.code == "JB906" and "LibreOffice" in d.message and "JIANBAO_SOFFICE" in d.message
 
 
 def test_a_corrupt_doc_through_libreoffice(tmp_path):
     p = tmp_path / "broken.doc"
     p.write_bytes(guard.OLE_MAGIC + b"\x00\x01" * 2000)  # an OLE signature and nothing of a document
-    assert refused(p) in (["JB806"], ["JB807"])
+    assert refused(p) in (["JB906"], ["JB907"])
 
 
 def test_a_word_file_that_is_no_bulletin(tmp_path):
@@ -190,7 +190,7 @@ def test_a_word_file_that_is_no_bulletin(tmp_path):
 
     p = handmade(tmp_path / "letter.docx", ["关于召开会议的通知", "各处室：定于下周一召开会议。"], masthead=[], end=[])
     [r] = import_files([p], out=tmp_path / "office")
-    assert not r.ok and [d.code for d in r.diagnostics] == ["JB807"]
+    assert not r.ok and [d.code for d in r.diagnostics] == ["JB907"]
     assert not (tmp_path / "office" / "jianbao.yaml").exists()
 
 
@@ -200,7 +200,7 @@ def test_an_encrypted_pdf(tmp_path):
 
     p = tmp_path / "a.pdf"
     p.write_bytes((FIXTURES / "handmade" / "encrypted.pdf").read_bytes())
-    assert refused(p) == ["JB805"]
+    assert refused(p) == ["JB905"]
 
 
 def test_tables_nested_without_end(tmp_path):
@@ -219,6 +219,6 @@ def test_tables_nested_without_end(tmp_path):
     try:
         doc = read_document(p)
     except JianbaoError as exc:
-        assert [d.code for d in exc.diagnostics] == ["JB803"]
+        assert [d.code for d in exc.diagnostics] == ["JB903"]
     else:
         assert doc.paragraphs()[0].text == "深"

@@ -25,8 +25,8 @@ ELSEWHERE = {
     "JB607": "tests/test_new.py", "JB608": "tests/test_new.py", "JB609": "tests/test_new.py",
     "JB801": "tests/test_images.py", "JB802": "tests/test_images.py", "JB803": "tests/test_images.py",
     # import: the trigger is a .docx/.doc/.txt/.pdf, not an issue file
-    **{f"JB80{n}": "tests/test_import_hostile.py" for n in range(1, 9)},
-    **{f"JB8{n:02d}": "tests/test_import.py" for n in (9, 11, 12, 13, 14, 15, 16)},
+    **{f"JB90{n}": "tests/test_import_hostile.py" for n in range(1, 9)},
+    **{f"JB9{n:02d}": "tests/test_import.py" for n in (9, 11, 12, 13, 14, 15, 16)},
 }
 
 

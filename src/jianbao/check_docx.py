@@ -15,8 +15,8 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic, JianbaoError
 
-#: What the check reports of the recogniser's own findings (JB815 is about filling in an import).
-_KEEP = ("JB208", "JB811", "JB812", "JB813", "JB814", "JB816")
+#: What the check reports of the recogniser's own findings (JB915 is about filling in an import).
+_KEEP = ("JB208", "JB911", "JB912", "JB913", "JB914", "JB916")
 _WINDOW = 60  # characters of a long paragraph shown around the caret
 
 

@@ -198,13 +198,13 @@ def import_files(files: list[Path], *, out: Path | None = None, force: bool = Fa
         # (a file that is not written is reported alone: its warnings would be about nothing)
         if target in targets:
             result.diagnostics.append(Diagnostic(
-                "JB809", f"{Path(path).name} 与 {targets[target].name} 是同一天（同一类）的简报，都要写入 {shown}，"
+                "JB909", f"{Path(path).name} 与 {targets[target].name} 是同一天（同一类）的简报，都要写入 {shown}，"
                          "没有写入", file=Path(path), hint="两个文件中有一个的日期印错了，或是同一期的两个版本：只导入其中一个。"))
             settings = None if first else settings
             continue
         if (target.exists() or target.is_symlink()) and not force:
             result.diagnostics.append(Diagnostic(
-                "JB809", f"{shown} 已经存在，没有覆盖（{Path(path).name} 没有导入）", file=shown,
+                "JB909", f"{shown} 已经存在，没有覆盖（{Path(path).name} 没有导入）", file=shown,
                 hint="确认要用导入的内容替换它时加 --force。"))
             settings = None if first else settings
             continue

@@ -2,7 +2,7 @@
 
 :func:`read_document` picks the reader by what the file *is* (its first bytes), not only by its
 name: a .doc renamed .docx, an encrypted .docx (an OLE container), a .pdf that is not one are
-each told apart and reported with a JB8xx code.  Every reader gives a
+each told apart and reported with a JB9xx code.  Every reader gives a
 :class:`~jianbao.readers.document.Document`; :func:`jianbao.readers.structure.recover` turns it
 into the fields of an issue file.  Only the standard library is imported here; python-docx is
 imported by the .docx reader when a .docx is read.
@@ -23,14 +23,14 @@ __all__ = ["Document", "SUFFIXES", "read_document"]
 
 
 def read_document(path: Path, *, convert_timeout: float = 180) -> Document:
-    """Read *path* into a Document; raise JianbaoError (JB8xx) when it cannot be read."""
+    """Read *path* into a Document; raise JianbaoError (JB9xx) when it cannot be read."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES + LEGACY:
-        raise error("JB801", f"不支持导入 {suffix or '没有扩展名的'} 文件：{path.name}", path)
+        raise error("JB901", f"不支持导入 {suffix or '没有扩展名的'} 文件：{path.name}", path)
     raw = read_bounded(path)
     if is_encrypted_ole(raw):
-        raise error("JB805", f"{path.name} 设置了打开密码，无法读取", path)
+        raise error("JB905", f"{path.name} 设置了打开密码，无法读取", path)
     if suffix == ".pdf" or raw.startswith(PDF_MAGIC):
         from .pdf import read_pdf
 
@@ -39,7 +39,7 @@ def read_document(path: Path, *, convert_timeout: float = 180) -> Document:
         from .text import decode, read_text_document
 
         if raw.startswith((ZIP_MAGIC, OLE_MAGIC)):
-            raise error("JB803", f"{path.name} 不是文本文件（是 Word/WPS 文档，只是扩展名为 .txt）", path,
+            raise error("JB903", f"{path.name} 不是文本文件（是 Word/WPS 文档，只是扩展名为 .txt）", path,
                         hint="把扩展名改回 .docx 或 .doc 再导入。")
         return read_text_document(path, decode(raw, path))
     if suffix == ".docx" and not raw.startswith(OLE_MAGIC):
@@ -60,14 +60,14 @@ def _read_legacy(path: Path, raw: bytes, timeout: float) -> Document:
     elif not raw.startswith(OLE_MAGIC) and path.suffix.lower() in (".doc", ".wps", ".docx"):
         if raw.startswith(ZIP_MAGIC):  # a .docx named .doc: read it as what it is
             return read_docx(path, raw)
-        raise error("JB803", f"{path.name} 不是 Word/WPS 文件（文件开头不对），可能已损坏或只是改了扩展名", path)
+        raise error("JB903", f"{path.name} 不是 Word/WPS 文件（文件开头不对），可能已损坏或只是改了扩展名", path)
     with tempfile.TemporaryDirectory(prefix="jianbao-import-") as tmp:
         src = Path(tmp) / ("in" + path.suffix.lower())  # a plain private name for LibreOffice
         src.write_bytes(raw)
         try:
             out = convert_to_docx(src, Path(tmp), timeout=timeout)
         except PdfError as exc:
-            raise error("JB806", f"无法读取 {path.name}：{exc.message_zh}", path) from None
+            raise error("JB906", f"无法读取 {path.name}：{exc.message_zh}", path) from None
         converted = read_bounded(out)
         doc = read_docx(path, converted)
     doc.converted_from = path.suffix.lower().lstrip(".")

@@ -33,9 +33,9 @@ def read_docx(path: Path, raw: bytes) -> Document:
     names = set(zf.namelist())
     if "[Content_Types].xml" not in names or not any(n.startswith("word/") for n in names):
         if "mimetype" in names or "content.xml" in names:
-            raise error("JB803", f"{path.name} 是 OpenDocument（.odt）文件，不是 .docx", path,
+            raise error("JB903", f"{path.name} 是 OpenDocument（.odt）文件，不是 .docx", path,
                         hint="把扩展名改为 .odt 再导入。")
-        raise error("JB803", f"{path.name} 不是 Word 文档（压缩包中没有 word/ 部件）", path)
+        raise error("JB903", f"{path.name} 不是 Word 文档（压缩包中没有 word/ 部件）", path)
     import io
 
     import docx
@@ -47,16 +47,16 @@ def read_docx(path: Path, raw: bytes) -> Document:
         styles = _Styles(d.styles.element)
         numbering = _Numbering(d.part)
     except (PackageNotFoundError, KeyError, ValueError, AttributeError, TypeError) as exc:
-        raise error("JB803", f"{path.name} 不是完整的 Word 文档（{exc}）", path,
+        raise error("JB903", f"{path.name} 不是完整的 Word 文档（{exc}）", path,
                     hint="在 Word/WPS 中打开后另存为 .docx 再导入。") from None
     except Exception as exc:  # lxml.etree.XMLSyntaxError and whatever a broken part raises
-        raise error("JB803", f"{path.name} 中的 XML 已损坏（{type(exc).__name__}: {str(exc)[:120]}）", path,
+        raise error("JB903", f"{path.name} 中的 XML 已损坏（{type(exc).__name__}: {str(exc)[:120]}）", path,
                     hint="文件可能没有保存完整：在 Word/WPS 中打开后另存一份再导入。") from None
     walker = _Walker(path, styles, numbering)
     try:
         walker.walk_body(body)
     except RecursionError:  # tables in tables in tables …: no bulletin is made like that
-        raise error("JB803", f"{path.name} 中的表格或内容控件嵌套过深，不像是一份简报", path) from None
+        raise error("JB903", f"{path.name} 中的表格或内容控件嵌套过深，不像是一份简报", path) from None
     doc = walker.doc
     if not walker.rendered_breaks:
         _estimate_pages(doc)

@@ -15,8 +15,8 @@ The recogniser walks the paragraphs of a finished bulletin once, front to back:
    follow; tables are table blocks (the centred line above one is its caption).
 
 Whatever cannot be mapped is reported (a warning with the paragraph's place), never dropped
-silently: numerals that skip or repeat (JB812), levels that skip (JB814), paragraphs that fit no
-field (JB811), images and text boxes (JB813), fields that had to be guessed (JB815).
+silently: numerals that skip or repeat (JB912), levels that skip (JB914), paragraphs that fit no
+field (JB911), images and text boxes (JB913), fields that had to be guessed (JB915).
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ class _Node:
 
 def recover(doc: Document, *, lint: bool = False) -> Recovered:
     """The issue and series fields of *doc*.  With *lint* (``jianbao check FILE.docx``) a period
-    line printed with a date that does not exist is an error (JB208), not a guess (JB815)."""
+    line printed with a date that does not exist is an error (JB208), not a guess (JB915)."""
     return _Recogniser(doc, lint=lint).run()
 
 
@@ -224,10 +224,10 @@ class _Recogniser:
         self.body(blocks[start:end])
         for o in self.doc.objects:
             if o.kind == "image":
-                self.warn("JB813", f"第{o.n}段处有一张图片，没有导入（jianbao 的简报正文不含图片）",
+                self.warn("JB913", f"第{o.n}段处有一张图片，没有导入（jianbao 的简报正文不含图片）",
                           next((p for p in self.doc.paragraphs() if p.n == o.n), None))
             else:
-                self.warn("JB813", f"第{o.n}段处有一个文本框，其中的文字没有导入：“{_clip(o.text, 30)}”",
+                self.warn("JB913", f"第{o.n}段处有一个文本框，其中的文字没有导入：“{_clip(o.text, 30)}”",
                           next((p for p in self.doc.paragraphs() if p.n == o.n), None),
                           hint="文本框中的文字如属正文，请手工写进这一期的文件。")
         self.warnings.sort(key=lambda d: d.line or 0)
@@ -284,7 +284,7 @@ class _Recogniser:
                 break
             head.append(b)
         if editor_at is None:
-            self.fail("JB807", "找不到报头中的编印单位和印发日期（如“××中心　2024年5月13日”），无法确定这一期的日期",
+            self.fail("JB907", "找不到报头中的编印单位和印发日期（如“××中心　2024年5月13日”），无法确定这一期的日期",
                       blocks[0] if blocks and isinstance(blocks[0], Para) else None,
                       hint="jianbao 按印发日期给每一期命名；请确认这是一期简报，报头的编印单位和日期写在同一行。")
             return 0
@@ -325,7 +325,7 @@ class _Recogniser:
             elif "number" not in self.issue:
                 name_lines.append(text.replace("\n", ""))
             else:
-                self.warn("JB811", f"报头中的“{_clip(text)}”不是简报名称、期号或报告期，没有导入", p)
+                self.warn("JB911", f"报头中的“{_clip(text)}”不是简报名称、期号或报告期，没有导入", p)
         if name_lines:
             name = "".join(name_lines)
             spread = re.sub(r"(?<=[\u4e00-\u9fff])[ \u3000\u00a0]+(?=[\u4e00-\u9fff])", "", name)
@@ -333,10 +333,10 @@ class _Recogniser:
                 self.doc.notes.append(f"简报名称“{name}”中字与字之间的空格已去掉（报头的字距由版式决定）")
             self.series["name"] = spread
         else:
-            self.warn("JB815", "原件中找不到简报名称（红色报头），jianbao.yaml 中的 name 要手工填写", line)
+            self.warn("JB915", "原件中找不到简报名称（红色报头），jianbao.yaml 中的 name 要手工填写", line)
         if "number" not in self.issue:
             self.issue["number"] = 1
-            self.warn("JB815", "原件中找不到期号（“第N期”），期号暂写为 1，请改为实际期号", line,
+            self.warn("JB915", "原件中找不到期号（“第N期”），期号暂写为 1，请改为实际期号", line,
                       hint="在导入的文件中改 number（还有 total，如有总期号）。")
         if date and "period" in self.issue:
             self._fix_period_years(date)
@@ -348,14 +348,14 @@ class _Recogniser:
         try:
             return dt.date(cn_value(y) or 0, cn_value(mo) or 0, cn_value(d) or 0)
         except ValueError:
-            self.fail("JB807", f"印发日期“{y}年{mo}月{d}日”不存在", para)
+            self.fail("JB907", f"印发日期“{y}年{mo}月{d}日”不存在", para)
             return None
 
     def _period(self, text: str, p: Para) -> None:
         m = _PERIOD.match(_fw(text).strip())
         day = _PERIOD_DAY.match(_fw(text).strip()) if not m else None
         if not m and not day:
-            self.warn("JB811", f"报告期“{text}”的写法认不出，没有导入", p)
+            self.warn("JB911", f"报告期“{text}”的写法认不出，没有导入", p)
             return
         found = m.groups() if m else day.groups() * 2 if day else ()
         y1, m1, d1, y2, m2, d2 = found
@@ -379,12 +379,12 @@ class _Recogniser:
             if self.lint:
                 self.warnings.append(self._diag("JB208", f"报告期“{p.text.strip()}”中的日期不存在", p, None))
                 return
-            self.warn("JB815", f"报告期“{p.text.strip()}”中的日期不存在，没有写 period，请按实际日期补写", p,
+            self.warn("JB915", f"报告期“{p.text.strip()}”中的日期不存在，没有写 period，请按实际日期补写", p,
                       hint="原件印错的日期（如“4月31日”）请核实后写入 period。")
             return
         if end < start or date < end:
             del self.issue["period"]
-            self.warn("JB815", f"报告期“{p.text.strip()}”与印发日期对不上（起止颠倒或晚于印发日期），没有写 period", p)
+            self.warn("JB915", f"报告期“{p.text.strip()}”与印发日期对不上（起止颠倒或晚于印发日期），没有写 period", p)
             return
         self.issue["period"] = {"start": start, "end": end}
 
@@ -406,7 +406,7 @@ class _Recogniser:
             elif mr:
                 rows.insert(0, (mr.group(1), re.sub(r"\s*\n\s*", "", mr.group(2).strip()), b))
             elif _EDITOR_DATE.match(text) and (rows or copies):
-                self.warn("JB811", f"版记中的“{_clip(text)}”（印发机关和印发日期）jianbao 不单独印出，没有导入", b)
+                self.warn("JB911", f"版记中的“{_clip(text)}”（印发机关和印发日期）jianbao 不单独印出，没有导入", b)
             else:
                 break
             k -= 1
@@ -429,7 +429,7 @@ class _Recogniser:
         out: dict = {}
         for label, text, p in rows:
             if label in out:
-                self.warn("JB811", f"版记中“{label}：”出现了两次，只导入了第一行", p)
+                self.warn("JB911", f"版记中“{label}：”出现了两次，只导入了第一行", p)
                 continue
             body = text[:-1] if text.endswith("。") else None
             other = "、" if sep == "，" else "，"
@@ -515,7 +515,7 @@ class _Recogniser:
                     continue
                 if b.align == "center" and not self.plain and b.style not in ("Normal", None) or (
                         b.align == "center" and not self.plain and _short(stripped)):
-                    self.warn("JB811", f"正文中居中的一段“{_clip(stripped)}”不是标题或表格标题，作为正文导入（在“{_clip(stack[-1].text, 10)}”之下）", b)
+                    self.warn("JB911", f"正文中居中的一段“{_clip(stripped)}”不是标题或表格标题，作为正文导入（在“{_clip(stack[-1].text, 10)}”之下）", b)
                 self._add_text(stripped, b, _lead_space(text), stack, lead_body, lead_origins)
                 continue
             # a numbered paragraph
@@ -525,7 +525,7 @@ class _Recogniser:
                 from ..numbering import marker
 
                 k_next = len(stack[-1].items) + 1 if stack else len(sections) + 1
-                self.warn("JB814", f"“{num.typed}”是第 {level} 级序号，但前面没有第 {depth + 1} 级的序号，"
+                self.warn("JB914", f"“{num.typed}”是第 {level} 级序号，但前面没有第 {depth + 1} 级的序号，"
                                    f"按第 {depth + 1} 级导入，印出的序号将是“{marker(depth + 1, k_next)}”", b)
                 level = depth + 1
             expected = last_n[level] + 1
@@ -533,10 +533,10 @@ class _Recogniser:
                 if num.n != expected:
                     what = "跳号" if num.n > expected else "重复或倒退"
                     before = f"上一个同级序号是“{_typed_form(level, last_n[level])}”" if last_n[level] else "这是这一级的第一个序号"
-                    self.warn("JB812", f"手工输入的序号{what}：“{num.typed}”，{before}，应为“{_typed_form(level, expected)}”；"
+                    self.warn("JB912", f"手工输入的序号{what}：“{num.typed}”，{before}，应为“{_typed_form(level, expected)}”；"
                                        f"jianbao 重新编号，印出“{_typed_form(level, expected)}”", b)
             if num.slip:
-                self.warn("JB816", f"序号“{num.typed}”写法不规范（{num.slip}）；jianbao 自动生成的序号是“{_typed_form(level, expected)}”", b)
+                self.warn("JB916", f"序号“{num.typed}”写法不规范（{num.slip}）；jianbao 自动生成的序号是“{_typed_form(level, expected)}”", b)
             last_n[level] = expected if level != num.level else num.n
             for deeper in range(level + 1, 5):
                 last_n[deeper] = 0
@@ -569,7 +569,7 @@ class _Recogniser:
                     self.origins[("body", i)] = o
         self.issue["sections"] = [self._emit(s, ("sections", i)) for i, s in enumerate(sections)]
         if not sections:
-            self.warn("JB811", "正文中没有找到“一、”这样的一级序号，全文作为导语（body）导入；请在导入的文件中分成 sections")
+            self.warn("JB911", "正文中没有找到“一、”这样的一级序号，全文作为导语（body）导入；请在导入的文件中分成 sections")
 
     def _add_text(self, text: str, para: Para, offset: int, stack, lead_body, lead_origins) -> None:
         if stack:
@@ -658,13 +658,13 @@ class _Recogniser:
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
         if caption is None:
-            self.warn("JB815", "表格上方没有居中的表格标题，caption 暂写为“表格”，请改为实际标题", t)
+            self.warn("JB915", "表格上方没有居中的表格标题，caption 暂写为“表格”，请改为实际标题", t)
             cap = "表格"
         else:
             cap = caption[0]
         header, body = rows[0], rows[1:]
         if not body:
-            self.warn("JB815", "表格只有一行，作为表头导入，请核对", t)
+            self.warn("JB915", "表格只有一行，作为表头导入，请核对", t)
             body = [[""] * width]
         table = {"caption": cap, "header": [_cell(h) for h in header], "rows": [[_cell(c) for c in r] for r in body]}
         weights = _weights(t.widths) if len(t.widths) == width else None

@@ -37,7 +37,7 @@ def decode(raw: bytes, path: Path) -> str:
         if "\x00" in text:
             break
         return text
-    raise error("JB808", f"{path.name} 既不是 UTF-8 也不是 GBK 编码的文本（或者根本不是文本文件）", path)
+    raise error("JB908", f"{path.name} 既不是 UTF-8 也不是 GBK 编码的文本（或者根本不是文本文件）", path)
 
 
 def read_text_document(path: Path, text: str, kind: str = "txt") -> Document:
