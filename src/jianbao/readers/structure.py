@@ -224,7 +224,7 @@ class _Recogniser:
         self.body(blocks[start:end])
         for o in self.doc.objects:
             if o.kind == "image":
-                self.warn("JB913", f"第{o.n}段处有一张图片，没有导入（jianbao 的简报正文不含图片）",
+                self.warn("JB913", f"第{o.n}段处有一张图片，没有导入（照片要用原图，在期文件中写 image:）",
                           next((p for p in self.doc.paragraphs() if p.n == o.n), None))
             else:
                 self.warn("JB913", f"第{o.n}段处有一个文本框，其中的文字没有导入：“{_clip(o.text, 30)}”",
