@@ -87,7 +87,7 @@ def test_help_imports_no_library(tmp_path: Path):
                         "jianbao --help")
 
 
-@pytest.mark.parametrize("args", [["--version"], ["rules"], ["rules", "JB201"], ["build", "--help"],
+@pytest.mark.parametrize("args", [["--version"], ["rules"], ["rules", "JB201"], ["build", "--help"], ["import", "--help"],
                                   ["check", "--help"]])
 def test_small_commands_import_no_library(tmp_path: Path, args: list[str]):
     """(typer itself converts parameters with pydantic: that much is the price of typer.)"""

@@ -30,6 +30,9 @@ from .load import Source
 from .model import IssueFile
 from .office import issue_files
 
+#: Files ``jianbao check`` reads as finished bulletins (jianbao.check_docx) rather than issue files.
+WORD_SUFFIXES = (".docx", ".doc", ".wps", ".odt")
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -215,6 +218,17 @@ def _key(d: Diagnostic) -> tuple:
     return (d.code, str(d.file), d.line, d.column, d.message)
 
 
+def folder_rules(src: Source, issue: IssueFile, folder: Path) -> list[Diagnostic]:
+    """The JB3xx rules over the issues of *folder* with one more issue among them (a Word bulletin
+    being checked, :mod:`jianbao.check_docx`); only what is said about that issue."""
+    if not folder.is_dir():
+        return []
+    entries = [e for e in (_entry(f) for f in issue_files(folder)) if e is not None]
+    # the bulletin's own issue file, when it was imported already, is the same issue: leave it out
+    entries = [e for e in entries if (e.issue.date, e.issue.supplement) != (issue.date, issue.supplement)]
+    return [d for d in check_series(entries + [Entry(src, issue)]) if d.file == src.path]
+
+
 def check_paths(paths: list[Path]) -> Report:
     """Validate and lint every issue file named or held by a folder in *paths*.
 
@@ -236,6 +250,11 @@ def check_paths(paths: list[Path]) -> Report:
                 if entry is not None:
                     entries.append(entry)
             report.add(check_series(entries))
+        elif p.suffix.lower() in WORD_SUFFIXES:  # a finished Word bulletin, linted where it is
+            from .check_docx import check_document
+
+            report.files += 1
+            report.add(check_document(p, series_rules=folder_rules))
         else:
             _check_file(p, report)
     return report

@@ -225,7 +225,8 @@ def _summary(results, console) -> None:
 @app.command()
 def check(
     files: Annotated[list[Path], typer.Argument(
-        help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）。",
+        help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）；"
+             "也可以是手工排好的 Word 简报（.docx/.doc/.wps/.odt）。",
         show_default=False, metavar="文件")],
     strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出状态 1）。")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
@@ -239,6 +240,10 @@ def check(
 
     给出文件夹（办公室文件夹或其中的 issues/）时，还核对各期之间的期号、总期号、印发日期和报告期。
 
+    给出 Word 简报（.docx，以及经 LibreOffice 转换的 .doc/.wps/.odt）时，不导入、不改动它，按同样的规则检查
+    （日期、起止、标点、序号、比率……），位置写作“第2页第15段”（文件没有记录分页时为“约第2页”），
+    并引出原文；它在办公室文件夹中时，还与文件夹中的各期核对期号、总期号和报告期。
+
     退出状态：0 通过（可以有警告），1 有错误（加 --strict 时有警告也是 1）。
 
     --fix 改正能自动改正的问题（先用 --diff 看一看），然后再检查一遍，报告剩下的问题；jianbao build 从不改动简报文件。
@@ -250,6 +255,7 @@ def check(
       jianbao check . --format json
       jianbao check issues/2024-05-13.yaml --diff
       jianbao check issues/2024-05-13.yaml --fix
+      jianbao check 第18期.docx
     """
     import json
 
@@ -383,6 +389,62 @@ def init(
     console.print(f"[green]已在 {_shown(folder)} 中新建 {len(created)} 个文件。[/green]"
                   f"下一步：在 {_shown(settings)} 中填写简报名称（name）和编印单位（editor），"
                   f"然后在该文件夹中运行 jianbao new --date 第一期的印发日期。")
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(
+        help="已有的简报：.docx、.doc、.wps、.odt（旧格式经 LibreOffice 转换）、.txt、.pdf（只取文字）；"
+             "给文件夹则导入其中的每一份。",
+        show_default=False, metavar="文件")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="导入到这个简报文件夹（默认：当前所在的简报文件夹，没有则为当前文件夹）。",
+        show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="issues/ 中已有同名的期文件时覆盖它（jianbao.yaml 从不覆盖）。")] = False,
+) -> None:
+    """导入已有的简报：每个文件写成 issues/<日期>.yaml（增刊 <日期>-zk.yaml），文件夹中没有 jianbao.yaml 时按第一期写出。
+
+    从报头读出简报名称、期号、总期号、报告期、编印单位和日期；从版记读出报、送、发各行和印数。
+
+    按正文中手工输入的序号（一、（一）1.（1），也认 1、 (1) 一. 等不规范写法）还原各级标题和条目，序号本身去掉。
+
+    序号跳号或重复、认不出的段落、图片和文本框都给出段号提示，不会悄悄丢掉。
+
+    \b
+    示例：
+      jianbao import 去年/*.docx
+      jianbao import 去年/
+      jianbao import 第18期.doc -o 工作动态
+      jianbao import 2024-05-13.docx --force
+    """
+    from .diagnostics import JianbaoError
+    from .importer import import_files
+
+    console = _console()
+    created: list[Path] = []
+    try:
+        results = import_files(files, out=output, force=force, created=created)
+    except JianbaoError as exc:
+        _report(exc.diagnostics, console)
+        raise typer.Exit(1) from None
+    for p in created:
+        typer.echo(_shown(p))
+    for r in results:
+        _report(r.diagnostics, console)
+        for n in r.notes:
+            console.print(f"{r.source.name}：{n}")
+        if r.written is not None:
+            typer.echo(_shown(r.written))
+    done = sum(r.ok for r in results)
+    warned = sum(not d.is_error for r in results for d in r.diagnostics)
+    failed = len(results) - done
+    style = "red" if failed else ("yellow" if warned else "green")
+    console.print(f"[{style}]导入了 {done} 期（共 {len(results)} 个文件）"
+                  + (f"，{failed} 个没有导入" if failed else "") + (f"，{warned} 条提示请核对" if warned else "")
+                  + "。[/" + style + "]"
+                  + ("下一步：jianbao check issues/，再 jianbao build。" if done else ""))
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

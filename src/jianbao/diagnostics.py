@@ -40,7 +40,8 @@ _E, _W = Severity.ERROR, Severity.WARNING
 
 #: Every diagnostic code jianbao can emit. Codes are stable: never renumber, only add.
 #: JB0xx files and YAML · JB1xx the issue contract · JB2xx text lint · JB3xx across issues
-#: · JB4xx settings and layout · JB5xx output.
+#: · JB4xx settings and layout · JB5xx output · JB6xx scaffolding · JB7xx figures · JB8xx photos · JB9xx import
+#: and Word bulletins (jianbao import, jianbao check FILE.docx).
 RULES: dict[str, Rule] = {
     r.code: r
     for r in [
@@ -132,6 +133,23 @@ RULES: dict[str, Rule] = {
         Rule("JB801", "image-not-found", _E, "找不到照片，或照片在简报文件夹之外", "照片放进简报文件夹，路径写相对于本期文件的位置。"),
         Rule("JB802", "image-too-large", _E, "照片文件或像素数过大", "照片不超过 30 MB、6000 万像素；先缩小再用。"),
         Rule("JB803", "image-unreadable", _E, "照片不是 JPEG/PNG，或已损坏", "重新导出为 JPEG 或 PNG。"),
+        # JB9xx import: reading finished bulletins (.docx .doc .wps .odt .txt .pdf) back into issue files
+        # (jianbao.readers, jianbao.importer) and linting them where they are (jianbao check FILE.docx).
+        Rule("JB901", "import-unsupported", _E, "不支持导入这种文件", "可以导入 .docx、.doc、.wps、.odt、.txt 和 .pdf；其他格式请先在 Word/WPS 中另存为 .docx。"),
+        Rule("JB902", "import-too-large", _E, "要导入的文件过大", "一期简报连同图片通常只有几 MB：确认选对了文件，或删去其中的大图片后另存一份。"),
+        Rule("JB903", "import-corrupt", _E, "文件已损坏、不完整，或不是它的扩展名所说的格式", "重新拷贝文件，或在 Word/WPS 中打开后另存为 .docx 再导入。"),
+        Rule("JB904", "import-zip-bomb", _E, "文件解压后大得不合常理（疑似压缩炸弹），没有解压", "这不像是一份正常的简报：确认文件来源，或在 Word/WPS 中另存一份再导入。"),
+        Rule("JB905", "import-encrypted", _E, "文件设置了密码，无法读取", "在 Word/WPS 中打开文件，取消“用密码进行加密”后另存一份再导入。"),
+        Rule("JB906", "import-convert-failed", _E, "无法用 LibreOffice 或 pdftotext 读取文件", "运行 `jianbao doctor` 查看 LibreOffice 的情况；或在 Word/WPS 中把文件另存为 .docx 再导入。"),
+        Rule("JB907", "import-no-issue", _E, "在文件中找不到一期简报的必备内容（印发日期）", "确认这是一期简报：报头的编印单位和印发日期（如“2024年5月13日”）应在同一行。"),
+        Rule("JB908", "import-encoding", _E, "文本文件的编码认不出", "请把文件另存为 UTF-8 编码（记事本/WPS“另存为”时选择 UTF-8）。"),
+        Rule("JB909", "import-exists", _E, "要写的文件已经存在，没有覆盖", "确认要用导入的内容替换已有文件时加 --force；否则先把已有文件改名。"),
+        Rule("JB911", "import-unmapped", _W, "有一段无法归入简报的结构，已按正文导入或略去", "核对导入的文件中这一段的位置；jianbao 不印的内容（如印发机关行）请确认可以不要。"),
+        Rule("JB912", "import-numeral-gap", _W, "原件中手工输入的序号跳号或重复", "jianbao 会按顺序重新编号：核对原件是否漏了一条，或序号打错了。"),
+        Rule("JB913", "import-object", _W, "原件中的图片或文本框没有导入", "照片：把原图放进简报文件夹，在这一期的正文中写 image: 路径 和 caption: 图注；文本框：其中的文字如属正文，写进正文。"),
+        Rule("JB914", "import-level-skip", _W, "原件中的序号跳过了一级，已按上一级的下一级导入", "公文序号依次为一、（一）1.（1）：核对这一段应在哪一级。"),
+        Rule("JB915", "import-guessed", _W, "原件中缺少这一项，导入时暂用了一个值", "在导入的文件中改为实际内容。"),
+        Rule("JB916", "import-numeral-form", _W, "原件中手工输入的序号写法不规范", "jianbao 自动生成规范的序号：一、（一）1.（1）。"),
     ]
 }
 
@@ -164,6 +182,9 @@ class Diagnostic:
     source_line: str | None = None
     notes: list[str] = field(default_factory=list)
     fixes: list[Edit] = field(default_factory=list)  # what ``jianbao check --fix`` would change
+    #: Where in a document that has no lines: “第2页第15段” (a Word bulletin); ``line`` then is the
+    #: paragraph number and ``source_line`` the paragraph's text.
+    place: str | None = None
 
     @property
     def rule(self) -> Rule:
@@ -181,6 +202,8 @@ class Diagnostic:
         if self.file is None:
             return ""
         loc = str(self.file)
+        if self.place is not None:
+            return f"{loc}（{self.place}）"
         if self.line is not None:
             loc += f":{self.line}"
             if self.column is not None:
@@ -219,6 +242,7 @@ class Diagnostic:
             "file": str(self.file) if self.file else None,
             "line": self.line,
             "column": self.column,
+            **({"place": self.place} if self.place is not None else {}),
             "hint": self.hint if self.hint is not None else self.rule.hint,
         }
 

@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["PdfError", "FONTS_CONF", "find_soffice", "convert_to_pdf", "pdf_fonts"]
+__all__ = ["PdfError", "FONTS_CONF", "find_soffice", "convert_to_pdf", "convert_to_docx", "pdf_fonts"]
 
 #: Our fontconfig file (aliases for the official Chinese font names), used as FONTCONFIG_FILE.
 FONTS_CONF = Path(__file__).resolve().parent / "data" / "fonts.conf"
@@ -194,8 +194,32 @@ def convert_to_pdf(
     return targets
 
 
+def convert_to_docx(source: Path, out_dir: Path, timeout: float = 180) -> Path:
+    """Convert one .doc/.wps/.odt file to .docx in *out_dir* with headless LibreOffice (for import).
+
+    The same process handling as :func:`convert_to_pdf` (a throw-away profile, *timeout*, the
+    process group killed on timeout); raises :class:`PdfError` with a Chinese message.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfError(_missing_soffice_message().replace("无法生成 PDF", "无法读取 .doc/.wps/.odt 文件"))
+    out_dir = Path(out_dir)
+    work = Path(tempfile.mkdtemp(prefix="jianbao-soffice-", dir=out_dir))
+    try:
+        _run_soffice(soffice, [Path(source)], work, work / "profile", dict(os.environ), timeout, fmt="docx")
+        produced = work / f"{Path(source).stem}.docx"
+        if not produced.is_file() or produced.stat().st_size == 0:
+            raise PdfError(f"LibreOffice 没有把 {Path(source).name} 转换成 .docx（文件可能已损坏，或不是它的扩展名所说的格式）。")
+        target = out_dir / produced.name
+        os.replace(produced, target)
+        return target
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def _run_soffice(
-    soffice: str, batch: list[Path], outdir: Path, profile: Path, env: dict, timeout: float
+    soffice: str, batch: list[Path], outdir: Path, profile: Path, env: dict, timeout: float,
+    fmt: str = "pdf",
 ) -> None:
     cmd = [
         soffice,
@@ -205,7 +229,7 @@ def _run_soffice(
         "--nologo",
         "--nolockcheck",
         "--convert-to",
-        "pdf",
+        fmt,
         "--outdir",
         str(outdir),
         *(str(p) for p in batch),
