@@ -535,11 +535,19 @@ def main() -> None:  # console-script entry point
     import os
     import sys
 
+    from . import system
+
+    system.catch_termination()  # SIGTERM/SIGHUP unwind like Ctrl-C: LibreOffice stopped, scratch removed
     try:
-        app()
+        try:
+            app()
+        except SystemExit as exc:
+            if exc.code == 130:  # typer's answer to KeyboardInterrupt (Ctrl-C, or a signal above)
+                raise KeyboardInterrupt from None
+            raise
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
-        raise SystemExit(130) from None
+        raise SystemExit(128 + (system.caught_signal() or 2)) from None
     except Exception as exc:  # a bug in jianbao: say so plainly, keep the details for maintainers
         if os.environ.get("JIANBAO_DEBUG"):
             raise
