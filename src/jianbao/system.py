@@ -25,6 +25,7 @@ Files
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -36,7 +37,7 @@ from pathlib import Path
 __all__ = [
     "TAG_VAR", "SCRATCH_PREFIX", "Terminated", "FileInUse", "is_windows", "new_tag", "start", "wait",
     "kill_tree", "kill_tagged", "pid_alive", "scratch_dir", "sweep_stale", "catch_termination", "caught_signal",
-    "find_soffice", "soffice_candidates", "find_uno_python", "replace",
+    "find_soffice", "soffice_candidates", "find_uno_python", "safe_console", "can_show", "replace",
 ]
 
 #: Environment variable that marks the processes jianbao started (inherited by their children).
@@ -45,6 +46,8 @@ TAG_VAR = "JIANBAO_RUN"
 SCRATCH_PREFIX = "jianbao-soffice-"
 #: A scratch folder without an owner file (made by an older jianbao) is stale when this old.
 OWNERLESS_STALE = 3600.0
+#: Where The Document Foundation's Linux packages install LibreOffice (/opt/libreoffice24.8 …).
+OPT = Path("/opt")
 
 
 def is_windows() -> bool:
@@ -281,11 +284,12 @@ def soffice_candidates() -> list[Path]:
         return out
     out = []
     # The Document Foundation's own packages (what UOS/Kylin offices often install): newest first.
-    opt = Path("/opt")
     try:
-        out += sorted((p / "program" / "soffice" for p in opt.glob("libreoffice*")), reverse=True)
+        found = [p for p in OPT.glob("libreoffice*") if p.is_dir()]
     except OSError:
-        pass
+        found = []
+    found.sort(key=lambda p: [int(n) for n in re.findall(r"\d+", p.name)], reverse=True)
+    out += [p / "program" / "soffice" for p in found]
     out += [Path("/usr/lib/libreoffice/program/soffice"), Path("/usr/local/lib/libreoffice/program/soffice"),
             Path("/snap/bin/libreoffice"), Path("/Applications/LibreOffice.app/Contents/MacOS/soffice")]
     return out
@@ -349,6 +353,34 @@ def _imports_uno(python: str) -> bool:
     except (OSError, subprocess.TimeoutExpired):
         return False
     return res.returncode == 0
+
+
+# --- the console ---------------------------------------------------------------------------------
+
+def safe_console() -> None:
+    """Make stdout/stderr replace what their encoding cannot show instead of crashing.
+
+    A Windows console in code page 936 (GBK), or ``LANG=zh_CN.GBK``, cannot encode ✓, 𠀀 or an emoji;
+    printing one would raise UnicodeEncodeError.  Such characters come out as ``?`` instead.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding.startswith("utf") or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            stream.reconfigure(errors="replace")
+        except (OSError, ValueError):  # pragma: no cover - a stream that cannot be reconfigured
+            pass
+
+
+def can_show(text: str, stream=None) -> bool:
+    """Whether *stream* (stderr by default) can encode *text*."""
+    encoding = getattr(stream or sys.stderr, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 # --- files ---------------------------------------------------------------------------------------
