@@ -370,7 +370,7 @@ def init(
     force: Annotated[bool, typer.Option(
         "--force", help="文件夹不是空的也继续：只补建缺少的文件，已有的文件一律不动。")] = False,
 ) -> None:
-    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、.gitignore 和使用说明 README.md。
+    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、build.cmd（Windows 上代替 make）、.gitignore 和使用说明 README.md。
 
     \b
     示例：jianbao init 工作动态
