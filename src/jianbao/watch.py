@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-POLL = 0.3  # seconds between looks at the files
-SETTLE = 0.3  # a change must be this old before we build (editors save in several writes)
+POLL = 0.1  # seconds between looks at the files (a few stat calls: cheap)
+SETTLE = 0.1  # a change must be this old before we build (editors save in several writes, within ms)
 
 
 def _snapshot(paths: list[Path]) -> dict[Path, int]:
