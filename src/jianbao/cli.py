@@ -147,10 +147,15 @@ def build(
     # one named file is always built; skipping what is up to date is for folders and batches
     force = force or (len(targets) == 1 and not files[0].is_dir())
     summary = len(targets) > 1 or any(f.is_dir() for f in files) or pdf
+    import os
     from contextlib import nullcontext
 
-    if pdf and len(targets) > 1:
+    if pdf and len(targets) > 1:  # one LibreOffice per core, each kept for many files
+        from functools import partial
+
         from .converter import resident
+
+        resident = partial(resident, workers=jobs or os.cpu_count() or 1)
     else:  # one file: starting LibreOffice once costs the same either way, keep the one-shot path
         resident = nullcontext
     with resident():

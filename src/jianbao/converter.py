@@ -47,12 +47,16 @@ def current() -> ResidentConverter | None:
 
 
 @contextlib.contextmanager
-def resident(enabled: bool = True) -> Iterator[ResidentConverter | None]:
-    """Keep one LibreOffice running for the conversions inside the block; always stop it after."""
+def resident(enabled: bool = True, workers: int = 1) -> Iterator[ResidentConverter | None]:
+    """Keep LibreOffice running for the conversions inside the block; always stop it after.
+
+    *workers* > 1 lets a large batch (:meth:`ResidentConverter.convert_many`) use up to that many
+    LibreOffices side by side (one per core); single conversions always use the first.
+    """
     if not enabled or os.environ.get("JIANBAO_RESIDENT", "").strip() == "0":
         yield None
         return
-    conv = ResidentConverter()
+    conv = ResidentConverter(workers=workers)
     _ACTIVE.append(conv)
     try:
         yield conv
@@ -70,8 +74,14 @@ def _free_port() -> int:
 class ResidentConverter:
     """One LibreOffice kept running, restarted when it dies or hangs."""
 
-    def __init__(self, start_timeout: float = 120.0) -> None:
+    #: a batch gets one more LibreOffice for every this many files (up to *workers* in all)
+    FILES_PER_EXTRA = 8
+
+    def __init__(self, start_timeout: float = 120.0, workers: int = 1) -> None:
         self.start_timeout = start_timeout
+        self.workers = max(1, workers)
+        self.helpers: list[ResidentConverter] = []  # the extra LibreOffices of a parallel batch
+        self.closed = False
         self.tag = system.new_tag()
         self.broken: str | None = None  # why it cannot be used (then the one-shot path is taken)
         self.soffice: str | None = None
@@ -112,6 +122,8 @@ class ResidentConverter:
 
     def start(self) -> None:
         """Start LibreOffice and the bridge; PdfError when they do not come up (twice)."""
+        if self.closed:
+            raise PdfError("常驻的 LibreOffice 已停止（程序正在退出）。")
         if self.work is None:
             self.work = system.scratch_dir(self.tag)
         error = ""
@@ -164,6 +176,9 @@ class ResidentConverter:
 
     def stop(self) -> None:
         """Ask LibreOffice to quit (the bridge does when its stdin closes), then make sure; clean up."""
+        self.closed = True
+        for helper in self.helpers:
+            helper.stop()
         try:
             if self.alive():
                 with contextlib.suppress(OSError):
@@ -213,6 +228,44 @@ class ResidentConverter:
                 return
             finally:
                 shutil.rmtree(outdir, ignore_errors=True)
+
+    def convert_many(self, pairs: list[tuple[Path, Path]], *, timeout: float = 180) -> None:
+        """Convert (src, dest) pairs, on up to ``workers`` LibreOffices side by side.
+
+        Every file is tried; then the first failure (in the given order) is raised as PdfError.
+        """
+        extra = min(self.workers - 1, len(pairs) // self.FILES_PER_EXTRA)
+        if extra <= 0:
+            for src, dest in pairs:
+                self.convert(src, dest, timeout=timeout)
+            return
+        from concurrent.futures import ThreadPoolExecutor
+
+        while len(self.helpers) < extra:
+            helper = ResidentConverter(self.start_timeout)
+            helper.soffice, helper.python = self.soffice, self.python
+            self.helpers.append(helper)
+        todo: queue.Queue = queue.Queue()
+        for n, pair in enumerate(pairs):
+            todo.put((n, pair))
+        errors: dict[int, PdfError] = {}
+
+        def drain(conv: ResidentConverter) -> None:
+            while not conv.closed:
+                try:
+                    n, (src, dest) = todo.get_nowait()
+                except queue.Empty:
+                    return
+                try:
+                    conv.convert(src, dest, timeout=timeout)
+                except PdfError as exc:
+                    errors[n] = exc
+
+        with ThreadPoolExecutor(max_workers=1 + extra) as pool:
+            for f in [pool.submit(drain, c) for c in [self, *self.helpers[:extra]]]:
+                f.result()
+        if errors:
+            raise errors[min(errors)]
 
     def _reply(self, timeout: float) -> dict | str:
         """The bridge's next answer, or "timeout", or "eof" (it exited)."""

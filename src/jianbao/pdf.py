@@ -132,8 +132,7 @@ def convert_to_pdf(
 
     resident = converter.current()
     if resident is not None and resident.usable():
-        for src in unique:
-            resident.convert(src, target_of[src], timeout=timeout)
+        resident.convert_many([(src, target_of[src]) for src in unique], timeout=timeout)
         return targets
 
     soffice = find_soffice()

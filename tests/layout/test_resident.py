@@ -188,3 +188,23 @@ def test_sigkill_of_jianbao_stops_the_resident_office(tmp_path, own_tmp):
     assert gone(running, 60)
     [stale] = list(own_tmp.iterdir())
     assert system.sweep_stale() == [stale]
+
+
+def test_a_batch_uses_two_offices_side_by_side(example_docx, tmp_path, own_tmp):
+    import shutil
+
+    files = []
+    for n in range(9):  # 9 files: one extra LibreOffice (one per 8 files, up to `workers`)
+        f = tmp_path / "in" / f"第{n}期 x.docx"
+        f.parent.mkdir(exist_ok=True)
+        shutil.copy(example_docx, f)
+        files.append(f)
+    with resident(workers=2) as conv:
+        pdfs = convert_to_pdf(files, out_dir=tmp_path / "out")
+        assert len(conv.helpers) == 1 and conv.helpers[0].conversions > 0 and conv.conversions > 0
+        assert conv.conversions + conv.helpers[0].conversions == 9
+        tags = [conv.tag, conv.helpers[0].tag]
+    assert [p.name for p in pdfs] == [f"第{n}期 x.pdf" for n in range(9)]
+    assert all(p.read_bytes().startswith(b"%PDF-") for p in pdfs)
+    assert all(system.tagged_pids(t) == [] for t in tags)
+    assert list(own_tmp.iterdir()) == []
