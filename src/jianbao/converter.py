@@ -135,7 +135,7 @@ class ResidentConverter:
             cmd = [self.soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore",
                    "--nologo", "--nolockcheck", "--nodefault",
                    f"--accept=socket,host=127.0.0.1,port={port},tcpNoDelay=1;urp;StarOffice.ComponentContext"]
-            env = soffice_env()
+            env = soffice_env(self.work)
             bridge_env = {k: v for k, v in env.items()
                           if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONSTARTUP")}
             bridge_env["PYTHONIOENCODING"] = "utf-8"
@@ -261,9 +261,18 @@ class ResidentConverter:
                 except PdfError as exc:
                     errors[n] = exc
 
-        with ThreadPoolExecutor(max_workers=1 + extra) as pool:
-            for f in [pool.submit(drain, c) for c in [self, *self.helpers[:extra]]]:
+        offices = [self, *self.helpers[:extra]]
+        pool = ThreadPoolExecutor(max_workers=len(offices))
+        try:
+            for f in [pool.submit(drain, c) for c in offices]:
                 f.result()
+        except BaseException:  # Ctrl-C, SIGTERM: stop at once, do not wait for the conversions under way
+            for conv in offices:
+                conv.closed = True
+                conv.kill()
+            raise
+        finally:
+            pool.shutdown(wait=True)
         if errors:
             raise errors[min(errors)]
 

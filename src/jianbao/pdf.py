@@ -147,7 +147,7 @@ def convert_to_pdf(
         for n, batch in enumerate(_batches(unique)):
             outdir = work / f"out{n}"
             outdir.mkdir()
-            _run_soffice(soffice, batch, outdir, work, soffice_env(), timeout, tag)
+            _run_soffice(soffice, batch, outdir, work, soffice_env(work), timeout, tag)
             for src in batch:
                 install_pdf(outdir / f"{src.stem}.pdf", target_of[src], src)
     finally:
@@ -155,11 +155,17 @@ def convert_to_pdf(
     return targets
 
 
-def soffice_env() -> dict[str, str]:
-    """The environment LibreOffice runs in: ours, with FONTCONFIG_FILE set to our fonts.conf."""
+def soffice_env(work: Path | None = None) -> dict[str, str]:
+    """The environment LibreOffice runs in: ours, with FONTCONFIG_FILE set to our fonts.conf and,
+    given the scratch folder *work*, its temp files inside it (so that they go with the folder even
+    when LibreOffice is killed)."""
     env = dict(os.environ)
     if FONTS_CONF.is_file():
         env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    if work is not None:
+        tmp = work / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env["TMPDIR"] = env["TMP"] = env["TEMP"] = str(tmp)
     return env
 
 

@@ -48,11 +48,11 @@ def watch_and_build(paths: list[Path], build: Callable[[], bool], *, console, se
     Each build's time is printed (``编译完成，用时 0.31 秒。``).
     """
     console.print("[dim]监视中：保存文件后自动重新编译，按 Ctrl-C 结束。[/dim]")
-    timed(build, console)
-    last = _snapshot(paths)
     end = None if seconds is None else time.monotonic() + seconds
     pending_since: float | None = None
     try:
+        timed(build, console)
+        last = _snapshot(paths)
         while end is None or time.monotonic() < end:
             time.sleep(POLL)
             now = _snapshot(paths)
