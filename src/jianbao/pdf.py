@@ -262,7 +262,13 @@ def pdf_problem(pdf: Path) -> str | None:
         return f"不是 PDF 文件（{size} 字节，开头不是 %PDF-）"
     if b"%%EOF" not in tail:
         return f"PDF 不完整（{size} 字节，没有 %%EOF 结尾）"
-    if not pdf_pages(pdf):
+    # page objects counted in the bytes (no process to start); a PDF that keeps them in compressed
+    # object streams has none to see, and pdfinfo decides
+    try:
+        seen = bool(_PAGE.search(pdf.read_bytes()))
+    except OSError as exc:
+        return f"无法读取（{exc.strerror}）"
+    if not seen and not pdf_pages(pdf):
         return "PDF 中没有可读的页面"
     return None
 
