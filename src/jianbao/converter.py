@@ -32,18 +32,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from . import system
-from .pdf import PdfError, find_soffice, install_pdf, soffice_env
+from .pdf import PdfError, current_resident, find_soffice, install_pdf, pop_resident, push_resident, soffice_env
 
 __all__ = ["ResidentConverter", "resident", "current", "BRIDGE"]
 
 BRIDGE = Path(__file__).resolve().parent / "uno_bridge.py"
 _PREFIX = "JIANBAO "
-_ACTIVE: list[ResidentConverter] = []
 
 
 def current() -> ResidentConverter | None:
     """The converter of the innermost ``with resident():``, or None."""
-    return _ACTIVE[-1] if _ACTIVE else None
+    return current_resident()
 
 
 @contextlib.contextmanager
@@ -57,11 +56,11 @@ def resident(enabled: bool = True, workers: int = 1) -> Iterator[ResidentConvert
         yield None
         return
     conv = ResidentConverter(workers=workers)
-    _ACTIVE.append(conv)
+    push_resident(conv)
     try:
         yield conv
     finally:
-        _ACTIVE.remove(conv)
+        pop_resident(conv)
         conv.stop()
 
 

@@ -100,7 +100,7 @@ def convert_to_pdf(
     Each PDF is written next to its .docx (``a/b.docx`` -> ``a/b.pdf``), or into ``out_dir``
     when given, atomically: LibreOffice writes into a temporary directory, the result is
     checked (a PDF header, an end, at least one page) and only then renamed over the old PDF.
-    Inside :func:`jianbao.converter.resident` the resident LibreOffice converts the files one
+    Inside ``with jianbao.converter.resident():`` the resident LibreOffice converts the files one
     by one (``timeout`` per file); otherwise ONE soffice process converts the whole batch
     (``timeout`` for the batch).  Raises :class:`PdfError` (Chinese message) when LibreOffice
     is missing, fails, times out or does not produce a valid PDF.
@@ -128,9 +128,7 @@ def convert_to_pdf(
     target_of = dict(zip(sources, targets))
     unique = list(dict.fromkeys(sources))
 
-    from . import converter
-
-    resident = converter.current()
+    resident = current_resident()
     if resident is not None and resident.usable():
         resident.convert_many([(src, target_of[src]) for src in unique], timeout=timeout)
         return targets
@@ -153,6 +151,24 @@ def convert_to_pdf(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return targets
+
+
+_RESIDENT: list = []  # the converters of the open ``with converter.resident():`` blocks, innermost last
+
+
+def current_resident():
+    """The resident converter that :func:`convert_to_pdf` uses now (see :mod:`jianbao.converter`), or None."""
+    return _RESIDENT[-1] if _RESIDENT else None
+
+
+def push_resident(conv) -> None:
+    """Make *conv* (a :class:`jianbao.converter.ResidentConverter`) the one :func:`convert_to_pdf` uses."""
+    _RESIDENT.append(conv)
+
+
+def pop_resident(conv) -> None:
+    if conv in _RESIDENT:
+        _RESIDENT.remove(conv)
 
 
 def soffice_env(work: Path | None = None) -> dict[str, str]:
