@@ -245,7 +245,7 @@ def test_signals_on_windows(windows):
 
 
 def test_a_catchable_signal_raises_terminated(monkeypatch):
-    old = signal.getsignal(signal.SIGTERM)
+    old = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         system.catch_termination()
         with pytest.raises(system.Terminated) as err:
@@ -253,7 +253,8 @@ def test_a_catchable_signal_raises_terminated(monkeypatch):
         assert err.value.signum == signal.SIGTERM and isinstance(err.value, KeyboardInterrupt)
         assert system.caught_signal() == signal.SIGTERM
     finally:
-        signal.signal(signal.SIGTERM, old)
+        for s, handler in old.items():
+            signal.signal(s, handler)
 
 
 def _exe(path: Path) -> Path:
