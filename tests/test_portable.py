@@ -165,7 +165,6 @@ def test_docx_open_in_word_gives_a_clear_message_and_keeps_the_old_file(tmp_path
 
 def test_pdf_open_in_a_viewer_keeps_the_old_pdf(tmp_path, windows):
     from jianbao.pdf import PdfError, install_pdf
-
     from test_processes import tiny_pdf
 
     windows.setattr(os, "replace", _locked_replace(os.replace))

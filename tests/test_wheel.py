@@ -20,7 +20,7 @@ from conftest import ROOT
 
 PACKAGE_DATA = ["jianbao/templates/layouts/gbt9704.yaml", "jianbao/templates/scaffold/issue.yaml.j2",
                 "jianbao/templates/scaffold/office/jianbao.yaml.j2", "jianbao/data/fonts.conf",
-                "jianbao/uno_bridge.py"]
+                "jianbao/templates/scaffold/office/build.cmd.j2", "jianbao/uno_bridge.py"]
 
 
 def _env() -> dict[str, str]:
@@ -65,6 +65,7 @@ def test_init_new_build_outside_the_repository(installed, tmp_path):
 
     _run([jianbao, "init", "工作动态"], tmp_path)
     office = tmp_path / "工作动态"
+    assert (office / "build.cmd").read_bytes().startswith(b"@echo off\r\n")
     settings = office / "jianbao.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("待填：", ""), encoding="utf-8")
     out = _run([jianbao, "new", "--date", "2024-05-13"], office).stdout.strip()

@@ -148,17 +148,15 @@ def build(
     force = force or (len(targets) == 1 and not files[0].is_dir())
     summary = len(targets) > 1 or any(f.is_dir() for f in files) or pdf
     import os
-    from contextlib import nullcontext
+    from contextlib import AbstractContextManager, nullcontext
 
+    # one file: starting LibreOffice once costs the same either way, keep the one-shot path
+    keep: AbstractContextManager = nullcontext()
     if pdf and len(targets) > 1:  # one LibreOffice per core, each kept for many files
-        from functools import partial
-
         from .converter import resident
 
-        resident = partial(resident, workers=jobs or os.cpu_count() or 1)
-    else:  # one file: starting LibreOffice once costs the same either way, keep the one-shot path
-        resident = nullcontext
-    with resident():
+        keep = resident(workers=jobs or os.cpu_count() or 1)
+    with keep:
         ok = _build(targets_fn=lambda: targets, output=output, pdf=pdf, html=html, force=force, jobs=jobs,
                     console=console, summary=summary, site=html and any(f.is_dir() for f in files),
                     draft=draft)
@@ -482,7 +480,6 @@ def doctor() -> None:
     from rich.table import Table
 
     from .doctor import checks, font_status
-
     from .system import can_show
 
     console = _console()

@@ -131,6 +131,7 @@ class ResidentConverter:
             n = self.starts
             port = _free_port()
             profile = (self.work / f"profile{n}").as_uri()
+            assert self.soffice is not None and self.python is not None  # usable() found them
             cmd = [self.soffice, f"-env:UserInstallation={profile}", "--headless", "--invisible", "--norestore",
                    "--nologo", "--nolockcheck", "--nodefault",
                    f"--accept=socket,host=127.0.0.1,port={port},tcpNoDelay=1;urp;StarOffice.ComponentContext"]
@@ -179,11 +180,12 @@ class ResidentConverter:
         for helper in self.helpers:
             helper.stop()
         try:
-            if self.alive():
+            bridge, office = self.bridge, self.office
+            if self.alive() and bridge is not None and office is not None and bridge.stdin is not None:
                 with contextlib.suppress(OSError):
-                    self.bridge.stdin.close()
-                system.wait(self.bridge, 5)
-                system.wait(self.office, 5)
+                    bridge.stdin.close()
+                system.wait(bridge, 5)
+                system.wait(office, 5)
         finally:
             self.kill()
             if self.work is not None:
@@ -198,13 +200,16 @@ class ResidentConverter:
             if not self.alive():
                 self.kill()
                 self.start()
+            bridge, work = self.bridge, self.work
+            assert bridge is not None and bridge.stdin is not None and work is not None  # start() made them
             self.conversions += 1
-            outdir = self.work / f"out{self.conversions}"
+            outdir = work / f"out{self.conversions}"
             outdir.mkdir()
             produced = outdir / f"{src.stem}.pdf"
+            msg: dict | str
             try:
-                self.bridge.stdin.write(json.dumps({"src": str(src), "dest": str(produced)}) + "\n")
-                self.bridge.stdin.flush()
+                bridge.stdin.write(json.dumps({"src": str(src), "dest": str(produced)}) + "\n")
+                bridge.stdin.flush()
                 msg = self._reply(timeout)
             except OSError:  # the bridge is gone
                 msg = "eof"
@@ -221,7 +226,8 @@ class ResidentConverter:
                         continue  # LibreOffice died: start a new one and try this file again
                     detail = msg.get("error", "") if isinstance(msg, dict) else ""
                     raise PdfError(f"LibreOffice 在转换 {src.name} 时退出了。{detail}")
-                if not msg.get("ok"):
+                if not isinstance(msg, dict) or not msg.get("ok"):
+                    msg = msg if isinstance(msg, dict) else {}
                     raise PdfError(f"LibreOffice 无法转换 {src.name}（文件可能已损坏或不是 .docx）：{msg.get('error', '')}")
                 install_pdf(produced, dest, src)
                 return

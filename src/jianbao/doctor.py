@@ -48,9 +48,10 @@ def resident_check(have_soffice: bool) -> Check:
     from .system import find_uno_python
 
     label = "常驻 LibreOffice"
-    if not have_soffice:
+    soffice = find_soffice() if have_soffice else None
+    if soffice is None:
         return Check(label, False, "需要 LibreOffice")
-    python = find_uno_python(find_soffice())
+    python = find_uno_python(soffice)
     if python:
         return Check(label, True, f"可用（UNO：{python}）：--watch --pdf、preview --watch 和批量 --pdf 只启动一次 LibreOffice")
     return Check(label, False, "不可用（没有能 import uno 的 Python）：每次转换都重新启动 LibreOffice，较慢。"

@@ -174,7 +174,7 @@ def pid_alive(pid: int) -> bool:
 def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - Windows only
     import ctypes
 
-    kernel32 = ctypes.windll.kernel32
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
     handle = kernel32.OpenProcess(0x1000 | 0x100000, False, pid)  # QUERY_LIMITED_INFORMATION | SYNCHRONIZE
     if not handle:
         return False
@@ -197,7 +197,7 @@ def scratch_dir(tag: str) -> Path:
 def sweep_stale(tmp: Path | None = None) -> list[Path]:
     """Remove the scratch folders of jianbao runs that are gone, and end what they left running."""
     tmp = Path(tmp or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         folders = [p for p in tmp.glob(SCRATCH_PREFIX + "*") if p.is_dir() and not p.is_symlink()]
     except OSError:
@@ -275,8 +275,8 @@ def catch_termination() -> None:
 def soffice_candidates() -> list[Path]:
     """The usual install folders of LibreOffice, in the order we try them (existing or not)."""
     if is_windows():
-        roots = [os.environ.get(v) for v in ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")]
-        roots = [r for r in dict.fromkeys(roots) if r]
+        roots = [r for r in dict.fromkeys(os.environ.get(v, "") for v in ("ProgramFiles", "ProgramW6432",
+                                                                           "ProgramFiles(x86)")) if r]
         out = [Path(r) / "LibreOffice" / "program" / "soffice.exe" for r in roots]
         local = os.environ.get("LOCALAPPDATA")
         if local:

@@ -51,8 +51,8 @@ def watch_and_build(paths: list[Path], build: Callable[[], bool], *, console, se
     end = None if seconds is None else time.monotonic() + seconds
     pending_since: float | None = None
     try:
+        last = _snapshot(paths)  # before the first build: a save while it runs is built after it
         timed(build, console)
-        last = _snapshot(paths)
         while end is None or time.monotonic() < end:
             time.sleep(POLL)
             now = _snapshot(paths)
