@@ -138,7 +138,7 @@ def build(
         from .converter import resident
         from .watch import watch_and_build
 
-        with resident(pdf):  # one LibreOffice for every save, stopped when the watch ends
+        with resident():  # one LibreOffice for every save that converts (started on the first), stopped at the end
             watch_and_build(files, lambda: _build(targets_fn=lambda: expand(files), output=output, pdf=pdf,
                                                   html=html, force=True, jobs=jobs, console=console,
                                                   summary=False, draft=draft), console=console,
