@@ -9,6 +9,8 @@
 #
 # What it ensures:
 #   soffice                      <- libreoffice-writer-nogui
+#   python3 -c 'import uno'      <- python3-uno (the bridge of the resident LibreOffice that
+#                                   --watch --pdf, preview --watch and batch --pdf keep running)
 #   pdftotext, pdftocairo, pdftohtml, pdffonts <- poppler-utils
 #   fc-list, fc-match, fc-cache  <- fontconfig
 #   Noto Serif/Sans CJK SC       <- fonts-noto-cjk
@@ -88,6 +90,12 @@ venv_works() {
     fi
 }
 
+uno_works() { # the system Python can load LibreOffice's UNO bridge (jianbao's resident converter)
+    local py=/usr/bin/python3
+    [ -x "$py" ] || py="$(command -v python3 || true)"
+    [ -n "$py" ] && "$py" -c 'import uno' >/dev/null 2>&1
+}
+
 # ---------------------------------------------------------------------------------- check
 missing_pkgs=()
 need_pkg() { # $1 package; appended once
@@ -101,6 +109,7 @@ check_all() {
     need_fandol=0
     command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 ||
         need_pkg libreoffice-writer-nogui
+    uno_works || need_pkg python3-uno
     for tool in pdftotext pdftocairo pdftohtml pdffonts; do
         command -v "$tool" >/dev/null 2>&1 || need_pkg poppler-utils
     done
@@ -122,7 +131,7 @@ check_all() {
 
 check_all
 if [ "${#missing_pkgs[@]}" -eq 0 ] && [ "$need_fandol" -eq 0 ]; then
-    say "all present (soffice, poppler-utils, fontconfig, Noto CJK, AR PL UKai, Liberation, Fandol)"
+    say "all present (soffice, python3-uno, poppler-utils, fontconfig, Noto CJK, AR PL UKai, Liberation, Fandol)"
     exit 0
 fi
 

@@ -16,7 +16,7 @@ from jianbao.load import load_yaml
 from jianbao.model import SERIES_KEYS, SeriesFile
 from jianbao.validate import validate
 
-EXPECTED = ["jianbao.yaml", "issues/.gitkeep", "Makefile", ".gitignore", "README.md"]
+EXPECTED = ["jianbao.yaml", "issues/.gitkeep", "Makefile", "build.cmd", ".gitignore", "README.md"]
 
 
 def files_under(folder: Path) -> list[str]:
@@ -61,6 +61,9 @@ def test_makefile_gitignore_and_readme(tmp_path, cli):
         assert re.search(rf"^{target}:", make, re.M), target
     assert re.search(r"^\t\$\(JIANBAO\) build \$<$", make, re.M)  # recipes start with a tab
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "build/"
+    cmd = (folder / "build.cmd").read_bytes()
+    assert cmd.isascii() and cmd.count(b"\r\n") == cmd.count(b"\n")  # cmd.exe: ASCII, CRLF
+    assert b'"%JIANBAO%" check issues\r\n' in cmd and b'"%JIANBAO%" build issues --pdf\r\n' in cmd
     readme = (folder / "README.md").read_text(encoding="utf-8")
     steps = re.findall(r"^(\d)\. \*\*", readme, re.M)
     assert steps == ["1", "2", "3", "4", "5"]
@@ -109,7 +112,7 @@ def test_force_creates_only_what_is_missing_and_touches_nothing_else(tmp_path, c
         os.utime(p, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
     result = cli("init", folder, "--force")
     assert result.exit_code == 0, result.stderr
-    assert sorted(Path(line).name for line in result.stdout.splitlines()) == [".gitignore", "Makefile"]
+    assert sorted(Path(line).name for line in result.stdout.splitlines()) == [".gitignore", "Makefile", "build.cmd"]
     for p, text in keep.items():
         assert p.read_text(encoding="utf-8") == text
         assert p.stat().st_mtime_ns == 1_000_000_000_000_000_000

@@ -135,18 +135,32 @@ def build(
         console.print("[red]没有找到要编译的简报文件（.yaml）。[/red]")
         raise typer.Exit(1)
     if watch:
+        from .converter import resident
         from .watch import watch_and_build
 
-        watch_and_build(files, lambda: _build(targets_fn=lambda: expand(files), output=output, pdf=pdf,
-                                              html=html, force=True, jobs=jobs, console=console,
-                                              summary=False, draft=draft), console=console,
-                        seconds=watch_seconds)
+        with resident():  # one LibreOffice for every save that converts (started on the first), stopped at the end
+            watch_and_build(files, lambda: _build(targets_fn=lambda: expand(files), output=output, pdf=pdf,
+                                                  html=html, force=True, jobs=jobs, console=console,
+                                                  summary=False, draft=draft), console=console,
+                            seconds=watch_seconds)
         return
     # one named file is always built; skipping what is up to date is for folders and batches
     force = force or (len(targets) == 1 and not files[0].is_dir())
     summary = len(targets) > 1 or any(f.is_dir() for f in files) or pdf
-    if not _build(targets_fn=lambda: targets, output=output, pdf=pdf, html=html, force=force, jobs=jobs,
-                  console=console, summary=summary, site=html and any(f.is_dir() for f in files), draft=draft):
+    import os
+    from contextlib import AbstractContextManager, nullcontext
+
+    # one file: starting LibreOffice once costs the same either way, keep the one-shot path
+    keep: AbstractContextManager = nullcontext()
+    if pdf and len(targets) > 1:  # one LibreOffice per core, each kept for many files
+        from .converter import resident
+
+        keep = resident(workers=jobs or os.cpu_count() or 1)
+    with keep:
+        ok = _build(targets_fn=lambda: targets, output=output, pdf=pdf, html=html, force=force, jobs=jobs,
+                    console=console, summary=summary, site=html and any(f.is_dir() for f in files),
+                    draft=draft)
+    if not ok:
         raise typer.Exit(1)
 
 
@@ -365,7 +379,7 @@ def init(
     force: Annotated[bool, typer.Option(
         "--force", help="文件夹不是空的也继续：只补建缺少的文件，已有的文件一律不动。")] = False,
 ) -> None:
-    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、.gitignore 和使用说明 README.md。
+    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、build.cmd（Windows 上代替 make）、.gitignore 和使用说明 README.md。
 
     \b
     示例：jianbao init 工作动态
@@ -528,10 +542,12 @@ def doctor() -> None:
     from rich.table import Table
 
     from .doctor import checks, font_status
+    from .system import can_show
 
     console = _console()
+    yes, no = ("✓", "✗") if can_show("✓✗") else ("√", "×")  # GBK has √ and ×
     for c in checks():
-        mark = "[green]✓[/green]" if c.ok else "[red]✗[/red]"
+        mark = f"[green]{yes}[/green]" if c.ok else f"[red]{no}[/red]"
         console.print(f"{mark} {c.label}：{c.detail}")
     table = Table(show_edge=False, pad_edge=False)
     for col in ("字体", "用途", "本机已安装", "PDF 中实际使用"):
@@ -551,6 +567,8 @@ def preview(
     file: Annotated[Path, typer.Argument(help="简报文件（.yaml）。", show_default=False, metavar="文件")],
     page: Annotated[Optional[int], typer.Option("--page", "-p", min=1, help="只生成第 N 页。", show_default=False)] = None,
     dpi: Annotated[int, typer.Option("--dpi", min=30, max=600, help="图片分辨率。")] = 110,
+    watch: Annotated[bool, typer.Option("--watch", "-w", help="监视文件，保存后自动重新生成图片，按 Ctrl-C 结束。")] = False,
+    watch_seconds: Annotated[Optional[float], typer.Option("--watch-seconds", hidden=True)] = None,
 ) -> None:
     """生成 PDF 并把页面转成 PNG 图片（build/<文件名>-<页码>.png），打印前快速看一眼。
 
@@ -558,31 +576,47 @@ def preview(
     示例：
       jianbao preview issues/2024-05-13.yaml
       jianbao preview issues/2024-05-13.yaml --page 1
+      jianbao preview issues/2024-05-13.yaml --watch
     """
     import shutil
-
-    from .batch import build_files
-    from .diagnostics import JianbaoError
-    from .preview import page_images
 
     console = _console()
     if shutil.which("pdftoppm") is None:
         console.print("[bold red]错误：[/bold red]找不到 pdftoppm。安装：sudo apt-get install poppler-utils")
         raise typer.Exit(1)
+    if watch:
+        from .converter import resident
+        from .watch import watch_and_build
+
+        with resident():  # one LibreOffice for every save, stopped when the watch ends
+            watch_and_build([file], lambda: _preview(file, page, dpi, console), console=console,
+                            seconds=watch_seconds)
+        return
+    if not _preview(file, page, dpi, console):
+        raise typer.Exit(1)
+
+
+def _preview(file: Path, page: Optional[int], dpi: int, console) -> bool:
+    """Build the PDF of *file*, turn its pages into PNGs, print their paths; False on failure."""
+    from .batch import build_files
+    from .diagnostics import JianbaoError
+    from .preview import page_images
+
     [r] = build_files([file], force=True, pdf=True)
     _report(r.diagnostics, console)
     if not r.ok or r.pdf is None:
-        raise typer.Exit(1)
+        return False
     if page is not None and r.pages is not None and page > r.pages:
         console.print(f"[red]只有 {r.pages} 页，没有第 {page} 页。[/red]")
-        raise typer.Exit(1)
+        return False
     try:
         images = page_images(r.pdf, dpi=dpi, page=page)
     except JianbaoError as exc:
         _report(exc.diagnostics, console)
-        raise typer.Exit(1) from None
+        return False
     for png in images:
         typer.echo(_shown(png))
+    return True
 
 
 def _shown(path: Path) -> str:
@@ -597,11 +631,20 @@ def main() -> None:  # console-script entry point
     import os
     import sys
 
+    from . import system
+
+    system.catch_termination()  # SIGTERM/SIGHUP unwind like Ctrl-C: LibreOffice stopped, scratch removed
+    system.safe_console()  # a GBK console shows "?" for what it cannot encode, never a traceback
     try:
-        app()
+        try:
+            app()
+        except SystemExit as exc:
+            if exc.code == 130:  # typer's answer to KeyboardInterrupt (Ctrl-C, or a signal above)
+                raise KeyboardInterrupt from None
+            raise
     except KeyboardInterrupt:
         sys.stderr.write("已中断。\n")
-        raise SystemExit(130) from None
+        raise SystemExit(128 + (system.caught_signal() or 2)) from None
     except Exception as exc:  # a bug in jianbao: say so plainly, keep the details for maintainers
         if os.environ.get("JIANBAO_DEBUG"):
             raise

@@ -42,6 +42,22 @@ def soffice_version() -> str | None:
     return _run([exe, "--version"]) or exe
 
 
+def resident_check(have_soffice: bool) -> Check:
+    """Whether --watch --pdf, preview --watch and batch --pdf can keep one LibreOffice running."""
+    from .pdf import find_soffice
+    from .system import find_uno_python
+
+    label = "常驻 LibreOffice"
+    soffice = find_soffice() if have_soffice else None
+    if soffice is None:
+        return Check(label, False, "需要 LibreOffice")
+    python = find_uno_python(soffice)
+    if python:
+        return Check(label, True, f"可用（UNO：{python}）：--watch --pdf、preview --watch 和批量 --pdf 只启动一次 LibreOffice")
+    return Check(label, False, "不可用（没有能 import uno 的 Python）：每次转换都重新启动 LibreOffice，较慢。"
+                 "安装：sudo apt-get install python3-uno（Windows 版 LibreOffice 自带）")
+
+
 def font_status() -> list[tuple[str, str, bool, str]]:
     """(name, role, installed, what renders it in PDFs) for each official face."""
     from .pdf import FONTS_CONF
@@ -72,6 +88,7 @@ def checks() -> list[Check]:
     version = soffice_version()
     out.append(Check("LibreOffice", version is not None,
                      version or "未找到：--pdf 和 preview 不可用。安装：sudo apt-get install libreoffice-writer-nogui"))
+    out.append(resident_check(version is not None))
     for tool in ("pdftoppm", "pdftotext"):
         where = shutil.which(tool)
         out.append(Check(tool, where is not None, where or "未找到：preview 不可用。安装：sudo apt-get install poppler-utils"))

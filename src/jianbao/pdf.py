@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["PdfError", "FONTS_CONF", "find_soffice", "convert_to_pdf", "convert_to_docx", "pdf_fonts"]
+__all__ = ["PdfError", "FONTS_CONF", "find_soffice", "convert_to_pdf", "convert_to_docx", "soffice_env", "pdf_pages",
+           "pdf_problem", "install_pdf", "pdf_fonts"]
 
 #: Our fontconfig file (aliases for the official Chinese font names), used as FONTCONFIG_FILE.
 FONTS_CONF = Path(__file__).resolve().parent / "data" / "fonts.conf"
@@ -49,20 +50,16 @@ class PdfError(RuntimeError):
 
 
 def find_soffice() -> str | None:
-    """Return the LibreOffice program to run, or None if there is none.
+    """Return the LibreOffice program to run, or None if there is none (see :func:`system.find_soffice`).
 
     ``JIANBAO_SOFFICE`` (a path or a command name) wins when set; if it names nothing
     executable the answer is None — we do not silently fall back to another LibreOffice.
-    Otherwise ``soffice`` or ``libreoffice`` on PATH.
+    Otherwise ``soffice`` or ``libreoffice`` on PATH, then the usual install folders
+    (``C:\\Program Files\\LibreOffice\\program``, ``/opt/libreoffice*/program`` …).
     """
-    env = os.environ.get("JIANBAO_SOFFICE", "").strip()
-    if env:
-        return shutil.which(env)
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+    from . import system
+
+    return system.find_soffice()
 
 
 def _missing_soffice_message() -> str:
@@ -82,45 +79,6 @@ def _tail(text: str, lines: int = 12) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    # soffice is a shell script -> oosplash -> soffice.bin: kill the whole session.
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
-        proc.kill()
-    except ProcessLookupError:
-        pass
-
-
-def _move_into_place(src: Path, dest: Path) -> None:
-    """Put ``src`` at ``dest`` atomically (readers never see a half-written PDF)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.replace(src, dest)
-        return
-    except OSError as exc:
-        if exc.errno != errno.EXDEV:
-            raise
-    # Different file systems: copy next to the destination first, then rename.
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp_name)
-        os.chmod(tmp_name, 0o644 & ~_umask())
-        os.replace(tmp_name, dest)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _batches(paths: list[Path]) -> list[list[Path]]:
     """Split into batches whose file stems are unique (soffice writes STEM.pdf into one dir)."""
     batches: list[list[Path]] = []
@@ -137,13 +95,15 @@ def _batches(paths: list[Path]) -> list[list[Path]]:
 def convert_to_pdf(
     docx_paths: list[Path], out_dir: Path | None = None, timeout: float = 180
 ) -> list[Path]:
-    """Convert .docx files to PDF with one headless LibreOffice process; return the PDF paths.
+    """Convert .docx files to PDF with LibreOffice; return the PDF paths.
 
     Each PDF is written next to its .docx (``a/b.docx`` -> ``a/b.pdf``), or into ``out_dir``
-    when given, atomically: LibreOffice writes into a temporary directory and the finished
-    file is renamed into place. ``timeout`` (seconds) bounds the whole batch. Raises
-    :class:`PdfError` (Chinese message) when LibreOffice is missing, fails, times out or
-    does not produce a PDF.
+    when given, atomically: LibreOffice writes into a temporary directory, the result is
+    checked (a PDF header, an end, at least one page) and only then renamed over the old PDF.
+    Inside ``with jianbao.converter.resident():`` the resident LibreOffice converts the files one
+    by one (``timeout`` per file); otherwise ONE soffice process converts the whole batch
+    (``timeout`` for the batch).  Raises :class:`PdfError` (Chinese message) when LibreOffice
+    is missing, fails, times out or does not produce a valid PDF.
     """
     sources = [Path(p).resolve() for p in docx_paths]
     if not sources:
@@ -166,64 +126,103 @@ def convert_to_pdf(
     else:
         targets = [src.with_suffix(".pdf") for src in sources]
     target_of = dict(zip(sources, targets))
+    unique = list(dict.fromkeys(sources))
+
+    resident = current_resident()
+    if resident is not None and resident.usable():
+        resident.convert_many([(src, target_of[src]) for src in unique], timeout=timeout)
+        return targets
 
     soffice = find_soffice()
     if soffice is None:
         raise PdfError(_missing_soffice_message())
 
-    env = dict(os.environ)
-    if FONTS_CONF.is_file():
-        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    from . import system
 
-    work = Path(tempfile.mkdtemp(prefix="jianbao-soffice-"))
+    tag = system.new_tag()
+    work = system.scratch_dir(tag)
     try:
-        unique = list(dict.fromkeys(sources))
         for n, batch in enumerate(_batches(unique)):
             outdir = work / f"out{n}"
             outdir.mkdir()
-            _run_soffice(soffice, batch, outdir, work / "profile", env, timeout)
+            _run_soffice(soffice, batch, outdir, work, soffice_env(work), timeout, tag)
             for src in batch:
-                produced = outdir / f"{src.stem}.pdf"
-                if not produced.is_file() or produced.stat().st_size == 0:
-                    raise PdfError(
-                        f"LibreOffice 没有生成 {src.name} 的 PDF（文件可能已损坏或不是 .docx）。"
-                    )
-                _move_into_place(produced, target_of[src])
+                install_pdf(outdir / f"{src.stem}.pdf", target_of[src], src)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return targets
 
 
+_RESIDENT: list = []  # the converters of the open ``with converter.resident():`` blocks, innermost last
+
+
+def current_resident():
+    """The resident converter that :func:`convert_to_pdf` uses now (see :mod:`jianbao.converter`), or None."""
+    return _RESIDENT[-1] if _RESIDENT else None
+
+
+def push_resident(conv) -> None:
+    """Make *conv* (a :class:`jianbao.converter.ResidentConverter`) the one :func:`convert_to_pdf` uses."""
+    _RESIDENT.append(conv)
+
+
+def pop_resident(conv) -> None:
+    if conv in _RESIDENT:
+        _RESIDENT.remove(conv)
+
+
+def soffice_env(work: Path | None = None) -> dict[str, str]:
+    """The environment LibreOffice runs in: ours, with FONTCONFIG_FILE set to our fonts.conf and,
+    given the scratch folder *work*, its temp files inside it (so that they go with the folder even
+    when LibreOffice is killed)."""
+    env = dict(os.environ)
+    if FONTS_CONF.is_file():
+        env["FONTCONFIG_FILE"] = str(FONTS_CONF)
+    if work is not None:
+        tmp = work / "tmp"
+        tmp.mkdir(exist_ok=True)
+        env["TMPDIR"] = env["TMP"] = env["TEMP"] = str(tmp)
+    return env
+
+
 def convert_to_docx(source: Path, out_dir: Path, timeout: float = 180) -> Path:
     """Convert one .doc/.wps/.odt file to .docx in *out_dir* with headless LibreOffice (for import).
 
-    The same process handling as :func:`convert_to_pdf` (a throw-away profile, *timeout*, the
-    process group killed on timeout); raises :class:`PdfError` with a Chinese message.
+    The same process handling as :func:`convert_to_pdf` (a throw-away profile and scratch folder,
+    *timeout*, the whole process tree killed on timeout or interruption); raises :class:`PdfError`
+    with a Chinese message.
     """
+    from . import system
+
     soffice = find_soffice()
     if soffice is None:
-        raise PdfError(_missing_soffice_message().replace("无法生成 PDF", "无法读取 .doc/.wps/.odt 文件"))
+        raise PdfError(_missing_soffice_message().replace("无法生成 PDF", "无法读取 .doc、.wps、.odt 文件"))
     out_dir = Path(out_dir)
-    work = Path(tempfile.mkdtemp(prefix="jianbao-soffice-", dir=out_dir))
+    tag = system.new_tag()
+    work = system.scratch_dir(tag)
     try:
-        _run_soffice(soffice, [Path(source)], work, work / "profile", dict(os.environ), timeout, fmt="docx")
-        produced = work / f"{Path(source).stem}.docx"
+        outdir = work / "out"
+        outdir.mkdir()
+        _run_soffice(soffice, [Path(source)], outdir, work, soffice_env(work), timeout, tag, fmt="docx")
+        produced = outdir / f"{Path(source).stem}.docx"
         if not produced.is_file() or produced.stat().st_size == 0:
             raise PdfError(f"LibreOffice 没有把 {Path(source).name} 转换成 .docx（文件可能已损坏，或不是它的扩展名所说的格式）。")
         target = out_dir / produced.name
-        os.replace(produced, target)
+        shutil.move(str(produced), target)
         return target
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
 def _run_soffice(
-    soffice: str, batch: list[Path], outdir: Path, profile: Path, env: dict, timeout: float,
+    soffice: str, batch: list[Path], outdir: Path, work: Path, env: dict, timeout: float, tag: str,
     fmt: str = "pdf",
 ) -> None:
+    from . import system
+
     cmd = [
         soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
+        f"-env:UserInstallation={(work / 'profile').as_uri()}",
         "--headless",
         "--norestore",
         "--nologo",
@@ -234,43 +233,138 @@ def _run_soffice(
         str(outdir),
         *(str(p) for p in batch),
     ]
-    try:
-        proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-            env=env,
-            start_new_session=True,
-        )
-    except OSError as exc:
-        raise PdfError(f"无法启动 LibreOffice（{soffice}）：{exc}。{_INSTALL_HINT}") from exc
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        proc.communicate()
-        names = "、".join(p.name for p in batch)
-        raise PdfError(
-            f"LibreOffice 转换 PDF 超时（{timeout:g} 秒），已终止。涉及的文件：{names}"
-        ) from None
-    except BaseException:
-        _kill_group(proc)
-        proc.communicate()
-        raise
-    if proc.returncode != 0:
+    # Output goes to files, not pipes: a child that LibreOffice (or a wrapper script) leaves
+    # behind would keep a pipe open, and reading it would wait for that child past the timeout.
+    log_out, log_err = work / "stdout.txt", work / "stderr.txt"
+    with open(log_out, "wb") as out_f, open(log_err, "wb") as err_f:
+        try:
+            proc = system.start(cmd, env=env, tag=tag, stdout=out_f, stderr=err_f)
+        except OSError as exc:
+            raise PdfError(f"无法启动 LibreOffice（{soffice}）：{exc}。{_INSTALL_HINT}") from exc
+        try:
+            code = system.wait(proc, timeout)
+        except BaseException:  # Ctrl-C, SIGTERM (system.Terminated): take LibreOffice down with us
+            system.kill_tree(proc, tag)
+            raise
+        if code is None:
+            system.kill_tree(proc, tag)
+            names = "、".join(p.name for p in batch)
+            raise PdfError(
+                f"LibreOffice 转换 PDF 超时（{timeout:g} 秒），已终止。涉及的文件：{names}"
+            )
+        # whatever it left running (a detached child) goes now
+        system.kill_tagged(tag)
+    out = log_out.read_text(encoding="utf-8", errors="replace")
+    err = log_err.read_text(encoding="utf-8", errors="replace")
+    if code != 0:
         detail = _tail(err) or _tail(out)
         raise PdfError(
-            f"LibreOffice 转换 PDF 失败（退出码 {proc.returncode}）。"
-            + (f"\n{detail}" if detail else "")
+            f"LibreOffice 转换 PDF 失败（退出码 {code}）。" + (f"\n{detail}" if detail else "")
         )
     # soffice exits 0 even when a file could not be loaded; the caller checks the outputs,
     # but an explicit error line gives a better message.
-    for line in (err or "").splitlines() + (out or "").splitlines():
+    for line in err.splitlines() + out.splitlines():
         if line.startswith("Error:"):
             raise PdfError(f"LibreOffice 转换 PDF 出错：{line.strip()}")
+
+
+# --- checking and installing a produced PDF ---------------------------------------------------
+
+def pdf_pages(pdf: Path) -> int | None:
+    """Pages of a PDF: poppler's ``pdfinfo`` when present, else its page objects counted; None
+    when the file cannot be read as a PDF."""
+    exe = shutil.which("pdfinfo")
+    if exe:
+        try:
+            res = subprocess.run([exe, str(pdf)], capture_output=True, text=True, errors="replace", timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            res = None
+        if res is not None:
+            m = re.search(r"^Pages:\s+(\d+)", res.stdout, re.M)
+            return int(m.group(1)) if res.returncode == 0 and m else None
+    try:
+        data = Path(pdf).read_bytes()
+    except OSError:
+        return None
+    return len(_PAGE.findall(data)) or None
+
+
+_PAGE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def pdf_problem(pdf: Path) -> str | None:
+    """Why *pdf* is not a usable PDF (no file, no ``%PDF-`` header, no ``%%EOF``, no pages), or None."""
+    try:
+        size = pdf.stat().st_size
+        with open(pdf, "rb") as f:
+            head = f.read(8)
+            f.seek(max(0, size - 2048))
+            tail = f.read()
+    except FileNotFoundError:
+        return "没有生成文件"
+    except OSError as exc:
+        return f"无法读取（{exc.strerror}）"
+    if not head.startswith(b"%PDF-"):
+        return f"不是 PDF 文件（{size} 字节，开头不是 %PDF-）"
+    if b"%%EOF" not in tail:
+        return f"PDF 不完整（{size} 字节，没有 %%EOF 结尾）"
+    # page objects counted in the bytes (no process to start); a PDF that keeps them in compressed
+    # object streams has none to see, and pdfinfo decides
+    try:
+        seen = bool(_PAGE.search(pdf.read_bytes()))
+    except OSError as exc:
+        return f"无法读取（{exc.strerror}）"
+    if not seen and not pdf_pages(pdf):
+        return "PDF 中没有可读的页面"
+    return None
+
+
+def install_pdf(produced: Path, dest: Path, source: Path | None = None) -> None:
+    """Check the PDF LibreOffice *produced*, then rename it over *dest* (the old one stays on failure)."""
+    problem = pdf_problem(produced)
+    if problem is not None:
+        name = source.name if source is not None else dest.name
+        keep = f"原有的 {dest} 未改动。" if dest.exists() else ""
+        if problem == "没有生成文件":
+            raise PdfError(f"LibreOffice 没有生成 {name} 的 PDF（文件可能已损坏或不是 .docx）。{keep}")
+        raise PdfError(f"LibreOffice 为 {name} 生成的 PDF 无效：{problem}。{keep}")
+    _move_into_place(produced, dest)
+
+
+def _move_into_place(src: Path, dest: Path) -> None:
+    """Put ``src`` at ``dest`` atomically (readers never see a half-written PDF)."""
+    from . import system
+
+    if dest.is_dir() and not dest.is_symlink():
+        raise PdfError(f"无法写入 PDF：{dest} 是一个文件夹。请删除或改名这个文件夹。")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            system.replace(src, dest)
+            return
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise
+        # Different file systems: copy next to the destination first, then rename.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp_name)
+            os.chmod(tmp_name, 0o644 & ~_umask())
+            system.replace(Path(tmp_name), dest)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+    except system.FileInUse as exc:
+        raise PdfError(f"{exc.message_zh}。原有的 PDF 未改动。") from None
+    except OSError as exc:
+        raise PdfError(f"无法写入 {dest}（{exc.strerror or exc}）。原有的 PDF 未改动。") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def pdf_fonts(pdf: Path) -> list[str]:

@@ -42,6 +42,7 @@ OFFICE_FILES: tuple[tuple[str, str], ...] = (
     ("jianbao.yaml.j2", "jianbao.yaml"),
     ("gitkeep.j2", "issues/.gitkeep"),
     ("Makefile.j2", "Makefile"),
+    ("build.cmd.j2", "build.cmd"),
     ("gitignore.j2", ".gitignore"),
     ("README.md.j2", "README.md"),
 )
@@ -463,7 +464,8 @@ def init_office(folder: Path, *, force: bool = False, skipped: list[Path] | None
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                with open(path, "x", encoding="utf-8", newline="\n") as f:
+                # build.cmd is read by cmd.exe: CRLF line ends (its text is ASCII)
+                with open(path, "x", encoding="utf-8", newline="\r\n" if target.endswith(".cmd") else "\n") as f:
                     f.write(text)
             except FileExistsError:
                 _note(left, path)

@@ -15,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from . import system
 from .diagnostics import Diagnostic, JianbaoError
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -90,10 +91,26 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        system.replace(Path(tmp), path)
+    except system.FileInUse:
+        _remove(tmp)
+        raise JianbaoError(Diagnostic("JB501", f"请先在 Word/WPS 中关闭 {_shown(path)}，再重新编译：文件正被打开，无法替换",
+                                      file=path, hint="原来的文件没有改动。关闭后重新运行同一条命令。")) from None
     except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _remove(tmp)
         raise JianbaoError(Diagnostic("JB501", f"无法写入 {path}（{exc.strerror}）", file=path)) from None
+
+
+def _remove(tmp: str) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
+
+
+def _shown(path: Path) -> str:
+    """*path* relative to the current folder when it is below it (``build/x.docx``)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
