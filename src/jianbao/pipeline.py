@@ -215,11 +215,12 @@ def default_output(checked: Checked, suffix: str = ".docx") -> Path:
     return checked.office / "build" / (checked.path.stem + ("-draft" if checked.draft else "") + suffix)
 
 
-def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False) -> Path:
-    """Stages 5 and 6: render *checked* and write it atomically to *out*."""
+def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False, carry: str | None = None) -> Path:
+    """Stages 5 and 6: render *checked* and write it atomically to *out* (*end_page_alone*,
+    *carry*: see :func:`jianbao.render.docx.render`)."""
     from .render.docx import render
     from .write import docx_bytes, write_atomic
 
-    doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft)
+    doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft, carry=carry)
     write_atomic(out, docx_bytes(doc))
     return out
