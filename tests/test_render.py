@@ -303,3 +303,29 @@ def test_preset_bold_switch_for_level_two(tmp_path):
     assert style(styles, "Heading2").find(f"{W}rPr/{W}b").get(f"{W}val") == "1"
     assert style(styles, "JBLead2").find(f"{W}rPr/{W}b").get(f"{W}val") == "1"
     assert style(styles, "Heading3").find(f"{W}rPr/{W}b").get(f"{W}val") == "0"
+
+
+def test_carry_splits_the_last_paragraph_before_the_lines_it_names(tmp_path):
+    """The batch's LibreOffice remedy (issue 13): the printed text of the last two lines goes to a
+    paragraph of its own, unindented, kept whole and with the end block; the head keeps its text
+    and spreads its last line full width like the lines before it."""
+    from jianbao.pipeline import prepare
+    from jianbao.render.docx import render
+
+    o = Office(tmp_path)
+    last = "本周" + "围绕重点任务推进各项工作，" * 8 + "完成。"
+    path = o.issue(f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - {last}\n")
+    checked = prepare(path)
+    tail = last[-40:]
+    body = render(checked.bulletin, checked.layout, carry=" ".join([tail[:20], tail[20:]])).element.body
+    paras = [p for p in body.findall(f"{W}p") if p.find(f".//{W}txbxContent") is None]
+    head, second = paras[-2], paras[-1]
+    text = lambda p: "".join(t.text for t in p.iter(f"{W}t"))  # noqa: E731
+    assert text(head) + text(second) == "（一）" + last and text(second) == tail
+    assert second.find(f"{W}pPr/{W}keepNext") is not None and second.find(f"{W}pPr/{W}keepLines") is not None
+    assert second.find(f"{W}pPr/{W}ind").get(f"{W}firstLineChars") == "0"
+    assert head.find(f"{W}pPr/{W}jc").get(f"{W}val") == "distribute"
+    assert head.find(f"{W}pPr/{W}keepNext") is None
+    # a tail the text does not end with changes nothing
+    plain = render(checked.bulletin, checked.layout, carry="不是这一段的结尾").element.body
+    assert len(plain.findall(f"{W}p")) == len(body.findall(f"{W}p")) - 1

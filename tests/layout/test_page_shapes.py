@@ -56,3 +56,16 @@ def test_the_sample_has_the_shapes_the_invariants_are_about(built):
 def test_pages_never_break_badly(built):
     findings = [line for sh, r in built for line in s.check(sh, r.pdf)]
     assert not findings, f"{len(findings)} finding(s) in {len(built)} bulletins:\n" + "\n".join(findings[:60])
+
+
+def test_the_summary_says_what_happened(built):
+    """Where the end block would have stood alone and the last paragraph was split to bring two
+    lines along, the build summary says so, and the .docx holds the split (its tail kept whole)."""
+    import zipfile
+
+    moved = [r for _, r in built if any("末两行与版记同页" in n for n in r.notes)]
+    assert moved, "a family whose text ends on every line of a page needs the split somewhere"
+    for r in moved:
+        with zipfile.ZipFile(r.output) as z:
+            xml = z.read("word/document.xml").decode()
+        assert '<w:keepLines w:val="1"/>' in xml and 'w:val="distribute"' in xml
