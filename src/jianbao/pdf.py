@@ -181,10 +181,18 @@ def convert_to_pdf(
         for n, batch in enumerate(_batches(unique)):
             outdir = work / f"out{n}"
             outdir.mkdir()
-            _run_soffice(soffice, batch, outdir, work / "profile", env, timeout)
+            todo = list(batch)
+            while todo:
+                _run_soffice(soffice, todo, outdir, work / "profile", env, timeout)
+                missing = [src for src in todo if not _produced(outdir, src)]
+                if len(missing) == len(todo):
+                    break
+                # LibreOffice stopped part-way through a long batch (seen after some hundred files):
+                # the files it did not reach go to a fresh run, as long as each run makes progress.
+                todo = missing
             for src in batch:
                 produced = outdir / f"{src.stem}.pdf"
-                if not produced.is_file() or produced.stat().st_size == 0:
+                if not _produced(outdir, src):
                     raise PdfError(
                         f"LibreOffice 没有生成 {src.name} 的 PDF（文件可能已损坏或不是 .docx）。"
                     )
@@ -192,6 +200,11 @@ def convert_to_pdf(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return targets
+
+
+def _produced(outdir: Path, src: Path) -> bool:
+    out = outdir / f"{src.stem}.pdf"
+    return out.is_file() and out.stat().st_size > 0
 
 
 def _run_soffice(

@@ -46,19 +46,20 @@ _TYPE_ZH = {
 def _nested_model(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
     """The model that holds *loc*'s last key, following field annotations from *root* (plain
     nested models, lists and dicts of them, optional ones) — for the layout preset's groups."""
+    import types
     import typing
 
     current: object = root
     for part in loc[:-1]:
-        if isinstance(part, int) or not (isinstance(current, type) and issubclass(current, BaseModel)):
-            if isinstance(part, int):
-                continue
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return None
         field = current.model_fields.get(part)
         if field is None:
             return None
         ann = field.annotation
-        while typing.get_origin(ann) in (list, dict, typing.Union, getattr(__import__("types"), "UnionType", None)):
+        while typing.get_origin(ann) in (list, dict, typing.Union, types.UnionType):
             args = [a for a in typing.get_args(ann) if a is not type(None)]
             ann = args[-1] if args else None
         current = ann

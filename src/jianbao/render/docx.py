@@ -59,7 +59,7 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, 
     if draft:
         draft_headers(doc, layout)
     write_core_properties(doc, bulletin)
-    _Body(doc, bulletin, layout, carry=carry).build()
+    _Body(doc, bulletin, layout, carry=carry, end_page_alone=end_page_alone).build()
     if end_page_alone:
         end_block_on_its_own_page(doc)
     return doc
@@ -76,7 +76,8 @@ class _Para:
 class _Body:
     """Appends the bulletin's paragraphs and the end block to the document body."""
 
-    def __init__(self, doc, bulletin: Bulletin, layout: Layout, carry: str | None = None):
+    def __init__(self, doc, bulletin: Bulletin, layout: Layout, carry: str | None = None,
+                 end_page_alone: bool = False):
         self.part = doc.part
         self.body = doc.element.body
         for child in list(self.body):
@@ -94,6 +95,7 @@ class _Body:
         # "standalone" (a lead on a line of its own), "text" or "table".
         self.flow: list[tuple[str, etree._Element, int]] = []
         self.carry_text = carry
+        self.end_page_alone = end_page_alone
 
     # paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, *runs: etree._Element, before: int | None = None) -> etree._Element:
@@ -408,11 +410,43 @@ class _Body:
         # last rows of a table, pushes them to the next page, moves the anchor after them, and gives
         # up half-way — a page with the repeated header and one row, then the rest of the table
         # without its header on the next page.
-        anchor = self.para("Normal", x.bottom_text_box([tbl, closing], width, height, name="版记"), before=0)
+        last_table, tail = self.tail_after_table()
+        in_table = last_table is not None and not self.end_page_alone
+        anchor = el("p")
         ppr = sub(anchor, "pPr")
+        put(ppr, el("pStyle", val="Normal"))
         x.set_flag(ppr, "snapToGrid", False)
-        x.set_spacing(ppr, line=height)
-        self.end_anchor = anchor
+        anchor.append(x.bottom_text_box([tbl, closing], width, height, name="版记", in_cell=in_table))
+        if not in_table:
+            x.set_spacing(ppr, line=height)
+            self.sectpr.addprevious(anchor)
+            return
+        # The text ends with a table (and less than two lines after it): LibreOffice keeps no table
+        # row with a paragraph, so the holder, and the line after the table, go into a last row of
+        # the table without borders, kept with the last data row (and that with the one before it).
+        x.set_spacing(ppr, line=height - x.CARRIER_LINE)  # the carrier below takes the rest
+        for p in tail:
+            ppr_t = sub(p, "pPr")
+            if ppr_t.find(w("keepNext")) is not None:
+                ppr_t.remove(ppr_t.find(w("keepNext")))
+        rows_ = last_table.findall(w("tr"))
+        for cell_p in rows_[-1].iter(w("p")):
+            x.set_flag(sub(cell_p, "pPr"), "keepNext")
+        x.closing_row(last_table, [*tail, anchor])
+        self.sectpr.addprevious(x.carrier_paragraph())  # a document does not end with a table
+
+    def tail_after_table(self) -> tuple[etree._Element | None, list[etree._Element]]:
+        """The last table of the text when less than two lines of text follow it (and those
+        paragraphs), else (None, [])."""
+        tail, lines = [], 0
+        for kind, p, n in reversed(self.flow):
+            if kind == "table":
+                return p, list(reversed(tail))
+            tail.append(p)
+            lines += n
+            if lines >= 2:
+                break
+        return None, []
 
     def end_block_height(self, rows: list[etree._Element]) -> int:
         """The end block's height in twips, from its rows' estimated lines and its rules (a little

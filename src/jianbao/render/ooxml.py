@@ -265,14 +265,16 @@ EMU_PER_TWIP = 635
 
 
 def bottom_text_box(content: list[etree._Element], width: int, height: int, *, shape_id: int = 1,
-                    name: str = "box") -> etree._Element:
+                    name: str = "box", in_cell: bool = False) -> etree._Element:
     """A run holding a text box (DrawingML ``wps:wsp``) pinned to the bottom of the text area,
     *width* × *height* twips, its *content* (tables, paragraphs) at the bottom of the box.
 
     ``wrapNone``: the box pushes no text aside.  The paragraph that holds it is what keeps text
     off the box (the end block's reservation): unlike a floating table (``w:tblpPr``), which
     wraps text and so pushes the text before its anchor too, a text box with no wrapping lets
-    the page break depend on the text flow alone — in Word and LibreOffice alike.
+    the page break depend on the text flow alone — in Word and LibreOffice alike.  *in_cell*: the
+    paragraph is in a table cell, and the box still goes to the bottom of the page
+    (``layoutInCell="0"``).
     """
     def dml(ns: str, tag: str, parent: etree._Element | None = None, **attrs: object) -> etree._Element:
         e = etree.Element(f"{{{ns}}}{tag}") if parent is None else etree.SubElement(parent, f"{{{ns}}}{tag}")
@@ -284,7 +286,8 @@ def bottom_text_box(content: list[etree._Element], width: int, height: int, *, s
     r = el("r")
     drawing = etree.SubElement(r, w("drawing"))
     anchor = dml(WP_NS, "anchor", drawing, distT=0, distB=0, distL=0, distR=0, simplePos=0,
-                 relativeHeight=shape_id + 1, behindDoc=0, locked=0, layoutInCell=1, allowOverlap=1)
+                 relativeHeight=shape_id + 1, behindDoc=0, locked=0, layoutInCell=0 if in_cell else 1,
+                 allowOverlap=1)
     dml(WP_NS, "simplePos", anchor, x=0, y=0)
     dml(WP_NS, "posOffset", dml(WP_NS, "positionH", anchor, relativeFrom="margin")).text = "0"
     dml(WP_NS, "align", dml(WP_NS, "positionV", anchor, relativeFrom="margin")).text = "bottom"
@@ -333,6 +336,31 @@ def bottom_table(width: int, *, outer: int, inner: int, color: str) -> etree._El
     grid = etree.SubElement(tbl, w("tblGrid"))
     grid.append(el("gridCol", w=width))
     return tbl
+
+
+def closing_row(tbl: etree._Element, paragraphs: list[etree._Element]) -> etree._Element:
+    """A last row across all columns of *tbl*, with no borders but the rule above it and no cell
+    margins (its paragraphs sit where the body text does), never split across pages."""
+    widths = [int(c.get(w("w"))) for c in tbl.find(w("tblGrid")).findall(w("gridCol"))]
+    tr = etree.SubElement(tbl, w("tr"))
+    trpr = etree.SubElement(tr, w("trPr"))
+    trpr.append(el("cantSplit"))
+    tc = etree.SubElement(tr, w("tc"))
+    tcpr = etree.SubElement(tc, w("tcPr"))
+    tcpr.append(el("tcW", w=sum(widths), type="dxa"))
+    if len(widths) > 1:
+        tcpr.append(el("gridSpan", val=len(widths)))
+    borders = el("tcBorders")
+    for side in ("left", "bottom", "right"):
+        borders.append(el(side, val="nil"))
+    tcpr.append(borders)
+    mar = el("tcMar")
+    for side in ("left", "right"):
+        mar.append(el(side, w=0, type="dxa"))
+    tcpr.append(mar)
+    for p in paragraphs:
+        tc.append(p)
+    return tr
 
 
 def table_row(tbl: etree._Element, width: int, paragraphs: list[etree._Element]) -> etree._Element:
