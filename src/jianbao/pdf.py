@@ -134,6 +134,10 @@ def _batches(paths: list[Path]) -> list[list[Path]]:
     return batches
 
 
+#: Time allowed per file on top of a run's ``timeout``: a bound against a hung LibreOffice, not a target.
+SECONDS_PER_FILE = 10
+
+
 def convert_to_pdf(
     docx_paths: list[Path], out_dir: Path | None = None, timeout: float = 180
 ) -> list[Path]:
@@ -141,7 +145,9 @@ def convert_to_pdf(
 
     Each PDF is written next to its .docx (``a/b.docx`` -> ``a/b.pdf``), or into ``out_dir``
     when given, atomically: LibreOffice writes into a temporary directory and the finished
-    file is renamed into place. ``timeout`` (seconds) bounds the whole batch. Raises
+    file is renamed into place. ``timeout`` (seconds) bounds each LibreOffice run, plus
+    :data:`SECONDS_PER_FILE` for every file it converts (a 300-file batch took longer than a
+    flat 180 s on a loaded machine). Raises
     :class:`PdfError` (Chinese message) when LibreOffice is missing, fails, times out or
     does not produce a PDF.
     """
@@ -183,7 +189,7 @@ def convert_to_pdf(
             outdir.mkdir()
             todo = list(batch)
             while todo:
-                _run_soffice(soffice, todo, outdir, work / "profile", env, timeout)
+                _run_soffice(soffice, todo, outdir, work / "profile", env, timeout + SECONDS_PER_FILE * len(todo))
                 missing = [src for src in todo if not _produced(outdir, src)]
                 if len(missing) == len(todo):
                     break
