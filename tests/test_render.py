@@ -329,3 +329,20 @@ def test_carry_splits_the_last_paragraph_before_the_lines_it_names(tmp_path):
     # a tail the text does not end with changes nothing
     plain = render(checked.bulletin, checked.layout, carry="不是这一段的结尾").element.body
     assert len(plain.findall(f"{W}p")) == len(body.findall(f"{W}p")) - 1
+
+
+def test_carry_never_leaves_a_lone_first_line(tmp_path):
+    """When the lines to carry are all of the paragraph but its first line, splitting would leave
+    that line alone at the foot of the page: the paragraph is kept whole with the end block."""
+    from jianbao.pipeline import prepare
+    from jianbao.render.docx import render
+
+    o = Office(tmp_path)
+    last = "本周" + "围绕重点任务推进各项工作，" * 5 + "完成。"  # three lines
+    path = o.issue(f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - {last}\n")
+    checked = prepare(path)
+    body = render(checked.bulletin, checked.layout, carry=last[-50:]).element.body
+    paras = [p for p in body.findall(f"{W}p") if p.find(f".//{W}txbxContent") is None]
+    whole = paras[-1]
+    assert "".join(t.text for t in whole.iter(f"{W}t")) == "（一）" + last
+    assert whole.find(f"{W}pPr/{W}keepNext") is not None and whole.find(f"{W}pPr/{W}keepLines") is not None

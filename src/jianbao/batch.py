@@ -223,8 +223,9 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         for r in todo:
             tail = alone.get(id(r))
             if tail:
+                before = r.output.read_bytes()
                 again = build_one(r.source, r.output, True, r.draft, carry=tail)
-                if again.ok:
+                if again.ok and r.output.read_bytes() != before:  # the text did end with those lines
                     moved.append(r)
         if moved and _convert(moved, scratch, keep_pdf):
             for r in moved:
@@ -233,7 +234,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
             if r.pages and r.end_text and r.pdf and end_block_alone(r.pdf, r.pages, r.end_text):
                 r.notes.append("正文排满末页，版记单独占一页（正文末尾不是可拆分的段落）")
             elif r in moved:
-                r.notes.append("正文末段拆开，末两行与版记同页")
+                r.notes.append("正文末两行移到版记所在页（末段拆开或整段移过去）")
             if scratch:
                 r.pdf = None
     finally:

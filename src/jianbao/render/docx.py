@@ -153,7 +153,9 @@ class _Body:
 
         This is the LibreOffice remedy: its keep-with-next moves a whole paragraph or none of
         it, where Word moves the last lines (widow control) — so Word needs no split.  Nothing
-        happens when the text does not end with *text* (a table, or a changed issue)."""
+        happens when the text does not end with *text* (a table, or a changed issue); when the head
+        would be a single line (an orphan), the whole paragraph is kept together with the end block.
+        """
         if not self.flow or self.flow[-1][0] == "table":
             return
         p = self.flow[-1][1]
@@ -165,6 +167,11 @@ class _Body:
         if not tail or not squashed.endswith(tail) or len(tail) >= len(squashed):
             return
         cut = where[len(squashed) - len(tail)]
+        if self.lines(printed[:cut]) < 2:  # the head would be a lone first line: keep it all together
+            ppr = sub(p, "pPr")
+            x.set_flag(ppr, "keepNext")
+            x.set_flag(ppr, "keepLines")
+            return
         from copy import deepcopy
 
         second = el("p")
