@@ -89,7 +89,7 @@ def test_margins_that_leave_no_text_area(tmp_path, cli):
 ])
 def test_a_typo_gets_a_hint_from_its_own_group(tmp_path, cli, old, new, expect):
     r = check(cli, office_with(tmp_path, changed(old, new)))
-    assert r.exit_code == 1 and "JB103" in r.stderr and expect in r.stderr
+    assert r.exit_code == 1 and "版式预设有误" in r.stderr and expect in r.stderr
     assert "page, grid, fonts" not in r.stderr  # not the top-level fields
 
 

@@ -222,7 +222,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         moved = []
         for r in todo:
             tail = alone.get(id(r))
-            if tail:
+            if tail and r.output is not None:
                 before = r.output.read_bytes()
                 again = build_one(r.source, r.output, True, r.draft, carry=tail)
                 if again.ok and r.output.read_bytes() != before:  # the text did end with those lines
@@ -284,6 +284,8 @@ def _carry(r: BuildResult) -> str:
     the end block stands alone (the lines that end the page before it), or the last paragraph
     moved whole to the end block's page and left room on the page before (the lines above the
     end block).  "" when neither."""
+    if r.pdf is None or not r.pages:
+        return ""
     if end_block_alone(r.pdf, r.pages, r.end_text):
         return "".join(text for text, _ in _text_lines(r.pdf, r.pages - 1)[-2:])
     end = re.sub(r"\s+", "", r.end_text)
@@ -300,9 +302,8 @@ def _text_lines(pdf: Path, page: int) -> list[tuple[str, float]]:
         return []
     xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
                          capture_output=True, text=True).stdout
-    words = sorted((float(m[3]), float(m[1]), m[4]) for m in re.finditer(
-        r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', xml)
-        for m in [(None, m[1], None, m[2], m[3])])
+    pattern = r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+    words = sorted((float(y1), float(x0), text) for x0, y1, text in re.findall(pattern, xml))
     rows: list[list[tuple[float, float, str]]] = []
     for y1, x0, text in words:  # one line: words whose bottoms lie within 2 pt
         if rows and y1 - rows[-1][0][0] < 2:

@@ -17,8 +17,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 import shapes as s
+
 from jianbao.batch import build_files
 
 COUNT = int(os.environ.get("JIANBAO_SHAPES", "30"))

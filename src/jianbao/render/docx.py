@@ -436,6 +436,7 @@ class _Body:
             ppr_t = sub(p, "pPr")
             if ppr_t.find(w("keepNext")) is not None:
                 ppr_t.remove(ppr_t.find(w("keepNext")))
+        assert last_table is not None
         rows_ = last_table.findall(w("tr"))
         for cell_p in rows_[-1].iter(w("p")):
             x.set_flag(sub(cell_p, "pPr"), "keepNext")
@@ -445,7 +446,8 @@ class _Body:
     def tail_after_table(self) -> tuple[etree._Element | None, list[etree._Element]]:
         """The last table of the text when less than two lines of text follow it (and those
         paragraphs), else (None, [])."""
-        tail, lines = [], 0
+        tail: list[etree._Element] = []
+        lines = 0
         for kind, p, n in reversed(self.flow):
             if kind == "table":
                 return p, list(reversed(tail))
