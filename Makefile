@@ -2,6 +2,7 @@
 #   make            set up (system packages, .venv) and build the example bulletin
 #   make test       run the whole test suite, LibreOffice layout tests included
 #   make pdf        build the example bulletin and its PDF
+#   make layout-long  the page-breaking property test on 300 random bulletins (issue 13; ~20 min)
 #   make bench      benchmark: start-up against pandoc, render cost, a 520-issue archive (bench/run.py)
 #   make pictures   regenerate the README's pictures (docs/img/: first and last page, the web edition)
 PY      ?= python3
@@ -12,7 +13,7 @@ DOCX    := $(patsubst issues/%.yaml,build/%.docx,$(ISSUES))
 PDF     := $(DOCX:.docx=.pdf)
 PRESET  := $(wildcard templates/layouts/*.yaml)
 
-.PHONY: all setup deps web-deps example pdf check test bench pictures clean
+.PHONY: all setup deps web-deps example pdf check test layout-long bench pictures clean
 all: example
 
 deps:
@@ -42,6 +43,9 @@ check: $(BIN)/jianbao
 
 test: setup web-deps
 	$(BIN)/pytest -q
+
+layout-long: setup
+	JIANBAO_SHAPES=$${JIANBAO_SHAPES:-300} $(BIN)/pytest -q tests/layout/test_page_shapes.py
 
 bench: setup
 	$(BIN)/python bench/run.py

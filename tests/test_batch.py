@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import ISSUE, Office
 
 
@@ -124,3 +126,34 @@ def test_a_settings_warning_is_said_once_per_batch(tmp_path, cli):
     r = cli("build", o.root, "-j", "1")
     assert r.exit_code == 0
     assert r.stderr.count("JB403") == 1 and r.stderr.count("JB404") == 1
+
+
+def test_a_libreoffice_that_stops_part_way_gets_the_rest_in_a_new_run(tmp_path, monkeypatch):
+    """Issue 13's long run: one soffice process stopped after some hundred files of a 300-file
+    batch, exit status 0.  The files it did not reach are converted by a fresh run."""
+    from jianbao.pdf import PdfError, convert_to_pdf
+    from test_processes import tiny_pdf
+
+    fake = tmp_path / "soffice"
+    log = tmp_path / "runs.log"
+    (tmp_path / "good.pdf").write_bytes(tiny_pdf())  # a PDF that passes the checks before a PDF is replaced
+    # converts only the first file it is given, like a LibreOffice that gives up after one
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo run >> "{log}"\n'
+        'while [ "$1" != "--outdir" ]; do shift; done; out="$2"; shift 2\n'
+        f'name=$(basename "$1" .docx); cp "{tmp_path}/good.pdf" "$out/$name.pdf"\n', encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("JIANBAO_SOFFICE", str(fake))
+    docs = []
+    for n in range(3):
+        d = tmp_path / f"d{n}.docx"
+        d.write_bytes(b"PK")
+        docs.append(d)
+    pdfs = convert_to_pdf(docs)
+    assert [p.read_bytes() for p in pdfs] == [tiny_pdf()] * 3
+    assert log.read_text().count("run") == 3
+    # a run that makes no progress at all is an error, not a loop
+    fake.write_text(f'#!/bin/sh\necho run >> "{log}"\n', encoding="utf-8")
+    with pytest.raises(PdfError):
+        convert_to_pdf([tmp_path / "d0.docx"], out_dir=tmp_path / "again")

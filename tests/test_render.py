@@ -63,7 +63,7 @@ def test_normal_style_gives_22_by_28(seed):
     sp = normal.find(f"{W}pPr/{W}spacing")
     assert (sp.get(f"{W}line"), sp.get(f"{W}lineRule")) == ("579", "exact")
     assert normal.find(f"{W}rPr/{W}spacing").get(f"{W}val") == "-5"
-    assert normal.find(f"{W}pPr/{W}widowControl").get(f"{W}val") == "0"
+    assert normal.find(f"{W}pPr/{W}widowControl").get(f"{W}val") == "1"  # issue 13: no widows, no orphans
     ind = normal.find(f"{W}pPr/{W}ind")
     assert ind.get(f"{W}firstLineChars") == "200" and ind.get(f"{W}firstLine") == "640"
     assert normal.find(f"{W}pPr/{W}jc").get(f"{W}val") == "both"
@@ -196,13 +196,21 @@ def test_run_in_lead_uses_heading_font_then_body(full):
     assert {lvl for lvl, _, _ in leads} >= {"JBLead1", "JBLead2", "JBLead4"}
 
 
-def test_end_block_is_a_bottom_anchored_table(seed):
+def test_end_block_is_a_table_in_a_text_box_at_the_bottom_held_by_a_paragraph_as_tall(seed):
+    """Issue 13: not a floating table (which wraps, so LibreOffice pushed the last rows of a table
+    away from it and broke the table); a text box that wraps nothing, and a paragraph after the
+    text that is as tall as the block and holds it."""
     doc = seed["word/document.xml"]
-    tbl = doc.find(f"{W}body/{W}tbl")
-    pos = tbl.find(f"{W}tblPr/{W}tblpPr")
-    assert pos.get(f"{W}vertAnchor") == "margin" and pos.get(f"{W}tblpYSpec") == "bottom"
-    assert pos.get(f"{W}horzAnchor") == "page" and pos.get(f"{W}tblpX") == "1587"
-    assert tbl.find(f"{W}tblPr/{W}tblOverlap").get(f"{W}val") == "never"
+    WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    body = doc.find(f"{W}body")
+    assert not [t for t in body.iter(f"{W}tbl") if t.find(f"{W}tblPr/{W}tblpPr") is not None]
+    holder = body.findall(f"{W}p")[-1]
+    anchor = holder.find(f".//{WP}anchor")
+    assert anchor.find(f"{WP}wrapNone") is not None
+    assert anchor.find(f"{WP}positionV").get("relativeFrom") == "margin"
+    assert anchor.find(f"{WP}positionV/{WP}align").text == "bottom"
+    assert anchor.find(f"{WP}positionH").get("relativeFrom") == "margin"
+    tbl = holder.find(f".//{W}txbxContent/{W}tbl")
     assert tbl.find(f"{W}tblGrid/{W}gridCol").get(f"{W}w") == "8845"
     b = tbl.find(f"{W}tblPr/{W}tblBorders")
     assert b.find(f"{W}top").get(f"{W}sz") == "8" and b.find(f"{W}bottom").get(f"{W}sz") == "8"
@@ -211,7 +219,17 @@ def test_end_block_is_a_bottom_anchored_table(seed):
     assert rows == ["报：省政务管理办公室、省级相关部门（单位）、省中心领导。",
                     "发：省级相关部门（单位）窗口，省直部门办事大厅，省中心各处（室）、直属单位。",
                     "（共印103份）"]
-    assert tbl.getnext().tag == f"{W}p"  # the paragraph the table is anchored to
+    # the holder reserves the block's height: three rows (the 发 row wraps to two lines) of 579
+    # and the rules, never less than the box
+    sp = holder.find(f"{W}pPr/{W}spacing")
+    height = int(anchor.find(f"{WP}extent").get("cy")) // 635
+    assert sp.get(f"{W}lineRule") == "exact" and int(sp.get(f"{W}line")) == height >= 4 * 579
+
+
+def test_the_last_lines_of_the_text_are_kept_with_the_end_block(seed):
+    paras = seed["word/document.xml"].find(f"{W}body").findall(f"{W}p")
+    last_text = paras[-2]
+    assert last_text.find(f"{W}pPr/{W}keepNext") is not None
 
 
 def test_no_end_block_without_distribution_or_copies(tmp_path):
@@ -285,3 +303,46 @@ def test_preset_bold_switch_for_level_two(tmp_path):
     assert style(styles, "Heading2").find(f"{W}rPr/{W}b").get(f"{W}val") == "1"
     assert style(styles, "JBLead2").find(f"{W}rPr/{W}b").get(f"{W}val") == "1"
     assert style(styles, "Heading3").find(f"{W}rPr/{W}b").get(f"{W}val") == "0"
+
+
+def test_carry_splits_the_last_paragraph_before_the_lines_it_names(tmp_path):
+    """The batch's LibreOffice remedy (issue 13): the printed text of the last two lines goes to a
+    paragraph of its own, unindented, kept whole and with the end block; the head keeps its text
+    and spreads its last line full width like the lines before it."""
+    from jianbao.pipeline import prepare
+    from jianbao.render.docx import render
+
+    o = Office(tmp_path)
+    last = "本周" + "围绕重点任务推进各项工作，" * 8 + "完成。"
+    path = o.issue(f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - {last}\n")
+    checked = prepare(path)
+    tail = last[-40:]
+    body = render(checked.bulletin, checked.layout, carry=" ".join([tail[:20], tail[20:]])).element.body
+    paras = [p for p in body.findall(f"{W}p") if p.find(f".//{W}txbxContent") is None]
+    head, second = paras[-2], paras[-1]
+    text = lambda p: "".join(t.text for t in p.iter(f"{W}t"))  # noqa: E731
+    assert text(head) + text(second) == "（一）" + last and text(second) == tail
+    assert second.find(f"{W}pPr/{W}keepNext") is not None and second.find(f"{W}pPr/{W}keepLines") is not None
+    assert second.find(f"{W}pPr/{W}ind").get(f"{W}firstLineChars") == "0"
+    assert head.find(f"{W}pPr/{W}jc").get(f"{W}val") == "distribute"
+    assert head.find(f"{W}pPr/{W}keepNext") is None
+    # a tail the text does not end with changes nothing
+    plain = render(checked.bulletin, checked.layout, carry="不是这一段的结尾").element.body
+    assert len(plain.findall(f"{W}p")) == len(body.findall(f"{W}p")) - 1
+
+
+def test_carry_never_leaves_a_lone_first_line(tmp_path):
+    """When the lines to carry are all of the paragraph but its first line, splitting would leave
+    that line alone at the foot of the page: the paragraph is kept whole with the end block."""
+    from jianbao.pipeline import prepare
+    from jianbao.render.docx import render
+
+    o = Office(tmp_path)
+    last = "本周" + "围绕重点任务推进各项工作，" * 5 + "完成。"  # three lines
+    path = o.issue(f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - {last}\n")
+    checked = prepare(path)
+    body = render(checked.bulletin, checked.layout, carry=last[-50:]).element.body
+    paras = [p for p in body.findall(f"{W}p") if p.find(f".//{W}txbxContent") is None]
+    whole = paras[-1]
+    assert "".join(t.text for t in whole.iter(f"{W}t")) == "（一）" + last
+    assert whole.find(f"{W}pPr/{W}keepNext") is not None and whole.find(f"{W}pPr/{W}keepLines") is not None

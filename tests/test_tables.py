@@ -198,12 +198,24 @@ def docx(office, tmp_path):
 
 
 def body_tables(doc) -> list[etree._Element]:
-    return [t for t in doc.iter(f"{W}tbl") if t.find(f"{W}tblPr/{W}tblpPr") is None]  # not the 版记
+    body = doc if doc.tag == f"{W}body" else doc.find(f"{W}body")
+    return body.findall(f"{W}tbl")  # not the 版记 (its table is in a text box)
+
+
+def data_rows(tbl) -> list[etree._Element]:
+    """The header and data rows: not the borderless closing row that holds the end block when the
+    text ends with the table (issue 13)."""
+    rows = tbl.findall(f"{W}tr")
+    return rows[:-1] if rows and rows[-1].find(f"{W}tc/{W}tcPr/{W}tcBorders") is not None else rows
+
+
+def grid(tbl) -> list[int]:
+    return [int(g.get(f"{W}w")) for g in tbl.find(f"{W}tblGrid").findall(f"{W}gridCol")]
 
 
 def test_grid_widths_fill_the_text_area(docx):
     (tbl,) = body_tables(docx["word/document.xml"])
-    cols = [int(g.get(f"{W}w")) for g in tbl.iter(f"{W}gridCol")]
+    cols = grid(tbl)
     assert sum(cols) == TEXT_WIDTH and len(cols) == 3
     assert abs(cols[0] - 2 * cols[1]) <= 2 and abs(cols[1] - cols[2]) <= 1
     assert tbl.find(f"{W}tblPr/{W}tblW").get(f"{W}w") == str(TEXT_WIDTH)
@@ -215,7 +227,7 @@ def test_grid_widths_fill_the_text_area(docx):
 def test_equal_widths_by_default(office, tmp_path):
     p = table_issue(office, SIMPLE.replace("widths: [2, 1, 1]\n", ""))
     (tbl,) = body_tables(document(p, tmp_path / "e.docx")["word/document.xml"])
-    cols = [int(g.get(f"{W}w")) for g in tbl.iter(f"{W}gridCol")]
+    cols = grid(tbl)
     assert sum(cols) == TEXT_WIDTH and max(cols) - min(cols) <= 1
 
 
@@ -224,7 +236,7 @@ def test_full_borders_and_a_repeated_header_row(docx):
     borders = tbl.find(f"{W}tblPr/{W}tblBorders")
     assert {etree.QName(b).localname: b.get(f"{W}val") for b in borders} == {
         s: "single" for s in ("top", "left", "bottom", "right", "insideH", "insideV")}
-    rows = tbl.findall(f"{W}tr")
+    rows = data_rows(tbl)
     assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
     assert all(r.find(f"{W}trPr/{W}tblHeader") is None for r in rows[1:])
     assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
@@ -235,7 +247,7 @@ def test_full_borders_and_a_repeated_header_row(docx):
 def test_cells_have_their_own_styles_without_the_first_line_indent(docx):
     styles = docx["word/styles.xml"]
     (tbl,) = body_tables(docx["word/document.xml"])
-    used = {p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in tbl.iter(f"{W}p")}
+    used = {p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for r in data_rows(tbl) for p in r.iter(f"{W}p")}
     assert used == {"JBTableHeader", "JBTableCell"}
 
     def style(sid):
@@ -301,3 +313,24 @@ def test_a_document_with_tables_passes_the_ooxml_validator(office, tmp_path, end
     r = subprocess.run([sys.executable, "-m", "openxml_audit", "-q", "--format", "office2016", str(out)],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_a_text_ending_with_a_table_keeps_its_last_rows_with_the_end_block(docx):
+    """Issue 13: the text ends with the table and one short paragraph; LibreOffice keeps no table
+    row with a paragraph, so that paragraph and the end block's holder go into a last row without
+    side or bottom borders, kept with the last data row, which is kept with the one before it."""
+    (tbl,) = body_tables(docx["word/document.xml"])
+    rows = tbl.findall(f"{W}tr")
+    closing = rows[-1]
+    tcpr = closing.find(f"{W}tc/{W}tcPr")
+    assert tcpr.find(f"{W}gridSpan").get(f"{W}val") == "3"
+    assert {etree.QName(b).localname: b.get(f"{W}val") for b in tcpr.find(f"{W}tcBorders")} == {
+        "left": "nil", "bottom": "nil", "right": "nil"}
+    texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in closing.find(f"{W}tc").findall(f"{W}p")]
+    assert texts[0] == "表后的一段正文。"
+    holder = closing.find(f"{W}tc").findall(f"{W}p")[-1]
+    anchor = holder.find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}anchor")
+    assert anchor.get("layoutInCell") == "0"  # the box goes to the bottom of the page, not of the cell
+    for row in rows[-3:-1]:  # the last two data rows (合计 and the one before) keep with the next
+        assert all(p.find(f"{W}pPr/{W}keepNext") is not None for p in row.iter(f"{W}p"))
+    assert tbl.getnext().tag == f"{W}p"  # a document does not end with a table

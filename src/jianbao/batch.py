@@ -40,6 +40,8 @@ class BuildResult:
     # what the PDF stage needs to know, filled by the worker
     even_end: bool = False
     end_text: str = ""
+    text_bottom: float = 0.0  # the 版心 bottom and the line pitch, in PDF points (from the preset)
+    pitch: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -63,7 +65,7 @@ def _fresh(out: Path, mtime: int) -> bool:
 
 
 def build_one(path: Path, output: Path | None = None, force: bool = False, draft: bool = False, *,
-              end_page_alone: bool = False, html: bool = False) -> BuildResult:
+              end_page_alone: bool = False, html: bool = False, carry: str | None = None) -> BuildResult:
     """Prepare, render and write one issue; never raises for bad input.
 
     *draft*: build despite the errors a draft may have (placeholders …), each page marked; they are
@@ -86,10 +88,12 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, draft
         if html:
             res.web = _web_edition(prepared, out.with_suffix(".html"), force)
             res.entry = _entry(prepared, out.stem)
-        if not force and not end_page_alone and _fresh(out, _inputs_mtime(prepared)):
+        page = prepared.layout.page
+        res.text_bottom, res.pitch = (page.height - page.margin_bottom) / 20, prepared.layout.grid.line_pitch / 20
+        if not force and not end_page_alone and not carry and _fresh(out, _inputs_mtime(prepared)):
             res.status = "skipped"
             return res
-        compile_issue(prepared, out, end_page_alone=end_page_alone)
+        compile_issue(prepared, out, end_page_alone=end_page_alone, carry=carry)
         res.status = "built"
     except JianbaoError as exc:
         res.diagnostics += exc.diagnostics
@@ -209,9 +213,28 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         for r in odd:
             _measure(r, scratch)
             r.notes.append("版记另起一页（双面印刷落在偶数页）")
+        # An end block alone on its page: split the last paragraph before the two lines that end
+        # the page before it, so that they come with the end block (LibreOffice moves a paragraph
+        # kept with the next one whole or not at all; Word needs no split).
+        alone = {id(r): _carry(r) for r in todo
+                 if r not in odd and r.ok and r.pdf and r.pages and r.pages > 1 and r.end_text}
+        alone = {k: v for k, v in alone.items() if v}
+        moved = []
         for r in todo:
-            if r not in odd and r.pages and r.end_text and r.pdf and end_block_alone(r.pdf, r.pages, r.end_text):
-                r.notes.append("正文排满末页，版记单独占一页（上一页未被压缩）")
+            tail = alone.get(id(r))
+            if tail and r.output is not None:
+                before = r.output.read_bytes()
+                again = build_one(r.source, r.output, True, r.draft, carry=tail)
+                if again.ok and r.output.read_bytes() != before:  # the text did end with those lines
+                    moved.append(r)
+        if moved and _convert(moved, scratch, keep_pdf):
+            for r in moved:
+                _measure(r, scratch)
+        for r in todo:
+            if r.pages and r.end_text and r.pdf and end_block_alone(r.pdf, r.pages, r.end_text):
+                r.notes.append("正文排满末页，版记单独占一页（正文末尾不是可拆分的段落）")
+            elif r in moved:
+                r.notes.append("正文末两行移到版记所在页（末段拆开或整段移过去）")
             if scratch:
                 r.pdf = None
     finally:
@@ -254,6 +277,42 @@ def count_pages(pdf: Path) -> int:
         if m:
             return int(m.group(1))
     return len(_PAGE.findall(Path(pdf).read_bytes()))
+
+
+def _carry(r: BuildResult) -> str:
+    """The last two lines of the text, when they should go to the end block's page and did not:
+    the end block stands alone (the lines that end the page before it), or the last paragraph
+    moved whole to the end block's page and left room on the page before (the lines above the
+    end block).  "" when neither."""
+    if r.pdf is None or not r.pages:
+        return ""
+    if end_block_alone(r.pdf, r.pages, r.end_text):
+        return "".join(text for text, _ in _text_lines(r.pdf, r.pages - 1)[-2:])
+    end = re.sub(r"\s+", "", r.end_text)
+    last = [(t, y) for t, y in _text_lines(r.pdf, r.pages) if t not in end]
+    before = _text_lines(r.pdf, r.pages - 1)
+    if len(last) > 2 and before and r.text_bottom - before[-1][1] > 2.5 * r.pitch:
+        return "".join(text for text, _ in last[-2:])
+    return ""
+
+
+def _text_lines(pdf: Path, page: int) -> list[tuple[str, float]]:
+    """The text lines of *page* above its page number: (text without spaces, bottom in points)."""
+    if not shutil.which("pdftotext"):
+        return []
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True).stdout
+    pattern = r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
+    words = sorted((float(y1), float(x0), text) for x0, y1, text in re.findall(pattern, xml))
+    rows: list[list[tuple[float, float, str]]] = []
+    for y1, x0, text in words:  # one line: words whose bottoms lie within 2 pt
+        if rows and y1 - rows[-1][0][0] < 2:
+            rows[-1].append((y1, x0, text))
+        else:
+            rows.append([(y1, x0, text)])
+    lines = [("".join(t for _, _, t in sorted(ws, key=lambda w: w[1])), max(y for y, _, _ in ws)) for ws in rows]
+    lines = [(re.sub(r"\s+", "", t), y) for t, y in lines]
+    return [(t, y) for t, y in lines if t and not re.fullmatch(r"—\d+—", t)]
 
 
 def end_block_alone(pdf: Path, page: int, end_text: str) -> bool:

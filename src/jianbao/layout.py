@@ -37,16 +37,16 @@ class Page(_Preset):
 
 
 class Grid(_Preset):
-    lines_per_page: int = Field(gt=0)
-    chars_per_line: int = Field(gt=0)
+    lines_per_page: int = Field(gt=0, le=60)  # checked against the page: see honoured()
+    chars_per_line: int = Field(gt=0, le=60)  # checked against the body font; used to estimate lines
     line_pitch: int = Field(gt=0)
-    char_spacing: int
+    char_spacing: int = Field(ge=-100, le=200)
     first_line_indent: float = Field(2, ge=0, le=10)  # characters
 
 
 class Font(_Preset):
-    east_asia: str
-    latin: str
+    east_asia: str = Field(min_length=1)
+    latin: str = Field(min_length=1)
     size: float = Field(gt=0, le=200)
     bold: bool = False
     color: str | None = Field(None, pattern=r"^[0-9A-Fa-f]{6}$")
@@ -75,7 +75,7 @@ class Masthead(_Preset):
     name_top: int = Field(ge=0)
     name_sizes: list[float] = Field(min_length=1)
     name_line_ratio: float = Field(gt=0.5, le=3)
-    name_char_spacing: int = 0
+    name_char_spacing: int = Field(0, ge=-100, le=400)
     issue_line_before: int = Field(ge=0)
     period_before: int = Field(ge=0)
     editor_line_before: int = Field(ge=0)
@@ -207,7 +207,53 @@ def resolve_layout(name: str, office: Path) -> Path | None:
     return None
 
 
+def preset_names(office: Path) -> list[str]:
+    """The names ``layout:`` can take: the office's presets, then the built-in ones."""
+    names: list[str] = []
+    for base in (office / "templates" / "layouts", builtin_templates() / "layouts"):
+        if base.is_dir():
+            names += [p.stem for p in sorted(base.glob("*.yaml")) if p.stem not in names and not p.stem.startswith(".")]
+    return names
+
+
 _CACHE: dict[tuple[Path, int], Layout] = {}
+
+
+def honoured(layout: Layout, src) -> list:
+    """What the preset asks for and the page cannot give, each a JB402 diagnostic at its place:
+    a text area of no size, ``lines_per_page`` other than the lines ``line_pitch`` fits in the
+    text area, ``chars_per_line`` other than the body characters (with ``char_spacing``) that fit
+    on a line."""
+    p, g, body = layout.page, layout.grid, layout.fonts.body
+    out = []
+    if p.text_width <= 0:
+        out.append(src.diagnostic("JB402", f"左右页边距之和（{p.margin_left + p.margin_right}）不小于页宽 {p.width}，版心没有宽度",
+                                  ("page", "margin_left"), hint="页边距以 twip 为单位（1 毫米 ≈ 56.7）：A4 页宽 11906，左右边距通常为 1587 和 1474。"))
+    if p.text_height <= 0:
+        out.append(src.diagnostic("JB402", f"上下页边距之和（{p.margin_top + p.margin_bottom}）不小于页高 {p.height}，版心没有高度",
+                                  ("page", "margin_top"), hint="页边距以 twip 为单位（1 毫米 ≈ 56.7）：A4 页高 16838，上下边距通常为 2098 和 1984。"))
+    if out:
+        return out
+    fits = p.text_height // g.line_pitch
+    if g.lines_per_page != fits:
+        pitch = p.text_height // g.lines_per_page
+        out.append(src.diagnostic(
+            "JB402", f"每页 {g.lines_per_page} 行与版心不符：版心高 {p.text_height} twip，行距 {g.line_pitch} twip 时每页排 {fits} 行",
+            ("grid", "lines_per_page"),
+            hint=f"写 lines_per_page: {fits}；要每页 {g.lines_per_page} 行，把 grid.line_pitch 改为 {pitch}（版心高 ÷ 行数，取整）。"))
+    per = round(body.size * 20) + g.char_spacing
+    if per <= 0:
+        out.append(src.diagnostic("JB402", f"字距 {g.char_spacing} 使正文每字宽度不大于零", ("grid", "char_spacing"),
+                                  hint="char_spacing 以 1/20 磅为单位，−5 即每字紧缩 0.25 磅。"))
+        return out
+    chars = p.text_width // per
+    if g.chars_per_line != chars:
+        spacing = p.text_width // g.chars_per_line - round(body.size * 20)
+        out.append(src.diagnostic(
+            "JB402", f"每行 {g.chars_per_line} 字与版心不符：版心宽 {p.text_width} twip，正文 {body.size:g} 磅、字距 {g.char_spacing} 时每行排 {chars} 字",
+            ("grid", "chars_per_line"),
+            hint=f"写 chars_per_line: {chars}；要每行 {g.chars_per_line} 字，把 grid.char_spacing 改为 {spacing}。"))
+    return out
 
 
 def load_layout(path: Path) -> Layout:
@@ -219,7 +265,11 @@ def load_layout(path: Path) -> Layout:
     if key not in _CACHE:
         src = load_yaml(path)
         try:
-            _CACHE[key] = validate(src, Layout)
+            layout = validate(src, Layout)
+            wrong = honoured(layout, src)
+            if wrong:
+                raise JianbaoError(wrong)
+            _CACHE[key] = layout
         except JianbaoError as exc:
             for d in exc.diagnostics:  # one code for a preset's problems; the message says which
                 if not d.code.startswith("JB0"):  # a file that cannot be read keeps its own code

@@ -92,6 +92,10 @@ def _batches(paths: list[Path]) -> list[list[Path]]:
     return batches
 
 
+#: Time allowed per file on top of a run's ``timeout``: a bound against a hung LibreOffice, not a target.
+SECONDS_PER_FILE = 10
+
+
 def convert_to_pdf(
     docx_paths: list[Path], out_dir: Path | None = None, timeout: float = 180
 ) -> list[Path]:
@@ -102,7 +106,8 @@ def convert_to_pdf(
     checked (a PDF header, an end, at least one page) and only then renamed over the old PDF.
     Inside ``with jianbao.converter.resident():`` the resident LibreOffice converts the files one
     by one (``timeout`` per file); otherwise ONE soffice process converts the whole batch
-    (``timeout`` for the batch).  Raises :class:`PdfError` (Chinese message) when LibreOffice
+    (``timeout`` plus :data:`SECONDS_PER_FILE` for every file: a 300-file batch took longer than
+    a flat 180 s on a loaded machine), and the files a run stopped short of go to a fresh run.  Raises :class:`PdfError` (Chinese message) when LibreOffice
     is missing, fails, times out or does not produce a valid PDF.
     """
     sources = [Path(p).resolve() for p in docx_paths]
@@ -145,7 +150,16 @@ def convert_to_pdf(
         for n, batch in enumerate(_batches(unique)):
             outdir = work / f"out{n}"
             outdir.mkdir()
-            _run_soffice(soffice, batch, outdir, work, soffice_env(work), timeout, tag)
+            todo = list(batch)
+            while todo:
+                _run_soffice(soffice, todo, outdir, work, soffice_env(work), timeout + SECONDS_PER_FILE * len(todo),
+                             tag)
+                missing = [src for src in todo if not _produced(outdir, src)]
+                if len(missing) == len(todo):
+                    break
+                # LibreOffice stopped part-way through a long batch (seen after some hundred files):
+                # the files it did not reach go to a fresh run, as long as each run makes progress.
+                todo = missing
             for src in batch:
                 install_pdf(outdir / f"{src.stem}.pdf", target_of[src], src)
     finally:
@@ -212,6 +226,11 @@ def convert_to_docx(source: Path, out_dir: Path, timeout: float = 180) -> Path:
         return target
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _produced(outdir: Path, src: Path) -> bool:
+    out = outdir / f"{src.stem}.pdf"
+    return out.is_file() and out.stat().st_size > 0
 
 
 def _run_soffice(

@@ -80,9 +80,15 @@ def validate_issue(loaded: Loaded) -> Validated:
             "JB401", f"版式预设“{layout_name}”在简报文件夹之外", ("layout",),
             hint="版式预设文件要放在简报文件夹内（例如 templates/layouts/本单位.yaml）。")], loaded.issue_src))
     if layout_path is None:
+        import difflib
+
+        from .layout import preset_names
+
+        close = difflib.get_close_matches(layout_name, preset_names(office), n=1, cutoff=0.6)
+        hint = f"是不是要写 {close[0]}？" if close and not is_path(layout_name) else \
+            f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。"
         raise JianbaoError(in_order(errors + [where.diagnostic(
-            "JB401", f"找不到版式预设“{layout_name}”", ("layout",),
-            hint=f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。")], loaded.issue_src))
+            "JB401", f"找不到版式预设“{layout_name}”", ("layout",), hint=hint)], loaded.issue_src))
     try:
         layout = load_layout(layout_path)
     except JianbaoError as exc:
@@ -215,11 +221,12 @@ def default_output(checked: Checked, suffix: str = ".docx") -> Path:
     return checked.office / "build" / (checked.path.stem + ("-draft" if checked.draft else "") + suffix)
 
 
-def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False) -> Path:
-    """Stages 5 and 6: render *checked* and write it atomically to *out*."""
+def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False, carry: str | None = None) -> Path:
+    """Stages 5 and 6: render *checked* and write it atomically to *out* (*end_page_alone*,
+    *carry*: see :func:`jianbao.render.docx.render`)."""
     from .render.docx import render
     from .write import docx_bytes, write_atomic
 
-    doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft)
+    doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft, carry=carry)
     write_atomic(out, docx_bytes(doc))
     return out

@@ -43,9 +43,36 @@ _TYPE_ZH = {
 }
 
 
+def _nested_model(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model that holds *loc*'s last key, following field annotations from *root* (plain
+    nested models, lists and dicts of them, optional ones) — for the layout preset's groups."""
+    import types
+    import typing
+
+    current: object = root
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        ann = field.annotation
+        while typing.get_origin(ann) in (list, dict, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(ann) if a is not type(None)]
+            ann = args[-1] if args else None
+        current = ann
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
 def _model_fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
     """Field names of the model that holds *loc*'s last key (for "did you mean")."""
     from . import model as m
+
+    if root.__module__ != m.__name__:  # the layout preset: its groups are plain nested models
+        nested = _nested_model(root, loc)
+        return list(nested.model_fields) if nested else []
 
     by_parent = {"period": m.Period, "sections": m.Section, "items": m.Item, "table": m.Table}
     if len(loc) >= 3 and loc[-3] in ("body", "note") and isinstance(loc[-2], int):

@@ -72,7 +72,12 @@ def test_full_pages_have_22_lines_on_the_grid(pages, name):
     assert middle, "the bulletin should have pages between the first and the last"
     for page in middle:
         lines = body_lines(page)
-        assert len(lines) == 22, f"page {page.number}: {len(lines)} lines"
+        # 22 lines; 21 where widow/orphan control moved a line; fewer only where a heading and the
+        # two lines it needs did not fit and opened the next page instead (issue 13)
+        following = body_lines(pages[name][page.number])[0].text.replace(" ", "")
+        heading_next = re.match(r"[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+\.|（\d+）", following)
+        assert len(lines) == 22 or len(lines) == 21 or (len(lines) >= 18 and heading_next), \
+            f"page {page.number}: {len(lines)} lines"
         first = lines[0].y0
         assert first < TOP + PITCH  # the first line sits on the first grid line
         for k, ln in enumerate(lines):  # and every line on its grid line, ±0.8 mm

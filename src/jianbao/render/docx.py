@@ -8,8 +8,8 @@ written by jianbao: every number comes from the layout preset, every piece of ra
 
 Page 1 opens with the masthead (optional mark, red name, 期号 line, period line, editor ‖ date
 line over the red rule); then 编者按, article title and subtitle, lead paragraphs and the
-numbered sections; the 版记 (报/送/发 rows, 共印份数) is a table floating at the bottom of the
-last page.  Footers carry "— N —" on the outer edge: right on odd pages, left on even pages.
+numbered sections; the 版记 (报/送/发 rows, 共印份数) is a table in a text box pinned to the
+bottom of the last page, held by a paragraph as tall as the block (see :meth:`_Body.end_block`).  Footers carry "— N —" on the outer edge: right on odd pages, left on even pages.
 """
 
 from __future__ import annotations
@@ -35,13 +35,19 @@ from .page import draft_headers, end_block_on_its_own_page, write_section
 from .styles import write_styles
 
 
-def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, draft: bool = False):
+def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, draft: bool = False,
+           carry: str | None = None):
     """Build the python-docx ``Document`` for *bulletin* in *layout*.
 
     *end_page_alone* puts the end block on a page of its own, with no page number (for
     double-sided printing, when the text ends on an odd page: see ``end_on_even_page``).
     *draft* prints the preset's draft mark in the header of every page.
+
+    *carry* is the printed text of the last lines of the text, as measured in a PDF where the end
+    block stood alone on a page: the last paragraph is split before them, so that they go to the
+    end block's page (see :meth:`_Body.carry`).
     """
+
     import docx
 
     doc = docx.Document(io.BytesIO(template_bytes()))
@@ -53,7 +59,7 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, 
     if draft:
         draft_headers(doc, layout)
     write_core_properties(doc, bulletin)
-    _Body(doc, bulletin, layout).build()
+    _Body(doc, bulletin, layout, carry=carry, end_page_alone=end_page_alone).build()
     if end_page_alone:
         end_block_on_its_own_page(doc)
     return doc
@@ -70,7 +76,8 @@ class _Para:
 class _Body:
     """Appends the bulletin's paragraphs and the end block to the document body."""
 
-    def __init__(self, doc, bulletin: Bulletin, layout: Layout):
+    def __init__(self, doc, bulletin: Bulletin, layout: Layout, carry: str | None = None,
+                 end_page_alone: bool = False):
         self.part = doc.part
         self.body = doc.element.body
         for child in list(self.body):
@@ -83,6 +90,12 @@ class _Body:
         self.title_lines: list[str] = []
         self.titled = False
         self.open_lead: etree._Element | None = None
+        # The text after the masthead, in order, for the keep rules (:meth:`keeps`): (kind, element,
+        # estimated lines); kind is "heading", "lead" (a paragraph opening with a run-in lead),
+        # "standalone" (a lead on a line of its own), "text" or "table".
+        self.flow: list[tuple[str, etree._Element, int]] = []
+        self.carry_text = carry
+        self.end_page_alone = end_page_alone
 
     # paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, *runs: etree._Element, before: int | None = None) -> etree._Element:
@@ -108,6 +121,15 @@ class _Body:
     def text(self, style: str, text: str, **kw) -> etree._Element:
         return self.para(style, x.text_run(text), **kw)
 
+    def lines(self, text: str) -> int:
+        """Estimated lines of a body paragraph holding *text* (two characters of first-line indent)."""
+        per = self.layout.grid.chars_per_line
+        return max(1, -(-round(2 * (x.em_width(text) + 2)) // (2 * per)))
+
+    def flowed(self, kind: str, p: etree._Element, text: str = "") -> etree._Element:
+        self.flow.append((kind, p, self.lines(text) if kind != "table" else 0))
+        return p
+
     # the parts ---------------------------------------------------------------------------------
     def build(self) -> None:
         """The masthead, then every node of the document tree in print order, then the end block."""
@@ -118,7 +140,116 @@ class _Body:
             getattr(self, node.kind)(node)
         if self.title_lines:
             self.title()
+        self.keeps()
+        if self.carry_text:
+            self.carry(self.carry_text)
         self.end_block()
+
+    def carry(self, text: str) -> None:
+        """Split the last paragraph before its printed tail *text* (its last lines in a PDF where
+        the end block stood alone): the tail becomes a paragraph of its own, without first-line
+        indent, kept whole and with the end block.  The head keeps its lines as they were (the
+        split is at a line end, and its last line is spread full width like the lines before it).
+
+        This is the LibreOffice remedy: its keep-with-next moves a whole paragraph or none of
+        it, where Word moves the last lines (widow control) — so Word needs no split.  Nothing
+        happens when the text does not end with *text* (a table, or a changed issue); when the head
+        would be a single line (an orphan), the whole paragraph is kept together with the end block.
+        """
+        if not self.flow or self.flow[-1][0] == "table":
+            return
+        p = self.flow[-1][1]
+        runs = p.findall(w("r"))
+        printed = "".join(t.text or "" for t in p.iter(w("t")))
+        tail = "".join(text.split())
+        where = [k for k, ch in enumerate(printed) if not ch.isspace()]  # spaces do not print
+        squashed = "".join(printed[k] for k in where)
+        if not tail or not squashed.endswith(tail) or len(tail) >= len(squashed):
+            return
+        cut = where[len(squashed) - len(tail)]
+        if self.lines(printed[:cut]) < 2:  # the head would be a lone first line: keep it all together
+            ppr = sub(p, "pPr")
+            x.set_flag(ppr, "keepNext")
+            x.set_flag(ppr, "keepLines")
+            return
+        from copy import deepcopy
+
+        second = el("p")
+        ppr2 = sub(second, "pPr")
+        put(ppr2, el("pStyle", val="Normal"))
+        x.set_flag(ppr2, "keepNext")
+        x.set_flag(ppr2, "keepLines")
+        x.set_indent(ppr2, first_line_chars=0, first_line=0)
+        seen = 0
+        for r in runs:
+            ts = r.findall(w("t"))
+            t_text = "".join(t.text or "" for t in ts)
+            start, end = seen, seen + len(t_text)
+            seen = end
+            if end <= cut:
+                continue
+            keep_here = max(0, cut - start)
+            moved = deepcopy(r)
+            for t in moved.findall(w("t"))[1:]:
+                moved.remove(t)
+            mt = moved.find(w("t"))
+            mt.text = t_text[keep_here:]
+            mt.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            second.append(moved)
+            if keep_here:
+                for t in ts[1:]:
+                    r.remove(t)
+                ts[0].text = t_text[:keep_here]
+            else:
+                p.remove(r)
+        ppr = sub(p, "pPr")
+        ppr.remove(ppr.find(w("keepNext"))) if ppr.find(w("keepNext")) is not None else None
+        x.set_jc(ppr, "distribute")  # the head's last line was a full line: it stays one
+        p.addnext(second)
+        self.flow[-1] = ("text", p, 3)
+        self.flow.append(("text", second, 2))
+
+    def keeps(self) -> None:
+        """Keep rules a typesetter applies, as ``w:keepNext`` (Word and LibreOffice both honour it):
+
+        - a heading (or a lead standing on its own line) stays with at least two lines of what
+          follows it: orphan control keeps the first two lines of a longer paragraph together, so
+          only a one-line paragraph after it needs its own keepNext;
+        - a paragraph opening with a run-in lead that fits on one line stays with the next one;
+        - the last two lines of the text stay with the end block (see :meth:`end_block`).
+        """
+        flow = self.flow
+        for k, (kind, p, lines) in enumerate(flow):
+            if kind == "standalone":  # a lead on its own line (a table follows) is a heading
+                if k + 1 == len(flow):
+                    continue
+                x.set_flag(sub(p, "pPr"), "keepNext")
+                kind = "heading"
+            if kind == "lead" and lines < 2 and k + 1 < len(flow):
+                x.set_flag(sub(p, "pPr"), "keepNext")
+                kind = "heading_line"
+            if kind not in ("heading", "heading_line"):
+                continue
+            owed = 2 if kind == "heading" else 1  # a run-in lead's own line counts as one
+            for kind2, p2, lines2 in flow[k + 1:]:
+                if kind2 in ("heading", "table"):  # a heading keeps itself; a table keeps its top rows
+                    break
+                if lines2 >= owed:
+                    break
+                x.set_flag(sub(p2, "pPr"), "keepNext")  # a one-line paragraph: keep it with the next
+                owed -= lines2
+        # the end of the text: at least two lines come with the end block.  Only short paragraphs
+        # are kept: LibreOffice moves a kept paragraph whole (a 20-line one left a page of 8 lines
+        # behind); a long last paragraph that leaves the end block alone is split in the batch PDF
+        # stage instead, before the two lines the PDF shows (carry).
+        owed = 2
+        for kind, p, lines in reversed(flow):
+            if kind == "table" or lines > 3:  # no keepNext in data rows (see table())
+                break
+            x.set_flag(sub(p, "pPr"), "keepNext")
+            owed -= lines
+            if owed <= 0:
+                break
 
     def masthead(self) -> None:
         lay, s, i = self.layout, self.b.series, self.b.issue
@@ -158,9 +289,10 @@ class _Body:
     # one method per kind of node (jianbao.document.Kind) --------------------------------------
     def note(self, node: Node) -> None:
         if node.path[-1] == 0:
-            self.para("JBNote", x.text_run("编者按：", rstyle="JBNoteLabel"), x.text_run(node.value))
+            p = self.para("JBNote", x.text_run("编者按：", rstyle="JBNoteLabel"), x.text_run(node.value))
+            self.flowed("text", p, "编者按：" + node.value)
         else:
-            self.text("JBNote", node.value)
+            self.flowed("text", self.text("JBNote", node.value), node.value)
 
     def title(self, node: Node | None = None) -> None:
         """Title lines are gathered and printed as one paragraph, followed by the subtitle."""
@@ -184,17 +316,21 @@ class _Body:
     item = section
 
     def heading(self, node: Node) -> None:
-        self.text(f"Heading{node.level}", node.marker + node.value)
+        self.flowed("heading", self.text(f"Heading{node.level}", node.marker + node.value), node.marker + node.value)
 
     def lead(self, node: Node) -> None:
         self.open_lead = self.para("Normal", x.text_run(node.marker + node.value, rstyle=f"JBLead{node.level}"))
+        self.flowed("standalone", self.open_lead, node.marker + node.value)  # until its text runs in
 
     def paragraph(self, node: Node) -> None:
         if node.run_in:  # the first paragraph of a lead's body runs on in the lead's paragraph
             assert self.open_lead is not None  # the walk yields a run-in paragraph right after its lead
             self.open_lead.append(x.text_run(node.value))
+            _, p, lines = self.flow[-1]
+            self.flow[-1] = ("lead", p, self.lines("".join(t.text or "" for t in p.iter(w("t")))))
         else:
-            self.text("Normal", (node.marker or "") + node.value)
+            text = (node.marker or "") + node.value
+            self.flowed("text", self.text("Normal", text), text)
 
     def image(self, node: Node) -> None:
         """A photo centred in a paragraph whose exact height is a whole number of grid lines (the
@@ -228,12 +364,18 @@ class _Body:
         self.para("JBTableCaption", x.text_run(t.caption), before=self.pending_before or lay.caption_before)
         tbl = x.grid_table(widths, border=lay.border, color=lay.border_color, margin=lay.cell_margin,
                            margin_vertical=lay.cell_margin_vertical, style="JBTable")
+        # Keeps: the header with the first row (no page ends with the caption and the header), the
+        # last two rows together (no page holds the repeated header and a lone last row; the 合计
+        # row always has a data row above it).  Not the first row with the second: LibreOffice 7.4
+        # then loses rows of a table that breaks across pages (rows 3–16 of 30 vanished).
+        n = len(t.rows)
         x.grid_row(tbl, widths, [_cell("JBTableHeader", v, "center") for v in t.header], header=True,
-                   height=lay.row_height)
-        for row in t.rows:
+                   height=lay.row_height, keep_next=True)
+        for k, row in enumerate(t.rows):
             cells = [_cell("JBTableCell", v, a) for v, a in zip(row, aligns)]
-            x.grid_row(tbl, widths, cells, height=lay.row_height)
+            x.grid_row(tbl, widths, cells, height=lay.row_height, keep_next=n > 2 and k == n - 2)
         self.sectpr.addprevious(tbl)
+        self.flow.append(("table", tbl, 0))
         self.pending_before = lay.after
 
     def end_block(self) -> None:
@@ -261,13 +403,76 @@ class _Body:
         if not rows:
             return
         width = lay.page.text_width
-        tbl = x.floating_bottom_table(width, lay.page.margin_left, outer=eb.rule_outer, inner=eb.rule_inner,
-                                      color=eb.rule_color)
+        tbl = x.bottom_table(width, outer=eb.rule_outer, inner=eb.rule_inner, color=eb.rule_color)
         for p in rows:
             x.table_row(tbl, width, [p])
-        self.sectpr.addprevious(tbl)
-        # The floating table is anchored to the paragraph that follows it.
-        self.para("Normal", before=0)
+        height = self.end_block_height(rows)
+        closing = x.carrier_paragraph()  # a text box cannot end with a table
+        # The end block is a text box pinned to the bottom of the text area, with no text wrapping,
+        # held by a paragraph after the text that is as tall as the block (its reservation): that
+        # paragraph fits on a page only if the text ends above the block, so the block never
+        # overlaps the text, and whether the block comes on the last page of text or on the next
+        # one is decided by the text flow alone (keepNext brings the last lines along).  A floating
+        # table (w:tblpPr) instead wraps the text before its anchor: LibreOffice floats it over the
+        # last rows of a table, pushes them to the next page, moves the anchor after them, and gives
+        # up half-way — a page with the repeated header and one row, then the rest of the table
+        # without its header on the next page.
+        last_table, tail = self.tail_after_table()
+        in_table = last_table is not None and not self.end_page_alone
+        anchor = el("p")
+        ppr = sub(anchor, "pPr")
+        put(ppr, el("pStyle", val="Normal"))
+        x.set_flag(ppr, "snapToGrid", False)
+        anchor.append(x.bottom_text_box([tbl, closing], width, height, name="版记", in_cell=in_table))
+        if not in_table:
+            x.set_spacing(ppr, line=height)
+            self.sectpr.addprevious(anchor)
+            return
+        # The text ends with a table (and less than two lines after it): LibreOffice keeps no table
+        # row with a paragraph, so the holder, and the line after the table, go into a last row of
+        # the table without borders, kept with the last data row (and that with the one before it).
+        x.set_spacing(ppr, line=height - x.CARRIER_LINE)  # the carrier below takes the rest
+        for p in tail:
+            ppr_t = sub(p, "pPr")
+            if ppr_t.find(w("keepNext")) is not None:
+                ppr_t.remove(ppr_t.find(w("keepNext")))
+        assert last_table is not None
+        rows_ = last_table.findall(w("tr"))
+        for cell_p in rows_[-1].iter(w("p")):
+            x.set_flag(sub(cell_p, "pPr"), "keepNext")
+        x.closing_row(last_table, [*tail, anchor])
+        self.sectpr.addprevious(x.carrier_paragraph())  # a document does not end with a table
+
+    def tail_after_table(self) -> tuple[etree._Element | None, list[etree._Element]]:
+        """The last table of the text when less than two lines of text follow it (and those
+        paragraphs), else (None, [])."""
+        tail: list[etree._Element] = []
+        lines = 0
+        for kind, p, n in reversed(self.flow):
+            if kind == "table":
+                return p, list(reversed(tail))
+            tail.append(p)
+            lines += n
+            if lines >= 2:
+                break
+        return None, []
+
+    def end_block_height(self, rows: list[etree._Element]) -> int:
+        """The end block's height in twips, from its rows' estimated lines and its rules (a little
+        over rather than under: the reservation must not be shorter than the block)."""
+        lay = self.layout
+        eb, char = lay.end_block, round(lay.fonts.end_block.size * 20)
+        width = lay.page.text_width
+        lines = 0
+        for p in rows:
+            ind = p.find(f"{w('pPr')}/{w('ind')}")
+            left, right = int(ind.get(w("left"), 0)), int(ind.get(w("right"), 0))
+            hang = int(ind.get(w("hanging"), 0))
+            need = x.em_width("".join(t.text or "" for t in p.iter(w("t")))) * char
+            first, rest = width - left + hang - right, width - left - right
+            lines += 1 + max(0, -(-(round(need) - first) // rest))
+        rules = 2 * eb.rule_outer + (len(rows) - 1) * eb.rule_inner  # in 1/8 pt: 2.5 twips each
+        return lines * eb.line + round(rules * 2.5) + x.CARRIER_LINE
 
 
 # --- tables ---------------------------------------------------------------------------------------

@@ -143,6 +143,9 @@ def set_spacing(ppr: etree._Element, *, line: int | None = None, rule: str = "ex
     put(ppr, el("spacing", before=before, after=after, line=line, lineRule=rule if line else None))
 
 
+CARRIER_LINE = 20  # twips: the height of a carrier paragraph
+
+
 def carrier_paragraph() -> etree._Element:
     """An empty paragraph one point high, off the grid: it only carries a section break (after a
     table, where a ``w:sectPr`` has no paragraph of its own) without taking a line of the page."""
@@ -150,7 +153,7 @@ def carrier_paragraph() -> etree._Element:
     ppr = sub(p, "pPr")
     put(ppr, el("pStyle", val="Normal"))
     set_flag(ppr, "snapToGrid", False)
-    set_spacing(ppr, line=20)
+    set_spacing(ppr, line=CARRIER_LINE)
     rpr = sub(ppr, "rPr")
     set_size(rpr, 1)
     return p
@@ -255,22 +258,73 @@ def field_runs(instr: str, placeholder: str, rpr_factory) -> list[etree._Element
 
 # --- tables ---------------------------------------------------------------------------------
 
-def floating_bottom_table(width: int, x: int, *, outer: int, inner: int, color: str) -> etree._Element:
-    """An empty one-column table pinned to the bottom of the text area (the 版记).
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+EMU_PER_TWIP = 635
 
-    ``horzAnchor="page"`` with ``tblpX`` = left margin, not ``horzAnchor="margin"``: LibreOffice
-    7.4 only floats a table as wide as the text area when it is page-anchored.
+
+def bottom_text_box(content: list[etree._Element], width: int, height: int, *, shape_id: int = 1,
+                    name: str = "box", in_cell: bool = False) -> etree._Element:
+    """A run holding a text box (DrawingML ``wps:wsp``) pinned to the bottom of the text area,
+    *width* × *height* twips, its *content* (tables, paragraphs) at the bottom of the box.
+
+    ``wrapNone``: the box pushes no text aside.  The paragraph that holds it is what keeps text
+    off the box (the end block's reservation): unlike a floating table (``w:tblpPr``), which
+    wraps text and so pushes the text before its anchor too, a text box with no wrapping lets
+    the page break depend on the text flow alone — in Word and LibreOffice alike.  *in_cell*: the
+    paragraph is in a table cell, and the box still goes to the bottom of the page
+    (``layoutInCell="0"``).
     """
+    def dml(ns: str, tag: str, parent: etree._Element | None = None, **attrs: object) -> etree._Element:
+        e = etree.Element(f"{{{ns}}}{tag}") if parent is None else etree.SubElement(parent, f"{{{ns}}}{tag}")
+        for k, v in attrs.items():
+            e.set(k, str(v))
+        return e
+
+    cx, cy = width * EMU_PER_TWIP, height * EMU_PER_TWIP
+    r = el("r")
+    drawing = etree.SubElement(r, w("drawing"))
+    anchor = dml(WP_NS, "anchor", drawing, distT=0, distB=0, distL=0, distR=0, simplePos=0,
+                 relativeHeight=shape_id + 1, behindDoc=0, locked=0, layoutInCell=0 if in_cell else 1,
+                 allowOverlap=1)
+    dml(WP_NS, "simplePos", anchor, x=0, y=0)
+    dml(WP_NS, "posOffset", dml(WP_NS, "positionH", anchor, relativeFrom="margin")).text = "0"
+    dml(WP_NS, "align", dml(WP_NS, "positionV", anchor, relativeFrom="margin")).text = "bottom"
+    dml(WP_NS, "extent", anchor, cx=cx, cy=cy)
+    dml(WP_NS, "effectExtent", anchor, l=0, t=0, r=0, b=0)
+    dml(WP_NS, "wrapNone", anchor)
+    dml(WP_NS, "docPr", anchor, id=shape_id, name=name)
+    dml(WP_NS, "cNvGraphicFramePr", anchor)
+    data = dml(A_NS, "graphicData", dml(A_NS, "graphic", anchor), uri=WPS_NS)
+    wsp = dml(WPS_NS, "wsp", data)
+    dml(WPS_NS, "cNvSpPr", wsp, txBox=1)
+    sppr = dml(WPS_NS, "spPr", wsp)
+    xfrm = dml(A_NS, "xfrm", sppr)
+    dml(A_NS, "off", xfrm, x=0, y=0)
+    dml(A_NS, "ext", xfrm, cx=cx, cy=cy)
+    dml(A_NS, "avLst", dml(A_NS, "prstGeom", sppr, prst="rect"))
+    dml(A_NS, "noFill", sppr)
+    dml(A_NS, "noFill", dml(A_NS, "ln", sppr))
+    box = etree.SubElement(dml(WPS_NS, "txbx", wsp), w("txbxContent"))
+    for e in content:
+        box.append(e)
+    body = dml(WPS_NS, "bodyPr", wsp, rot=0, vert="horz", wrap="square", lIns=0, tIns=0, rIns=0, bIns=0,
+               anchor="b", anchorCtr=0)
+    dml(A_NS, "noAutofit", body)
+    return r
+
+
+def bottom_table(width: int, *, outer: int, inner: int, color: str) -> etree._Element:
+    """An empty one-column table as wide as the text area, rules above, between and below its
+    rows and none at the sides (the 版记, in :func:`bottom_text_box`)."""
     tbl = el("tbl")
     tblpr = etree.SubElement(tbl, w("tblPr"))
-    put(tblpr, el("tblpPr", leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0,
-                  vertAnchor="margin", horzAnchor="page", tblpX=x, tblpYSpec="bottom"))
-    put(tblpr, el("tblOverlap", val="never"))
     put(tblpr, el("tblW", w=width, type="dxa"))
     borders = el("tblBorders")
     for side, val, sz in (("top", "single", outer), ("left", "nil", None), ("bottom", "single", outer),
                           ("right", "nil", None), ("insideH", "single", inner), ("insideV", "nil", None)):
-        borders.append(el(side, val=val, sz=sz, space=0 if sz else None, color=color if sz else None))
+        borders.append(el(side, val=val, sz=sz, space=0 if sz else None, color=color.upper() if sz else None))
     put(tblpr, borders)
     put(tblpr, el("tblLayout", type="fixed"))
     mar = el("tblCellMar")
@@ -282,6 +336,31 @@ def floating_bottom_table(width: int, x: int, *, outer: int, inner: int, color: 
     grid = etree.SubElement(tbl, w("tblGrid"))
     grid.append(el("gridCol", w=width))
     return tbl
+
+
+def closing_row(tbl: etree._Element, paragraphs: list[etree._Element]) -> etree._Element:
+    """A last row across all columns of *tbl*, with no borders but the rule above it and no cell
+    margins (its paragraphs sit where the body text does), never split across pages."""
+    widths = [int(c.get(w("w"))) for c in tbl.find(w("tblGrid")).findall(w("gridCol"))]
+    tr = etree.SubElement(tbl, w("tr"))
+    trpr = etree.SubElement(tr, w("trPr"))
+    trpr.append(el("cantSplit"))
+    tc = etree.SubElement(tr, w("tc"))
+    tcpr = etree.SubElement(tc, w("tcPr"))
+    tcpr.append(el("tcW", w=sum(widths), type="dxa"))
+    if len(widths) > 1:
+        tcpr.append(el("gridSpan", val=len(widths)))
+    borders = el("tcBorders")
+    for side in ("left", "bottom", "right"):
+        borders.append(el(side, val="nil"))
+    tcpr.append(borders)
+    mar = el("tcMar")
+    for side in ("left", "right"):
+        mar.append(el(side, w=0, type="dxa"))
+    tcpr.append(mar)
+    for p in paragraphs:
+        tc.append(p)
+    return tr
 
 
 def table_row(tbl: etree._Element, width: int, paragraphs: list[etree._Element]) -> etree._Element:
@@ -337,10 +416,14 @@ def cell_margins(side: int, top_bottom: int = 0) -> etree._Element:
 
 
 def grid_row(tbl: etree._Element, widths: list[int], paragraphs: list[etree._Element], *,
-             header: bool = False, height: int = 0) -> etree._Element:
+             header: bool = False, height: int = 0, keep_next: bool = False) -> etree._Element:
     """Append a row of one paragraph per cell: never split across pages, cells centred vertically,
     at least *height* twips tall; a *header* row is repeated at the top of every page
-    (``w:tblHeader``)."""
+    (``w:tblHeader``); *keep_next* keeps the row on the page of the next row (``w:keepNext`` on
+    every paragraph of the row: Word's way, which LibreOffice imports as well)."""
+    if keep_next:
+        for p in paragraphs:
+            set_flag(sub(p, "pPr"), "keepNext")
     tr = etree.SubElement(tbl, w("tr"))
     trpr = etree.SubElement(tr, w("trPr"))
     trpr.append(el("cantSplit"))

@@ -89,24 +89,19 @@ def end_block_on_its_own_page(doc) -> None:
     from copy import deepcopy
 
     body = doc.element.body
-    floating = [t for t in body.findall(w("tbl")) if t.find(f"{w('tblPr')}/{w('tblpPr')}") is not None]
-    if not floating:  # no end block (tables in the text are not floating)
+    anchors = [p for p in body.findall(w("p")) if p.find(f".//{w('txbxContent')}") is not None]
+    if not anchors:  # no end block
         return
-    tbl = floating[-1]
-    last = tbl.getprevious()
-    if last.tag != w("p"):  # the text ends with a table: a section break needs a paragraph to sit in
-        last.addnext(x.carrier_paragraph())
-        last = last.getnext()
+    anchor = anchors[-1]
+    last = anchor.getprevious()
+    if last is None or last.tag != w("p"):  # the text ends with a table: a section break needs a paragraph
+        anchor.addprevious(x.carrier_paragraph())
+        last = anchor.getprevious()
     final = body.find(w("sectPr"))
     sub(last, "pPr").append(deepcopy(final))  # the text's section keeps the numbered footers
     for ref in final.findall(w("footerReference")) + final.findall(w("headerReference")):
         final.remove(ref)
     put(final, el("type", val="nextPage"))
-    # LibreOffice 7.4 drops a section break that is directly followed by a floating table:
-    # the new section opens with an empty paragraph.
-    opener = el("p")
-    put(sub(opener, "pPr"), el("pStyle", val="Normal"))
-    tbl.addprevious(opener)
     section = doc.sections[-1]
     for footer in (section.footer, section.even_page_footer, section.first_page_footer):
         footer.is_linked_to_previous = False  # a new, empty footer: no page number

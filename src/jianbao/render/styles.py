@@ -109,7 +109,9 @@ def write_styles(doc, layout: Layout, *, images: bool = False) -> None:
     normal = _para_style("Normal", f.body, layout, indent_chars=indent, spacing=layout.grid.char_spacing,
                          based_on=None)
     nppr = normal.find(w("pPr"))
-    x.set_flag(nppr, "widowControl", False)
+    # Widow and orphan control (Word's w:widowControl, LibreOffice's 2-line widows and orphans): no
+    # single line of a paragraph alone at the top or the foot of a page.
+    x.set_flag(nppr, "widowControl", True)
     x.set_flag(nppr, "overflowPunct", True)  # LibreOffice 7.4 otherwise drops a hanging "。"
     root.append(normal)
 
