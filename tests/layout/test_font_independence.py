@@ -22,9 +22,9 @@ import subprocess
 import textwrap
 from pathlib import Path
 
+import pdfgeom as g
 import pytest
 
-import pdfgeom as g
 import jianbao.pdf as jpdf
 from jianbao.pipeline import compile_issue, prepare
 

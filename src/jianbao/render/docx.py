@@ -30,7 +30,7 @@ from ..text import copies_line, end_block_rows, issue_line, period_line
 from ..units import pt_to_twips, twips_to_emu
 from . import ooxml as x
 from .ooxml import el, put, sub, w
-from .package import template_bytes, trim_package, write_core_properties, write_font_table, write_settings
+from .package import template_bytes, trim_package, write_core_properties, write_font_table, write_settings, write_theme
 from .page import draft_headers, end_block_on_its_own_page, write_section
 from .styles import role_font, write_styles
 
@@ -49,6 +49,7 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, 
     write_styles(doc, layout, images=any(True for _ in document.images(bulletin.issue)))
     write_settings(doc)
     write_font_table(doc, layout)
+    write_theme(doc, layout)
     write_section(doc, layout)
     if draft:
         draft_headers(doc, layout)

@@ -414,3 +414,39 @@ def grid_row(tbl: etree._Element, widths: list[int], paragraphs: list[etree._Ele
         tcpr.append(el("vAlign", val="center"))
         tc.append(p)
     return tr
+
+
+# --- settings and theme ---------------------------------------------------------------------
+
+WORD_URI = "http://schemas.microsoft.com/office/word"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def set_compatibility_mode(settings: etree._Element, mode: int) -> None:
+    """``w:compatSetting compatibilityMode`` (14 = Word 2010, 15 = Word 2013 and later)."""
+    compat = settings.find(w("compat"))
+    if compat is None:
+        raise ValueError("settings.xml has no w:compat")
+    for cs in compat.findall(w("compatSetting")):
+        if cs.get(w("name")) == "compatibilityMode":
+            cs.set(w("val"), str(mode))
+            return
+    compat.append(el("compatSetting", name="compatibilityMode", uri=WORD_URI, val=mode))
+
+
+def set_theme_fonts(theme: etree._Element, *, major: tuple[str, str], minor: tuple[str, str]) -> None:
+    """The theme's heading (*major*) and body (*minor*) fonts as (latin, east Asian) names, and
+    none of its per-script fonts (ＭＳ 明朝, 新細明體, Arabic and Indic faces …).
+
+    No run or style of ours refers to the theme, but WPS reads every face a theme names and
+    reports those it lacks as 缺失字体 (missing fonts); with only the document's own faces in
+    the theme it reports nothing it would not report anyway."""
+    a = f"{{{A_NS}}}"
+    for tag, (latin, east_asia) in (("majorFont", major), ("minorFont", minor)):
+        font = theme.find(f"{a}themeElements/{a}fontScheme/{a}{tag}")
+        if font is None:
+            raise ValueError(f"theme has no {tag}")
+        for child in list(font):
+            font.remove(child)
+        for slot, name in (("latin", latin), ("ea", east_asia), ("cs", latin)):
+            etree.SubElement(font, f"{a}{slot}").set("typeface", name)
