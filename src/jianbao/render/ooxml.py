@@ -234,8 +234,14 @@ def text_runs(text: str, *, east_asia: str | None = None, rstyle: str | None = N
     and gives it the script of the character before it, so at the start of a paragraph or
     after a digit or a Latin word “ came out as a 7 pt Times glyph instead of a 16 pt 仿宋
     one. When ascii, hAnsi, eastAsia and cs all name the Chinese font, every engine sets the
-    mark in it, whichever slot it picks. Only these marks carry direct fonts; the text around
-    them keeps its style's Times/仿宋 pair, so digits and Latin stay in Times New Roman.
+    mark in it, whichever slot it picks (Word: hAnsi or eastAsia, ECMA-376 §17.3.2.26;
+    LibreOffice imports ascii as its Western font and eastAsia as its Asian one and ignores
+    hAnsi, writerfilter DomainMapper.cxx). ``w:lang zh-CN`` on the mark makes a font with
+    regional forms (Noto CJK's ``locl``) pick its full-width Chinese dash. Only these marks
+    carry direct fonts; the text around them keeps its style's Times/仿宋 pair, so digits and
+    Latin stay in Times New Roman. (A character style would do the same for Word users, but a
+    run takes one ``rStyle`` and the leads already carry theirs: it would take a second style
+    per role in the list they see.)
     """
     if not (east_asia and has_cjk(text)):
         return [text_run(text, rstyle=rstyle, hint=hint)]
