@@ -62,7 +62,7 @@ def test_normal_style_gives_22_by_28(seed):
     normal = style(seed["word/styles.xml"], "Normal")
     sp = normal.find(f"{W}pPr/{W}spacing")
     assert (sp.get(f"{W}line"), sp.get(f"{W}lineRule")) == ("579", "exact")
-    assert normal.find(f"{W}rPr/{W}spacing").get(f"{W}val") == "-5"
+    assert normal.find(f"{W}rPr/{W}spacing").get(f"{W}val") == "-8"
     assert normal.find(f"{W}pPr/{W}widowControl").get(f"{W}val") == "0"
     ind = normal.find(f"{W}pPr/{W}ind")
     assert ind.get(f"{W}firstLineChars") == "200" and ind.get(f"{W}firstLine") == "640"

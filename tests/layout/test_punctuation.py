@@ -111,3 +111,29 @@ def test_the_hard_places_are_covered(lines):
     assert start and after_digit and after_latin
     assert {("FandolSong", 22), ("FandolHei", 16), ("FandolKai", 16), ("FandolFang", 16),
             ("FandolFang", 14)} <= faces, faces
+
+
+RIGHT = 184.0  # mm: right edge of the text area
+OPENING = "（《“‘〔【"
+CLOSING = "，。、；：？！）》”’〕】"
+
+
+def test_lines_with_marks_still_hold_28_characters(lines):
+    """A body line of Chinese and marks from edge to edge holds 28 characters (27 where an opening
+    mark may not end a line or a closing one start it). The marks' own runs must not cost the line
+    a character: LibreOffice leaves out the character spacing at the end of every run, 0.4 pt per
+    run edge, and the preset's −0.4 pt leaves room for 13 of them (−0.25 pt left room for five)."""
+    seen = 0
+    for name, rows in lines.items():
+        body = [r for r in rows if all(abs(gl.size_pt - 16) < 0.1 and "Fang" in gl.font for gl in r)]
+        for k, row in enumerate(body):
+            text = "".join(gl.text for gl in row)
+            wide = all(unicodedata.east_asian_width(c) in "WFA" for c in text)
+            full = row[0].x0 < LEFT + 0.5 and row[-1].x1 > RIGHT - 1.0
+            if not (wide and full and sum(map(is_ambiguous, text)) >= 4):
+                continue
+            seen += 1
+            nxt = "".join(gl.text for gl in body[k + 1]) if k + 1 < len(body) else ""
+            kinsoku = nxt[:1] in OPENING or nxt[1:2] in CLOSING
+            assert len(text) == 28 or (len(text) == 27 and kinsoku), f"{name}: {len(text)}: {text}"
+    assert seen >= 2
