@@ -87,6 +87,17 @@ def test_character_style_and_line_breaks_are_kept():
     assert [text(r) for r in runs] == ["“", "甲", "”", "乙"] and runs[3].find(f"{W}br") is not None
 
 
+def test_every_text_style_has_a_role_font():
+    """The renderer asks role_font for the Chinese face of each paragraph and character style it
+    writes text in: a style added without an entry would fail the build."""
+    from jianbao.layout import load_layout
+    from jianbao.render.styles import CHAR_STYLES, STYLES, role_font
+
+    layout = load_layout(ROOT / "templates" / "layouts" / "gbt9704.yaml")
+    for sid in (*STYLES, *CHAR_STYLES):
+        assert role_font(layout, sid).east_asia, sid
+
+
 # --- whole documents, fonts resolved the way Word resolves them --------------------------------
 
 class Styles:

@@ -42,7 +42,7 @@ def role_font(layout: Layout, style: str) -> Font:
         "JBMark": f.mark, "JBMasthead": f.name, "JBIssueLine": f.issue_line, "JBPeriod": f.period,
         "JBEditorLine": f.editor_line, "JBNote": f.note, "JBNoteLabel": f.note_label,
         "JBEndBlock": f.end_block, "JBCopies": f.end_block, "JBTableCaption": t.caption,
-        "JBTableHeader": t.header, "JBTableCell": t.cell,
+        "JBTableHeader": t.header, "JBTableCell": t.cell, "JBImage": f.body, "JBImageCaption": layout.image.caption,
     }[style]
 
 
