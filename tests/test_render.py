@@ -62,7 +62,7 @@ def test_normal_style_gives_22_by_28(seed):
     normal = style(seed["word/styles.xml"], "Normal")
     sp = normal.find(f"{W}pPr/{W}spacing")
     assert (sp.get(f"{W}line"), sp.get(f"{W}lineRule")) == ("579", "exact")
-    assert normal.find(f"{W}rPr/{W}spacing").get(f"{W}val") == "-5"
+    assert normal.find(f"{W}rPr/{W}spacing").get(f"{W}val") == "-8"
     assert normal.find(f"{W}pPr/{W}widowControl").get(f"{W}val") == "1"  # issue 13: no widows, no orphans
     ind = normal.find(f"{W}pPr/{W}ind")
     assert ind.get(f"{W}firstLineChars") == "200" and ind.get(f"{W}firstLine") == "640"
@@ -186,13 +186,16 @@ def test_numbering_past_ten(tmp_path):
 
 def test_run_in_lead_uses_heading_font_then_body(full):
     doc = full["word/document.xml"]
-    leads = []
+    leads = []  # (character style, the text in it, whether body text follows in the paragraph)
     for p in doc.iter(f"{W}p"):
         runs = p.findall(f"{W}r")
-        rstyle = runs[0].find(f"{W}rPr/{W}rStyle") if runs else None
-        if rstyle is not None:
-            leads.append((rstyle.get(f"{W}val"), runs[0].findtext(f"{W}t"), len(runs)))
-    assert ("JBLead1", "二、改革成效初步显现。", 2) in leads
+        styles = [r.find(f"{W}rPr/{W}rStyle") for r in runs]
+        styles = [s.get(f"{W}val") if s is not None else None for s in styles]
+        if runs and styles[0]:
+            n = next((k for k, s in enumerate(styles) if s != styles[0]), len(runs))
+            text = "".join(r.findtext(f"{W}t") or "" for r in runs[:n])
+            leads.append((styles[0], text, n < len(runs)))
+    assert ("JBLead1", "二、改革成效初步显现。", True) in leads
     assert {lvl for lvl, _, _ in leads} >= {"JBLead1", "JBLead2", "JBLead4"}
 
 

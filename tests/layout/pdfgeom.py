@@ -13,6 +13,8 @@ stroke widths and font sizes, which are in points.
   ``pdftocairo -svg``: position, extent, stroke width and colour.
 - :func:`text_runs`, :func:`text_colors`, :func:`text_fonts` — colour, font and size of the
   text (``pdftohtml -xml``, whose ``fontspec`` carries the fill colour; pdftotext has none).
+- :func:`glyphs` — every character with its face, size and advance width (pdfminer.six: the
+  poppler tools give words and runs, not characters).
 """
 
 from __future__ import annotations
@@ -521,3 +523,48 @@ def text_colors(pdf: Path, text: str, page: int | None = None) -> set[str]:
 def text_fonts(pdf: Path, text: str, page: int | None = None) -> set[str]:
     """Font families (as embedded, e.g. 'FandolFang') of every occurrence of ``text``."""
     return {r.font for r in _runs_for(pdf, text, page)}
+
+
+# --------------------------------------------------------------------------------- glyphs
+@dataclass(frozen=True)
+class Glyph:
+    """One character as drawn: its face, size and advance (how far the pen moved)."""
+
+    page: int  # 1-based
+    text: str
+    x0: float  # mm
+    x1: float
+    y0: float  # mm from the top
+    y1: float
+    font: str  # face as embedded, subset tag removed, e.g. "FandolFang-Regular"
+    size_pt: float
+    advance_pt: float
+
+    @property
+    def ems(self) -> float:
+        """The advance in ems of the glyph's size (1.0 for a full-width character)."""
+        return self.advance_pt / self.size_pt if self.size_pt else 0.0
+
+
+def glyphs(pdf: Path) -> list[Glyph]:
+    """Every character of ``pdf`` in reading order of the content streams."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTChar
+
+    out: list[Glyph] = []
+
+    def walk(obj, page: int, height: float) -> None:
+        if isinstance(obj, LTChar):
+            # size: the box height is the font size through the text matrix; the advance is in
+            # text space, so it is scaled here (LibreOffice's text matrix is 1).
+            out.append(Glyph(page=page, text=obj.get_text(), x0=mm(obj.x0), x1=mm(obj.x1),
+                             y0=mm(height - obj.y1), y1=mm(height - obj.y0),
+                             font=re.sub(r"^[A-Z]{6}\+", "", obj.fontname), size_pt=obj.size,
+                             advance_pt=obj.adv * abs(obj.matrix[0])))
+        elif hasattr(obj, "__iter__"):
+            for child in obj:
+                walk(child, page, height)
+
+    for n, layout in enumerate(extract_pages(str(pdf), laparams=LAParams()), start=1):
+        walk(layout, n, layout.height)
+    return out

@@ -30,9 +30,9 @@ from ..text import copies_line, end_block_rows, issue_line, period_line
 from ..units import pt_to_twips, twips_to_emu
 from . import ooxml as x
 from .ooxml import el, put, sub, w
-from .package import template_bytes, trim_package, write_core_properties, write_font_table, write_settings
+from .package import template_bytes, trim_package, write_core_properties, write_font_table, write_settings, write_theme
 from .page import draft_headers, end_block_on_its_own_page, write_section
-from .styles import write_styles
+from .styles import role_font, write_styles
 
 
 def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, draft: bool = False,
@@ -55,6 +55,7 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, 
     write_styles(doc, layout, images=any(True for _ in document.images(bulletin.issue)))
     write_settings(doc)
     write_font_table(doc, layout)
+    write_theme(doc, layout)
     write_section(doc, layout)
     if draft:
         draft_headers(doc, layout)
@@ -118,8 +119,13 @@ class _Body:
         return {"Title": lay.title.line, "JBEndBlock": lay.end_block.line,
                 "JBTableCaption": lay.table.caption_line}.get(style, lay.grid.line_pitch)
 
+    def runs(self, style: str, text: str, rstyle: str | None = None) -> list[etree._Element]:
+        """The runs of *text* in a paragraph of *style* (and character style *rstyle*)."""
+        font = role_font(self.layout, rstyle or style)
+        return x.text_runs(text, east_asia=font.east_asia, rstyle=rstyle)
+
     def text(self, style: str, text: str, **kw) -> etree._Element:
-        return self.para(style, x.text_run(text), **kw)
+        return self.para(style, *self.runs(style, text), **kw)
 
     def lines(self, text: str) -> int:
         """Estimated lines of a body paragraph holding *text* (two characters of first-line indent)."""
@@ -264,9 +270,10 @@ class _Body:
             size = m.name_sizes[-1]
             name = split_balanced(name)
         line = round(pt_to_twips(size * m.name_line_ratio))
-        run = x.text_run(name)
-        x.set_size(sub(run, "rPr"), size)
-        p = self.para("JBMasthead", run, before=0)
+        runs = self.runs("JBMasthead", name)
+        for run in runs:
+            x.set_size(sub(run, "rPr"), size)
+        p = self.para("JBMasthead", *runs, before=0)
         x.set_spacing(sub(p, "pPr"), line=line, before=max(0, m.name_top - used))
 
         self.text("JBIssueLine", issue_line(self.b), before=m.issue_line_before)
@@ -276,7 +283,7 @@ class _Body:
 
         date = cn_date(i.date)
         size = fit_size(s.editor + date, m.editor_line_sizes, width, lay.grid.char_spacing, extra_em=1)
-        runs = [x.text_run(s.editor), x.tab_run(), x.text_run(date)]
+        runs = [*self.runs("JBEditorLine", s.editor), x.tab_run(), *self.runs("JBEditorLine", date)]
         if size is not None and size != f.editor_line.size:
             for r in runs:
                 x.set_size(sub(r, "rPr"), size)
@@ -289,7 +296,8 @@ class _Body:
     # one method per kind of node (jianbao.document.Kind) --------------------------------------
     def note(self, node: Node) -> None:
         if node.path[-1] == 0:
-            p = self.para("JBNote", x.text_run("编者按：", rstyle="JBNoteLabel"), x.text_run(node.value))
+            p = self.para("JBNote", *self.runs("JBNote", "编者按：", rstyle="JBNoteLabel"),
+                          *self.runs("JBNote", node.value))
             self.flowed("text", p, "编者按：" + node.value)
         else:
             self.flowed("text", self.text("JBNote", node.value), node.value)
@@ -319,13 +327,14 @@ class _Body:
         self.flowed("heading", self.text(f"Heading{node.level}", node.marker + node.value), node.marker + node.value)
 
     def lead(self, node: Node) -> None:
-        self.open_lead = self.para("Normal", x.text_run(node.marker + node.value, rstyle=f"JBLead{node.level}"))
+        self.open_lead = self.para("Normal", *self.runs("Normal", node.marker + node.value,
+                                                        rstyle=f"JBLead{node.level}"))
         self.flowed("standalone", self.open_lead, node.marker + node.value)  # until its text runs in
 
     def paragraph(self, node: Node) -> None:
         if node.run_in:  # the first paragraph of a lead's body runs on in the lead's paragraph
             assert self.open_lead is not None  # the walk yields a run-in paragraph right after its lead
-            self.open_lead.append(x.text_run(node.value))
+            self.open_lead.extend(self.runs("Normal", node.value))
             _, p, lines = self.flow[-1]
             self.flow[-1] = ("lead", p, self.lines("".join(t.text or "" for t in p.iter(w("t")))))
         else:
@@ -361,7 +370,7 @@ class _Body:
         t, lay = node.value, self.layout.table
         widths = column_widths(t.widths or [1] * len(t.header), self.layout.page.text_width)
         aligns = column_aligns(t, widths, lay)
-        self.para("JBTableCaption", x.text_run(t.caption), before=self.pending_before or lay.caption_before)
+        self.para("JBTableCaption", *self.runs("JBTableCaption", t.caption), before=self.pending_before or lay.caption_before)
         tbl = x.grid_table(widths, border=lay.border, color=lay.border_color, margin=lay.cell_margin,
                            margin_vertical=lay.cell_margin_vertical, style="JBTable")
         # Keeps: the header with the first row (no page ends with the caption and the header), the
@@ -369,10 +378,11 @@ class _Body:
         # row always has a data row above it).  Not the first row with the second: LibreOffice 7.4
         # then loses rows of a table that breaks across pages (rows 3–16 of 30 vanished).
         n = len(t.rows)
-        x.grid_row(tbl, widths, [_cell("JBTableHeader", v, "center") for v in t.header], header=True,
+        head, cell = lay.header.east_asia, lay.cell.east_asia
+        x.grid_row(tbl, widths, [_cell("JBTableHeader", v, "center", head) for v in t.header], header=True,
                    height=lay.row_height, keep_next=True)
         for k, row in enumerate(t.rows):
-            cells = [_cell("JBTableCell", v, a) for v, a in zip(row, aligns)]
+            cells = [_cell("JBTableCell", v, a, cell) for v, a in zip(row, aligns)]
             x.grid_row(tbl, widths, cells, height=lay.row_height, keep_next=n > 2 and k == n - 2)
         self.sectpr.addprevious(tbl)
         self.flow.append(("table", tbl, 0))
@@ -390,7 +400,7 @@ class _Body:
             put(ppr, el("pStyle", val="JBEndBlock"))
             hang = round(x.em_width(head) * char)
             x.set_indent(ppr, left=eb.indent + hang, hanging=hang, right=eb.indent)
-            p.append(x.text_run(head + text))
+            p.extend(self.runs("JBEndBlock", head + text))
             rows.append(p)
         copies = copies_line(s)
         if copies:
@@ -398,7 +408,7 @@ class _Body:
             ppr = sub(p, "pPr")
             put(ppr, el("pStyle", val="JBCopies"))
             x.set_indent(ppr, left=0, right=eb.indent)
-            p.append(x.text_run(copies))
+            p.extend(self.runs("JBCopies", copies))
             rows.append(p)
         if not rows:
             return
@@ -507,7 +517,7 @@ def column_aligns(t: Table, widths: list[int], lay) -> list[str]:
     return out
 
 
-def _cell(style: str, value, align: str) -> etree._Element:
+def _cell(style: str, value, align: str, east_asia: str) -> etree._Element:
     from ..tables import cell_text
 
     text = cell_text(value)  # resolve made every cell text; a bulletin built by hand may hold numbers
@@ -516,5 +526,5 @@ def _cell(style: str, value, align: str) -> etree._Element:
     put(ppr, el("pStyle", val=style))
     x.set_jc(ppr, {"left": "left", "center": "center", "right": "right"}[align])
     if text:
-        p.append(x.text_run(text))
+        p.extend(x.text_runs(text, east_asia=east_asia))
     return p

@@ -8,6 +8,10 @@ See ``shared/research/ooxml.md`` for why each trick is needed and what was verif
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+from itertools import groupby
+
 from lxml import etree
 
 from ..metrics import em_width, has_cjk  # noqa: F401  (re-exported: x.em_width, x.has_cjk)
@@ -198,8 +202,69 @@ def bottom_border(ppr: etree._Element, *, size: int, space: int, color: str) -> 
 
 # --- runs -----------------------------------------------------------------------------------
 
+def is_ambiguous(c: str) -> bool:
+    """A punctuation mark or symbol of East Asian Width "A" (ambiguous): “ ” ‘ ’ — … · × ① ℃ ….
+
+    Unicode's data decides (``unicodedata.east_asian_width``), not a list typed by hand:
+    width "A", and a punctuation (P*), symbol (S*) or number (N*) character, less superscripts,
+    subscripts and fractions (² ½ belong to Latin text). Letters of width "A" (Greek,
+    Cyrillic, accented Latin) stay Latin, as digits do.
+    """
+    return _ambiguous(c)
+
+
+@lru_cache(maxsize=2048)
+def _ambiguous(c: str) -> bool:
+    if unicodedata.east_asian_width(c) != "A":
+        return False
+    cat = unicodedata.category(c)
+    if cat[0] in "PS":
+        return True
+    if cat[0] != "N":
+        return False
+    name = unicodedata.name(c, "")
+    return not any(k in name for k in ("SUPERSCRIPT", "SUBSCRIPT", "FRACTION"))
+
+
+def text_runs(text: str, *, east_asia: str | None = None, rstyle: str | None = None,
+              hint: bool = True) -> list[etree._Element]:
+    """The runs of *text*: one, except that in Chinese text each stretch of ambiguous
+    punctuation (:func:`is_ambiguous`) gets a run of its own whose four font slots all name
+    *east_asia*, the Chinese font of the role.
+
+    Why: engines do not agree on the font of a character such as “ that belongs to no
+    script. Word takes it from hAnsi unless ``w:hint="eastAsia"``; LibreOffice ignores the hint
+    and gives it the script of the character before it, so at the start of a paragraph or
+    after a digit or a Latin word “ came out as a 7 pt Times glyph instead of a 16 pt 仿宋
+    one. When ascii, hAnsi, eastAsia and cs all name the Chinese font, every engine sets the
+    mark in it, whichever slot it picks (Word: hAnsi or eastAsia, ECMA-376 §17.3.2.26;
+    LibreOffice imports ascii as its Western font and eastAsia as its Asian one and ignores
+    hAnsi, writerfilter DomainMapper.cxx). ``w:lang zh-CN`` on the mark makes a font with
+    regional forms (Noto CJK's ``locl``) pick its full-width Chinese dash. Only these marks
+    carry direct fonts; the text around them keeps its style's Times/仿宋 pair, so digits and
+    Latin stay in Times New Roman. (A character style would do the same for Word users, but a
+    run takes one ``rStyle`` and the leads already carry theirs: it would take a second style
+    per role in the list they see.)
+    """
+    if not (east_asia and has_cjk(text)):
+        return [text_run(text, rstyle=rstyle, hint=hint)]
+    runs = []
+    for wide, group in groupby(text, key=_ambiguous):
+        part = "".join(group)
+        r = text_run(part, rstyle=rstyle, hint=hint)
+        if wide:
+            rpr = sub(r, "rPr")
+            set_fonts(rpr, east_asia, east_asia, hint="eastAsia")
+            set_lang(rpr, "zh-CN")
+        runs.append(r)
+    return runs
+
+
 def text_run(text: str, *, rstyle: str | None = None, hint: bool = True) -> etree._Element:
-    """A ``w:r`` holding *text* (line breaks become ``w:br``), with an optional character style."""
+    """A ``w:r`` holding *text* (line breaks become ``w:br``), with an optional character style.
+
+    Body text goes through :func:`text_runs`, which also gives ambiguous punctuation the
+    Chinese font."""
     r = el("r")
     rpr = None
     if rstyle or (hint and has_cjk(text)):
@@ -438,3 +503,39 @@ def grid_row(tbl: etree._Element, widths: list[int], paragraphs: list[etree._Ele
         tcpr.append(el("vAlign", val="center"))
         tc.append(p)
     return tr
+
+
+# --- settings and theme ---------------------------------------------------------------------
+
+WORD_URI = "http://schemas.microsoft.com/office/word"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def set_compatibility_mode(settings: etree._Element, mode: int) -> None:
+    """``w:compatSetting compatibilityMode`` (14 = Word 2010, 15 = Word 2013 and later)."""
+    compat = settings.find(w("compat"))
+    if compat is None:
+        raise ValueError("settings.xml has no w:compat")
+    for cs in compat.findall(w("compatSetting")):
+        if cs.get(w("name")) == "compatibilityMode":
+            cs.set(w("val"), str(mode))
+            return
+    compat.append(el("compatSetting", name="compatibilityMode", uri=WORD_URI, val=mode))
+
+
+def set_theme_fonts(theme: etree._Element, *, major: tuple[str, str], minor: tuple[str, str]) -> None:
+    """The theme's heading (*major*) and body (*minor*) fonts as (latin, east Asian) names, and
+    none of its per-script fonts (ＭＳ 明朝, 新細明體, Arabic and Indic faces …).
+
+    No run or style of ours refers to the theme, but WPS reads every face a theme names and
+    reports those it lacks as 缺失字体 (missing fonts); with only the document's own faces in
+    the theme it reports nothing it would not report anyway."""
+    a = f"{{{A_NS}}}"
+    for tag, (latin, east_asia) in (("majorFont", major), ("minorFont", minor)):
+        font = theme.find(f"{a}themeElements/{a}fontScheme/{a}{tag}")
+        if font is None:
+            raise ValueError(f"theme has no {tag}")
+        for child in list(font):
+            font.remove(child)
+        for slot, name in (("latin", latin), ("ea", east_asia), ("cs", latin)):
+            etree.SubElement(font, f"{a}{slot}").set("typeface", name)

@@ -55,6 +55,22 @@ def write_settings(doc) -> None:
         if old is not None:
             settings.remove(old)
     doc.settings.odd_and_even_pages_header_footer = True
+    # Word 2013 and later (python-docx's template says 14, Word 2010): Word 2013–365 then open the
+    # file as their own, without 兼容模式 and its offer to convert (re-lay out) the document. Our
+    # centred tables and margin-less end block sit the same in both modes (tdf#106742).
+    x.set_compatibility_mode(settings, 15)
+
+
+def write_theme(doc, layout: Layout) -> None:
+    """Theme fonts = the document's own heading and body faces (WPS reports theme faces it
+    lacks as 缺失字体, and python-docx's theme names dozens)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = doc.part.part_related_by(RT.THEME)
+    root = etree.fromstring(part.blob)
+    f = layout.fonts
+    x.set_theme_fonts(root, major=(f.heading1.latin, f.heading1.east_asia), minor=(f.body.latin, f.body.east_asia))
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 _PANOSE = {

@@ -70,7 +70,9 @@ def _page_number_footer(footer, layout: Layout, side: str) -> None:
     dash = layout.page_number.dash
 
     def rpr() -> etree._Element:
-        return rpr_for(font, hint=True, spacing=0)
+        r = rpr_for(font, hint=True, spacing=0)
+        x.set_lang(r, "zh-CN")  # the dashes are Chinese punctuation: a full-width glyph in every font
+        return r
 
     def text(t: str) -> etree._Element:
         r = x.text_run(t, hint=False)

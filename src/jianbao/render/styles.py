@@ -32,6 +32,20 @@ CHAR_STYLES = {
 }
 
 
+def role_font(layout: Layout, style: str) -> Font:
+    """The font of a paragraph or character style (its Chinese face sets ambiguous punctuation)."""
+    f, t = layout.fonts, layout.table
+    return {
+        "Normal": f.body, "Heading1": f.heading1, "Heading2": f.heading2, "Heading3": f.heading3,
+        "Heading4": f.heading4, "JBLead1": f.heading1, "JBLead2": f.heading2, "JBLead3": f.heading3,
+        "JBLead4": f.heading4, "Title": f.title, "Subtitle": f.subtitle, "Footer": f.page_number,
+        "JBMark": f.mark, "JBMasthead": f.name, "JBIssueLine": f.issue_line, "JBPeriod": f.period,
+        "JBEditorLine": f.editor_line, "JBNote": f.note, "JBNoteLabel": f.note_label,
+        "JBEndBlock": f.end_block, "JBCopies": f.end_block, "JBTableCaption": t.caption,
+        "JBTableHeader": t.header, "JBTableCell": t.cell, "JBImage": f.body, "JBImageCaption": layout.image.caption,
+    }[style]
+
+
 def rpr_for(font: Font, *, spacing: int | None = None, hint: bool = False) -> etree._Element:
     rpr = el("rPr")
     x.set_fonts(rpr, font.east_asia, font.latin, hint="eastAsia" if hint else None)
