@@ -4,7 +4,11 @@ The package is checked by :mod:`.guard` before anything is decompressed, then op
 python-docx (its XML parser resolves no entities).  The body is walked in document order:
 paragraphs (also inside content controls, hyperlinks, insertions and smart tags; deleted text and
 field codes are skipped), tables (cells' paragraphs, nested tables flattened), images and text boxes
-(listed, their text not taken into the body).  Each run gets its *effective* formatting: direct
+(listed, their text not taken into the body).  Two layouts jianbao itself writes are read as the
+text they hold, where they sit: a text box holding a table (the 版记 pinned to the bottom of the
+page) as the blocks in it, after the paragraph that anchors it; a table's last row that is one
+cell without side and bottom borders (the lines kept with the table's end) as paragraphs after
+the table.  Each run gets its *effective* formatting: direct
 formatting over its character style over the paragraph style chain over the document defaults —
 bulletins made by hand use direct formatting, jianbao's own use styles.
 
@@ -239,10 +243,16 @@ class _Walker:
                 p = self.para(child)
                 if p is not None:
                     self.doc.blocks.append(p)
+                for box in _block_boxes(child):  # a text box holding a table (jianbao's 版记)
+                    self.walk_body(box)
             elif child.tag == W + "tbl":
                 t = self.table(child)
                 if t is not None:
                     self.doc.blocks.append(t)
+                closing = _closing_row(child)
+                if closing is not None:  # body text in a last borderless row: paragraphs after the table
+                    for tc in self._blocks_any(closing, W + "tc"):
+                        self.walk_body(tc)
 
     def _blocks(self, parent):
         for child in parent:
@@ -263,7 +273,8 @@ class _Walker:
         rows: list[list[list[Para]]] = []
         aligns: list[list[str | None]] = []
         floating = tbl.find(f"{W}tblPr/{W}tblpPr") is not None
-        for tr in (c for c in self._blocks_any(tbl, W + "tr")):
+        closing = _closing_row(tbl)
+        for tr in (c for c in self._blocks_any(tbl, W + "tr") if c is not closing):
             row: list[list[Para]] = []
             row_aligns: list[str | None] = []
             aligns.append(row_aligns)
@@ -282,10 +293,13 @@ class _Walker:
                         p = self.para(el)
                         if p is not None:
                             cell.append(p)
+                        cell += self._box_paragraphs(_block_boxes(el))
                     else:  # a nested table: its paragraphs, flattened into the cell
                         inner = self.table(el)
                         if inner is not None:
                             cell += inner.paragraphs()
+                        last = _closing_row(el)
+                        cell += self._box_paragraphs([] if last is None else list(self._blocks_any(last, W + "tc")))
                 span = tc.find(f"{W}tcPr/{W}gridSpan")
                 row.append(cell)
                 if span is not None and (span.get(W + "val") or "").isdigit():
@@ -296,6 +310,24 @@ class _Walker:
         widths = [int(g.get(W + "w")) for g in tbl.findall(f"{W}tblGrid/{W}gridCol")
                   if (g.get(W + "w") or "").isdigit()]
         return Table(n=first, rows=rows, floating=floating, page=page, widths=widths, aligns=aligns)
+
+    def _box_paragraphs(self, parents: list) -> list[Para]:
+        """The paragraphs (tables flattened) of the block containers *parents*, for a table cell."""
+        out: list[Para] = []
+        for parent in parents:
+            for el in self._blocks(parent):
+                if el.tag == W + "p":
+                    p = self.para(el)
+                    if p is not None:
+                        out.append(p)
+                    out += self._box_paragraphs(_block_boxes(el))
+                else:
+                    inner = self.table(el)
+                    if inner is not None:
+                        out += inner.paragraphs()
+                    last = _closing_row(el)
+                    out += self._box_paragraphs([] if last is None else list(self._blocks_any(last, W + "tc")))
+        return out
 
     def _blocks_any(self, parent, tag):
         for child in parent:
@@ -381,10 +413,63 @@ class _Walker:
             elif tag == W + "noBreakHyphen":
                 buf.append("-")
             elif tag in (W + "drawing", W + "pict", W + "object") or tag == MC + "AlternateContent":
-                objects += _objects(child)
+                if not _box_tables(child):  # a text box holding a table is read as blocks (walk_body)
+                    objects += _objects(child)
         if buf:
             runs.append(Run("".join(buf), bold=bool(props.get("bold")), font=props.get("font"),
                             size=props.get("size"), color=props.get("color"), style=rstyle))
+
+
+def _chosen(el):
+    """The content of an ``mc:AlternateContent`` read: its first Choice, else its Fallback."""
+    choice = el.find(MC + "Choice")
+    if choice is None:
+        choice = el.find(MC + "Fallback")
+    return choice if choice is not None else el
+
+
+def _box_tables(el) -> list:
+    """The text boxes (``w:txbxContent``) in a run's drawing *el* that hold a table: a block laid
+    out in a box (jianbao's 版记, pinned to the bottom of the page), not a note beside the text."""
+    if el.tag == MC + "AlternateContent":
+        el = _chosen(el)
+    return [b for b in el.iter(W + "txbxContent") if b.find(W + "tbl") is not None]
+
+
+def _block_boxes(p) -> list:
+    """The text boxes holding a table in paragraph *p*'s runs, in document order (one per drawing:
+    a Word ``mc:AlternateContent`` holds the same box twice, as DrawingML and as VML)."""
+    out: list = []
+    for r in p.iter(W + "r"):
+        for child in r:
+            if child.tag in (W + "drawing", W + "pict") or child.tag == MC + "AlternateContent":
+                out += _box_tables(child)
+    return out
+
+
+def _closing_row(tbl):
+    """The last row of *tbl* when it is one cell across the table with no borders at its sides and
+    bottom: body text that follows the table, put in it so that it stays with the table's last
+    rows (as jianbao writes the lines before the 版记), not a row of the table."""
+    rows = [c for c in tbl if c.tag == W + "tr"]
+    if len(rows) < 2:
+        return None
+    cells = [c for c in rows[-1] if c.tag == W + "tc"]
+    if len(cells) != 1:
+        return None
+    cols = len(tbl.findall(f"{W}tblGrid/{W}gridCol"))
+    span = cells[0].find(f"{W}tcPr/{W}gridSpan")
+    spans = int(span.get(W + "val")) if span is not None and (span.get(W + "val") or "").isdigit() else 1
+    if spans != cols:
+        return None
+    borders = cells[0].find(f"{W}tcPr/{W}tcBorders")
+    if borders is None:
+        return None
+    for side in ("left", "bottom", "right"):
+        b = borders.find(W + side)
+        if b is None or b.get(W + "val") not in ("nil", "none"):
+            return None
+    return rows[-1]
 
 
 def _objects(el) -> list[Object]:
