@@ -96,7 +96,7 @@ def test_a_typo_gets_a_hint_from_its_own_group(tmp_path, cli, old, new, expect):
 @pytest.mark.parametrize("old, new", [
     ("body:        {east_asia: 仿宋_GB2312,", "body:        {east_asia: 12,"),  # a font that is not a name
     ("before: 579             # 标题上方", "before: -579             # 标题上方"),  # negative spacing
-    ("char_spacing: -5", "char_spacing: -500"),
+    ("char_spacing: -8", "char_spacing: -500"),
 ])
 def test_values_that_cannot_be_honoured_are_refused(tmp_path, cli, old, new):
     text = changed(old, new)

@@ -56,7 +56,8 @@ def fonts(r) -> dict[str, str | None]:
 
 
 def text(r) -> str:
-    return "".join(t.text or "" for t in r.iter(f"{W}t"))
+    """The run's own text (not that of a text box it holds: those paragraphs are visited on their own)."""
+    return "".join(t.text or "" for t in r.findall(f"{W}t"))
 
 
 def test_text_runs_split_the_marks_off_into_runs_of_the_chinese_font():
@@ -141,7 +142,7 @@ def resolved_runs(doc):
     for p in doc["word/document.xml"].iter(f"{W}p"):
         ps = p.find(f"{W}pPr/{W}pStyle")
         pstyle = ps.get(f"{W}val") if ps is not None else "Normal"
-        for r in p.iter(f"{W}r"):
+        for r in p.findall(f"{W}r"):
             if not text(r):
                 continue
             rs = r.find(f"{W}rPr/{W}rStyle")
