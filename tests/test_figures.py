@@ -109,6 +109,38 @@ def test_carry_starts_a_mid_year_archive_and_later_issues_add_on(office):
     assert printed(later) == "本周咨询1000人次，今年以来25276人次，受理9991件。"
 
 
+TWO = "累计受理{{ ytd.综窗.受理 }}件，窗口累计{{ ytd.窗口.办件 }}件。"
+
+
+def test_a_carry_sets_only_the_figures_it_names(office):
+    """Issue 11: a carry for a second group in May must not reset the other running totals."""
+    first = issue(office, "2024-05-06", "累计受理{{ ytd.综窗.受理 }}件。", number=17,
+                  data="{综窗: {受理: 100}}", carry="{综窗: {受理: 118000}}")
+    second = issue(office, "2024-05-13", TWO, number=18, data="{综窗: {受理: 200}, 窗口: {办件: 30}}",
+                   carry="{窗口: {办件: 9000}}")
+    third = issue(office, "2024-05-20", TWO, number=19, data="{综窗: {受理: 300}, 窗口: {办件: 40}}")
+    assert printed(first) == "累计受理118100件。"
+    assert printed(second) == "累计受理118300件，窗口累计9030件。"  # 综窗 keeps its own carry of 05-06
+    assert printed(third) == "累计受理118600件，窗口累计9070件。"
+    assert sorted(p.name for p in prepare(third).inputs) == ["2024-05-06.yaml", "2024-05-13.yaml"]
+
+
+def test_a_later_carry_of_a_figure_restarts_only_that_figure(office):
+    issue(office, "2024-05-06", number=1, data="{综窗: {受理: 100, 咨询: 10}}")
+    issue(office, "2024-05-13", number=2, data="{综窗: {受理: 200, 咨询: 20}}", carry="{综窗: {受理: 5000}}")
+    third = issue(office, "2024-05-20", "受理{{ ytd.综窗.受理 }}，咨询{{ ytd.综窗.咨询 }}。", number=3,
+                  data="{综窗: {受理: 300, 咨询: 30}}")
+    # 受理: the carry of 05-13 (replacing 05-06's 100) + 200 + 300; 咨询: never carried, 10 + 20 + 30
+    assert printed(third) == "受理5500，咨询60。"
+
+
+def test_a_carry_of_a_group_where_the_data_has_a_number_is_a_shape_error(office):
+    issue(office, "2024-05-06", number=1, data="{窗口: 5}")
+    now = issue(office, "2024-05-13", "共{{ ytd.窗口.办件 }}", number=2, data="{其他: 1}", carry="{窗口: {办件: 9}}")
+    (d,) = errors(now)
+    assert d.code == "JB713" and "carry" in d.message and d.line == 4
+
+
 def test_ytd_sums_decimals_exactly_and_keeps_paths_only_some_issues_have(office):
     issue(office, "2024-05-06", number=1, data="{金额: 0.1, 只在第一期: 4}")
     last = issue(office, "2024-05-13", "合计{{ ytd.金额 }}亿元，{{ ytd.只在第一期 }}个，{{ 金额 }}。", number=2,

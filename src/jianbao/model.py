@@ -373,7 +373,7 @@ class IssueFile(SeriesFields):
         examples=[{"综窗": {"咨询": 1142, "受理": 391}, "手册": {"完成": 1159, "总数": 1645}}])
     carry: Figures | None = Field(
         None, title="此前累计",
-        description="本期之前今年以来的累计数（档案从年中开始时写）；此后各期的 ytd 在此基础上累加",
+        description="本期之前今年以来的累计数（档案从年中开始或新增一个数时写）；只设定写到的数，它们此后各期的 ytd 在此基础上累加，其他数不受影响",
         examples=[{"综窗": {"咨询": 23134, "受理": 9599}}])
 
     @model_validator(mode="after")

@@ -9,7 +9,7 @@ be a Jinja2 template over the issue's figures::
 
 The names a template sees are the top-level keys of ``data``; the issue's ``number``, ``total``,
 ``date``, ``period`` and ``supplement``; ``prev`` (the previous issue's data) and ``ytd`` (each
-figure summed over the year so far, starting from the latest ``carry``).  Tables are finished
+figure summed over the year so far, starting from the latest ``carry`` that names it).  Tables are finished
 here too: cells become final strings and ``total: true`` appends a computed 合计 row.  What comes
 out is a :class:`~jianbao.model.Bulletin` whose strings are final: the renderer never sees a
 template.
