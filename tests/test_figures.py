@@ -466,3 +466,50 @@ def test_the_text_lint_reads_the_printed_text_even_when_another_rule_fails(offic
 
     codes = [d["code"] for d in json.loads(result.stdout)["diagnostics"]]
     assert codes == ["JB205"] and result.exit_code == 1
+
+
+# --- both forms of every figure function (issue 11) ------------------------------------------------------
+
+BOTH_FORMS = [
+    ("{{ pct(完成, 总数) }}", "{{ 完成 | pct(总数) }}", "70.46%"),
+    ("{{ pct(完成, 总数, 1) }}", "{{ 完成 | pct(总数, 1) }}", "70.5%"),
+    ("{{ change(办件, prev.办件) }}", "{{ 办件 | change(prev.办件) }}", "增长12.5%"),
+    ("{{ num(完成, 2) }}", "{{ 完成 | num(2) }}", "1159.00"),
+    ("{{ num(完成, grouping=True) }}", "{{ 完成 | num(grouping=True) }}", "1,159"),
+    ("{{ cn(number) }}", "{{ number | cn }}", "十二"),
+    ("{{ cndate(date) }}", "{{ date | cndate }}", "2024年5月13日"),
+    ("{{ md(date) }}", "{{ date | md }}", "5月13日"),
+    ("{{ range_cn(period.start, date) }}", "{{ period.start | range_cn(date) }}", "5月6日—5月13日"),
+]
+
+
+@pytest.mark.parametrize("called, filtered, expected", BOTH_FORMS)
+def test_every_figure_function_works_called_and_as_a_filter(office, called, filtered, expected):
+    issue(office, "2024-05-06", number=11, data="{办件: 80}")
+    now = issue(office, "2024-05-13", f"'甲{called}，乙{filtered}。'", number=12,
+                data="{完成: 1159, 总数: 1645, 办件: 90}",
+                extra="period: {start: 2024-05-06, end: 2024-05-10}\n")
+    assert printed(now) == f"甲{expected}，乙{expected}。"
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("{{ percent(完成, 总数) }}", "没有名为 percent 的函数", "是不是要写 pct？写作 {{ pct(部分, 总数) }} 或 {{ 部分 | pct(总数) }}"),
+    ("{{ 完成 | percent(总数) }}", "没有名为 percent 的过滤器", "是不是要写 pct？写作 {{ 部分 | pct(总数) }}"),
+    ("{{ 完成 | pcr(总数) }}", "没有名为 pcr 的过滤器", "是不是要写 pct？"),
+    ("{{ 增长(完成, 总数) }}", "没有名为 增长 的函数", "是不是要写 change？写作 {{ change(本期, 上期) }}"),
+    ("{{ date | cn_date }}", "没有名为 cn_date 的过滤器", "是不是要写 cndate？写作 {{ date | cndate }}"),
+    ("{{ 完成 | pct }}", "pct 的参数不对", "写作 {{ pct(部分, 总数) }} 或 {{ 部分 | pct(总数) }}"),
+    ("{{ md() }}", "md 的参数不对", "{{ date | md }}"),
+    ("{{ 完成 | upperr }}", "没有名为 upperr 的过滤器", "是不是要写 upper？可用的过滤器："),
+])
+def test_an_unknown_or_misused_function_suggests_the_right_form(office, text, message, hint):
+    now = issue(office, "2024-05-13", f"'共{text}。'", data="{完成: 1159, 总数: 1645}")
+    (d,) = errors(now)
+    assert d.code in ("JB701", "JB702", "JB706") and message in d.message and hint in d.hint
+    assert d.line == 7 and d.column == 11  # at the {{ … }}
+
+
+def test_a_data_name_may_not_take_a_function_name(office):
+    now = issue(office, "2024-05-13", "共{{ 完成 }}。", data="{pct: 1, 完成: 2}")
+    (d,) = errors(now)
+    assert d.code == "JB707" and "pct" in d.message

@@ -34,14 +34,14 @@ from .diagnostics import Diagnostic, JianbaoError
 from .figures.archive import Archive
 from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
 from .figures.sandbox import environment
-from .figures.values import FigureError, Figures, Span, kind_zh
+from .figures.values import FORMS, FigureError, Figures, Span, kind_zh
 from .load import Source
 from .model import Bulletin, IssueFile, Table
 from .tables import TOTAL_LABEL, TOTAL_LABELS, cell_text, column_sums, format_sum
 
 #: Names the issue provides to every template (data keys may not take them).
 ISSUE_NAMES = ("number", "total", "date", "period", "supplement", "prev", "ytd")
-_GLOBALS = ("range", "range_cn", "dict")
+_GLOBALS = ("range", "range_cn", "dict", "pct", "change", "num", "cn", "cndate", "md")
 _JINJA_WORDS = {"true", "false", "none", "loop", "self", "caller", "varargs", "kwargs"}
 
 def has_template(text: str) -> bool:
@@ -211,7 +211,17 @@ class _Run:
         unclosed = _unclosed(text)
         if unclosed is not None:
             block = unclosed
-        return self.diag("JB702", path, text, block, f"模板语法错误：{_syntax_zh(exc.message or str(exc))}",
+        message = exc.message or str(exc)
+        unknown = re.search(r"No filter named '(.*?)'", message)
+        if unknown:
+            name = unknown.group(1)
+            function = _function_like(name)
+            if function:
+                hint = f"是不是要写 {function}？写作 {{{{ {FORMS[function][1]} }}}} 或 {{{{ {FORMS[function][0]} }}}}。"
+            else:
+                hint = _did_you_mean(name, sorted(self.env.filters), "可用的过滤器")
+            return self.diag("JB702", path, text, _block_with(text, name), f"没有名为 {name} 的过滤器", hint=hint)
+        return self.diag("JB702", path, text, block, f"模板语法错误：{_syntax_zh(message)}",
                          hint="模板写作 {{ 名称 }} 或 {{ 名称 | 过滤器(参数) }}，花括号要成对；"
                               "要印出花括号本身，写 {{ '{{' }}。")
 
@@ -268,6 +278,10 @@ class _Run:
             hint = _did_you_mean(full, names, "可用的名称")
             if self.issue.data == {} and full not in ISSUE_NAMES:
                 hint = f"本期没有 data：在文件中写 data: {{{full}: …}}，模板才能引用 {full}。"
+            function = _function_like(full)
+            if function and re.search(rf"(?<![\w.]){re.escape(full)}\s*\(", text):  # called like a function
+                msg = f"没有名为 {full} 的函数"
+                hint = f"是不是要写 {function}？写作 {{{{ {FORMS[function][0]} }}}} 或 {{{{ {FORMS[function][1]} }}}}。"
         elif isinstance(obj, Figures):
             full = f"{obj.path}.{name}" if isinstance(name, str) else f"{obj.path}[{name!r}]"
             keys = list(obj)
@@ -292,6 +306,26 @@ class _Run:
             msg = f"{shown}没有“{name}”这一项"
             hint = _did_you_mean(str(name), attrs, "可以用")
         return self.diag("JB701", path, text, _block_with(text, str(name)), msg, hint=hint)
+
+
+#: Names people reach for instead of jianbao's figure functions.
+_ALIASES = {
+    "percent": "pct", "percentage": "pct", "ratio": "pct", "rate": "pct", "百分比": "pct", "占比": "pct",
+    "比例": "pct", "growth": "change", "delta": "change", "diff": "change", "增长": "change", "增减": "change",
+    "同比": "change", "环比": "change", "number": "num", "fmt": "num", "format_number": "num", "数字": "num",
+    "cnnum": "cn", "chinese": "cn", "中文": "cn", "大写": "cn", "cn_date": "cndate", "date_cn": "cndate",
+    "日期": "cndate", "monthday": "md", "month_day": "md", "月日": "md",
+}
+
+
+def _function_like(name: str) -> str | None:
+    """The figure function *name* was probably meant to be (``percent`` → pct), or None."""
+    lowered = name.lower()
+    close = [lowered] if lowered in FORMS or lowered in _ALIASES else difflib.get_close_matches(
+        lowered, list(FORMS) + list(_ALIASES), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return close[0] if close[0] in FORMS else _ALIASES[close[0]]
 
 
 def _is_cell(path: tuple) -> bool:
