@@ -221,7 +221,8 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html
 def _summary(results, console) -> None:
     from rich.table import Table
 
-    status_zh = {"built": "[green]已编译[/green]", "skipped": "已是最新", "failed": "[red]失败[/red]"}
+    status_zh = {"built": "[green]已编译[/green]", "converted": "[green]已生成 PDF[/green]", "skipped": "已是最新",
+                 "failed": "[red]失败[/red]"}
     table = Table(title=None, show_edge=False, pad_edge=False)
     for col in ("文件", "页数", "版记所在页", "状态", "说明"):
         table.add_column(col)
@@ -232,7 +233,9 @@ def _summary(results, console) -> None:
     failed = sum(not r.ok for r in results)
     built = sum(r.status == "built" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
-    console.print(f"共 {len(results)} 期：编译 {built}，跳过 {skipped}，失败 {failed}。",
+    converted = sum(r.status == "converted" for r in results)
+    pdf_only = f"，只生成 PDF {converted}" if converted else ""
+    console.print(f"共 {len(results)} 期：编译 {built}{pdf_only}，跳过 {skipped}，失败 {failed}。",
                   style="red" if failed else None)
 
 

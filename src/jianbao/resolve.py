@@ -51,10 +51,12 @@ def has_template(text: str) -> bool:
 # --- the stage ------------------------------------------------------------------------------------
 
 def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None,
-            office: Path | None = None) -> Bulletin:
+            office: Path | None = None, seen: list[Path] | None = None) -> Bulletin:
     """*bulletin* with its templates rendered, its tables finished and its photos found and checked
     (their paths made absolute); raise JianbaoError listing every problem.  Paths of the other
-    files read (issues for ``prev``/``ytd``, photos) go into *inputs*."""
+    files read (issues for ``prev``/``ytd``, photos) go into *inputs*; when prev/ytd are used, every
+    issue file of the folder (read or not, this one first) goes into *seen*: a file that appears
+    later may change them."""
     issue = bulletin.issue
     errors: list[Diagnostic] = []
     errors += _check_names(issue, src)
@@ -72,7 +74,7 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
     texts = [(p, t) for p, t in document.texts(issue) if has_template(t)]
     rendered: dict[tuple, str] = {}
     if texts and not errors:
-        run = _Run(issue, src, inputs)
+        run = _Run(issue, src, inputs, seen)
         for path, value in texts:
             out = run.render(path, value)
             if isinstance(out, Diagnostic):
@@ -131,8 +133,8 @@ def name_problem(key: str) -> str | None:
 class _Run:
     """Renders the templated strings of one issue, building the names they see on demand."""
 
-    def __init__(self, issue: IssueFile, src: Source, inputs: list[Path] | None):
-        self.issue, self.src, self.inputs = issue, src, inputs
+    def __init__(self, issue: IssueFile, src: Source, inputs: list[Path] | None, seen: list[Path] | None = None):
+        self.issue, self.src, self.inputs, self.seen = issue, src, inputs, seen
         self.env = environment()
         self.ctx: dict[str, Any] | None = None
         self.archive: Archive | None = None
@@ -151,6 +153,8 @@ class _Run:
             if name in names and name not in self.ctx:
                 if self.archive is None:
                     self.archive = Archive(self.issue, self.src, self.inputs)
+                    if self.seen is not None:
+                        self.seen.extend([Path(self.src.path)] + self.archive.paths())
                 got = self.archive.prev() if name == "prev" else self.archive.ytd()
                 if isinstance(got, Diagnostic):
                     return got

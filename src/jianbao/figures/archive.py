@@ -77,6 +77,10 @@ class Archive:
         for f in files:
             self.others.append(_load_issue(f))
 
+    def paths(self) -> list[Path]:
+        """Every other issue file of the folder, read or not."""
+        return [o.path for o in self.others]
+
     def _broken(self, relevant: Callable[[dt.date | None], bool]) -> Diagnostic | None:
         for o in self.others:
             if o.error is not None and relevant(o.name_date):
