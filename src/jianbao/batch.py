@@ -86,7 +86,10 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, draft
     res = BuildResult(source=Path(path), draft=draft)
     try:
         prepared = prepare(path, draft=draft)
-        res.diagnostics = sorted(prepared.open + prepared.warnings,
+        from .ignore import apply
+
+        warnings, _ = apply(list(prepared.warnings), prepared.issue_src, prepared.series_src)
+        res.diagnostics = sorted(prepared.open + warnings,
                                  key=lambda d: (d.file != prepared.issue_src.path, str(d.file), d.line or 0, d.column or 0))
         if draft:
             res.notes.append(f"草稿：还有 {len(prepared.open)} 个问题未解决" if prepared.open else "草稿")

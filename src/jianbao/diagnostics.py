@@ -61,6 +61,9 @@ RULES: dict[str, Rule] = {
         Rule("JB023", "tab", _E, "用了制表符（Tab）缩进", "YAML 只能用空格缩进：把制表符换成空格（每一层两个空格）。"),
         Rule("JB024", "special-start", _E, "文字以 YAML 的特殊记号开头", "以 {{、*、&、!、%、@、` 开头的文字要整段加引号。"),
         Rule("JB025", "not-text", _E, "YAML 把文字读成了布尔值或数字", "要印出的文字加引号，例如 \"no\"、\"2024\"。"),
+        # JB03x silencing: ``# jianbao: ignore JB711`` on a line, ``ignore: [JB711]`` in an issue or jianbao.yaml.
+        Rule("JB030", "ignore-unused", _W, "这条忽略没有用到：那里没有这个警告", "删去这条忽略（问题已经改正，或代码、位置写错了）。"),
+        Rule("JB031", "ignore-invalid", _W, "忽略写得不对：代码不存在，或是错误（错误不能忽略）", "写警告的代码，如 JB711（jianbao rules 列出全部代码）；错误要改正，不能忽略。"),
         Rule("JB101", "missing-field", _E, "缺少必填字段", "补上该字段。"),
         Rule("JB102", "wrong-type", _E, "字段的值类型不对", "按说明填写正确类型的值。"),
         Rule("JB103", "unknown-field", _E, "未知字段", "检查字段名拼写。"),

@@ -326,6 +326,11 @@ class SeriesFields(_Model):
                                   examples=["，", "、"])
     layout: str | None = Field(None, min_length=1, description="版式预设：templates/layouts/ 下的名称或相对路径，默认 gbt9704",
                                examples=["gbt9704"])
+    ignore: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(one_or_many)] | None = Field(
+        None, title="忽略的警告",
+        description="不再报告的警告代码（如 JB711），写在 jianbao.yaml 中对每一期有效，写在一期中只对这一期有效；"
+                    "只针对某一行时在那一行末尾写注释“# jianbao: ignore JB711”。错误不能忽略；没有用到的忽略会被报告",
+        examples=[["JB711"]])
 
     @field_validator("distribution")
     @classmethod
