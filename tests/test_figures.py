@@ -395,8 +395,73 @@ def test_a_typed_percentage_that_does_not_match_its_figures(office):
     assert not lint(office, "全年应办5160件，已办4879件，办结率94.55%。")
     assert not lint(office, "已办4,879件，应办5,160件，办结率94.6%。")  # rounded to the digits typed
     assert lint(office, "5月13日已办4879件，应办5160件，办结率85.25%。")  # a date is not a figure
-    assert not lint(office, "已办4879件，应办5160件，涉及13个部门，办结率85.25%。")  # three integers: not judged
+    assert lint(office, "已办4879件，应办5160件，涉及13个部门，办结率85.25%。")  # an unrelated count does not hide it
     assert not lint(office, "已办4879件，办结率85.25%；应办5160件。")  # not in the same sentence
+
+
+# JB711 on sentences as real bulletins write them (issue 11): a rate is judged only against the counts
+# it is a rate of; names (12345热线, 12366, 110), dates and template output are not counts.
+JB711_ALARMS = [  # each rate is wrong
+    "本周共受理5160件，办结4879件，办结率85.25%",
+    "12345热线共接听来电3200个，接通3000个，接通率92.5%",
+    "全市共有政务服务窗口120个，其中综合窗口90个，占比70%",
+    "收到满意评价1980条，占评价总数2000条的98.5%",
+    "全年目标任务500项，已完成430项，完成率90%",
+    "5月13日，共受理1200件，办结1100件，办结率90.5%",
+    "网上办件8000件，占全部办件10000件的85%",
+    "12366纳税服务热线接听咨询2500个，解答2400个，解答率95%",
+    "抽查事项200项，合格190项，合格率96%",
+    "共受理投诉20件，已办结18件，办结率80%",
+    "可网办事项1,500项，其中全程网办1,200项，全程网办率75%",
+    "2024年以来累计受理9990件，办结9800件，办结率为97.1%",
+    "拨打110报警电话的群众反映问题300起，已处置270起，处置率达95%",
+    "受理5160件（其中网上受理3000件），办结4879件，办结率85.25%",
+]
+
+JB711_QUIET = [  # each must stay quiet
+    "今年以来累计受理9990件、办结9800件，受理量较上周增长12.5%",
+    "本周受理1142件、办结1100件，群众满意率99.8%",
+    "12345热线共接听来电3200个，接通3000个，接通率93.75%",
+    "本周受理1200件，同比增长12%",
+    "接到110报警20起，全部处置，处置率100%",
+    "4月29日—5月3日，办件量12000件，其中网办9000件，网办率75%",
+    "窗口工作人员40人，平均年龄35岁，本科以上学历占85%",
+    "共受理办件86352件，办结84917件，按时办结率99.8%",
+    "共完成1159个办理项的受理工作手册编制，占比70.46%",
+    "受理5160件，办结4879件，办结率94.55%",
+    "受理5160件，办结4879件，办结率94.5%",  # 94.5426…: cut, not rounded — the ratio is right
+    "受理1.2万件，办结1.1万件，办结率90%",
+    "受理5000余件，办结4879件，办结率97%",
+    "全市12345热线、12366热线和110报警平台共转办事项86件，办结率100%",
+    "第18期共收录案例12个，其中典型案例3个，占比20%以上",
+]
+
+
+@pytest.mark.parametrize("sentence", JB711_ALARMS)
+def test_jb711_flags_a_rate_that_is_not_the_ratio_it_claims(sentence):
+    from jianbao.check_figures import wrong_rates
+
+    (hit,) = wrong_rates(sentence)
+    assert sentence[hit[0]:hit[1]].endswith("%")
+
+
+@pytest.mark.parametrize("sentence", JB711_QUIET)
+def test_jb711_stays_quiet(sentence):
+    from jianbao.check_figures import wrong_rates
+
+    assert wrong_rates(sentence) == []
+
+
+def test_jb711_ignores_what_templates_printed_and_points_into_the_yaml(office):
+    # the rate is computed: the two year-to-date counts beside it are not its counts
+    assert not lint(office, "'今年以来累计受理9990件、办结9000件，受理量较上周{{ 受理 | change(上周) }}。'",
+                    data="{受理: 90, 上周: 80}")
+    # a count printed by a template is not judged (it is right by construction)
+    assert not lint(office, "'受理{{ 受理 }}件，办结4879件，办结率85.25%。'", data="{受理: 9999}")
+    # a wrong typed rate beside typed counts is still found in a templated string, at its place in the YAML
+    (d,) = lint(office, "'本周{{ 受理 }}件。受理5160件，办结4879件，办结率85.25%。'", data="{受理: 9999}")
+    assert d.code == "JB711" and "94.55%" in d.message and d.line == 7
+    assert d.source_line[d.column - 1: d.column - 1 + d.width] == "85.25%"
 
 
 def test_data_never_used_is_reported_where_it_is_defined(office):

@@ -129,7 +129,7 @@ RULES: dict[str, Rule] = {
         Rule("JB708", "neighbour-invalid", _E, "计算 prev/ytd 要读取的另一期有错误", "先改正那一期（jianbao check 那个文件），再编译本期。"),
         Rule("JB709", "table-shape", _E, "表格的行列不整齐", "每一行的格数、widths 和 align 的项数要与表头的列数相同。"),
         Rule("JB710", "table-total", _E, "表格中手写的合计与各行之和不符", "改正合计数，或删去手写的合计行，写 total: true 让 jianbao 计算。"),
-        Rule("JB711", "percent-mismatch", _W, "百分比与同一句中的两个数算出来的不符", "用 {{ 部分 | pct(总数) }} 让 jianbao 计算百分比。"),
+        Rule("JB711", "percent-mismatch", _W, "比率与同一句中它所指的两个数算出来的不符", "用 {{ 部分 | pct(总数) }} 让 jianbao 计算百分比；确认无误时可以忽略：在那一行写 # jianbao: ignore JB711。"),
         Rule("JB712", "data-unused", _W, "data 中的数没有在正文中用到", "在正文中用 {{ 名称 }} 引用它，或从 data 中删去。"),
         Rule("JB713", "data-shape", _E, "data 的结构与同一年其他各期不一致，无法累计", "同一年各期的 data 用同样的结构：同一个名称要么是数，要么是一组数。"),
         # JB8xx photos (jianbao.images).
