@@ -71,6 +71,15 @@ class _Model(BaseModel):
 # Named numbers, nested in mappings (``综窗: {咨询: 1142}``); templated text prints them and
 # jianbao.resolve sums them into running totals.  Keys are checked there (they become names).
 
+#: What ``jianbao new`` writes for a figure still to be filled in (``受理: 待填``); check reports it.
+FIGURE_PLACEHOLDER = "待填"
+
+
+def is_unfilled(value: Any) -> bool:
+    """Whether a figure is still the placeholder ``jianbao new`` wrote."""
+    return isinstance(value, str) and value.strip().startswith(FIGURE_PLACEHOLDER)
+
+
 def _figure_kind(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
@@ -78,6 +87,8 @@ def _figure_kind(value: Any) -> str | None:
         return "<number>"
     if isinstance(value, dict):
         return "<group>"
+    if is_unfilled(value):
+        return "<unfilled>"
     return None
 
 
@@ -91,6 +102,7 @@ Figures = TypeAliasType(  # type: ignore[misc]  # mypy cannot follow a recursive
             Union[
                 Annotated[Number, Tag("<number>")],
                 Annotated["Figures", Tag("<group>")],  # type: ignore[misc]
+                Annotated[str, Field(pattern=r"^\s*待填"), Tag("<unfilled>")],
             ],
             Discriminator(_figure_kind, custom_error_type="jb_union",
                           custom_error_message="数据应为数字，或“名称: 数字”的映射"),
@@ -374,7 +386,8 @@ class IssueFile(SeriesFields):
                                     examples=[[{"title": "政务工作动态", "items": ["4月29日，省中心党委书记……"]}]])
     data: Figures = Field(
         default_factory=dict, title="数据",
-        description="本期的数字，可分组嵌套，名称可用汉字；正文中写 {{ 综窗.咨询 }} 引用，ytd.综窗.咨询 为今年以来累计",
+        description="本期的数字，可分组嵌套，名称可用汉字；正文中写 {{ 综窗.咨询 }} 引用，ytd.综窗.咨询 为今年以来累计；"
+                    "jianbao new 把还要填的数写作“待填”，填好之前 check 会报告",
         examples=[{"综窗": {"咨询": 1142, "受理": 391}, "手册": {"完成": 1159, "总数": 1645}}])
     carry: Figures | None = Field(
         None, title="此前累计",

@@ -26,6 +26,7 @@ import datetime as dt
 import difflib
 import keyword
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,9 @@ from .diagnostics import Diagnostic, JianbaoError
 from .figures.archive import Archive
 from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
 from .figures.sandbox import environment
-from .figures.values import FORMS, FigureError, Figures, Span, kind_zh
+from .figures.values import FORMS, FigureError, Figures, Span, Unfilled, kind_zh
 from .load import Source
-from .model import Bulletin, IssueFile, Table
+from .model import Bulletin, IssueFile, Table, is_unfilled
 from .tables import TOTAL_LABEL, TOTAL_LABELS, cell_text, column_sums, format_sum
 
 #: Names the issue provides to every template (data keys may not take them).
@@ -71,6 +72,7 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
             photos[path] = str(found)
             if inputs is not None:
                 inputs.append(Path(str(found)))
+    unfilled = unfilled_figures(issue, src)
     texts = [(p, t) for p, t in document.texts(issue) if has_template(t)]
     rendered: dict[tuple, str] = {}
     if texts and not errors:
@@ -78,9 +80,11 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
         for path, value in texts:
             out = run.render(path, value)
             if isinstance(out, Diagnostic):
-                errors.append(out)
+                if not (unfilled and out.code == "JB706" and out.notes == [_UNFILLED_NOTE]):
+                    errors.append(out)
             else:
                 rendered[path] = out
+    errors += unfilled
     if errors:
         raise JianbaoError(_sorted(errors))
 
@@ -114,6 +118,31 @@ def _check_names(issue: IssueFile, src: Source) -> list[Diagnostic]:
                 out.append(src.diagnostic("JB707", f"{field} 的名称“{key}”{problem}", (field, key), key=True,
                                           width=len(key)))
     return out
+
+
+def unfilled_figures(issue: IssueFile, src: Source) -> list[Diagnostic]:
+    """JB205: each figure of ``data`` and ``carry`` still ``待填`` (as ``jianbao new`` writes them)."""
+    out = []
+    for field in ("data", "carry"):
+        for path, value in _leaf_items(getattr(issue, field) or {}, ()):
+            if is_unfilled(value):
+                name = ".".join(path)
+                out.append(src.diagnostic(
+                    "JB205", f"{field} 中的“{name}”还没有填（写的是“{value.strip()}”）", (field,) + path,
+                    hint="填上本期的数（jianbao new 把上一期的数写在这一行末尾的注释里，供核对）；"
+                         "本期没有这个数时，删去这一行和正文中用到它的句子。"))
+    return out
+
+
+def _leaf_items(values: Mapping, path: tuple) -> Iterator[tuple[tuple, Any]]:
+    for k, v in values.items():
+        if isinstance(v, Mapping):
+            yield from _leaf_items(v, path + (k,))
+        else:
+            yield path + (k,), v
+
+
+_UNFILLED_NOTE = "用到的数还没有填"
 
 
 def name_problem(key: str) -> str | None:
@@ -256,6 +285,11 @@ class _Run:
         if isinstance(exc, (RecursionError, MemoryError)):
             return self.diag("JB705", path, text, _blocks(text)[0] if _blocks(text) else None,
                              "模板递归过深或占用内存过多，已停止")
+        if isinstance(exc, Unfilled):
+            d = self.diag("JB706", path, text, _blocks(text)[0] if _blocks(text) else None, exc.message,
+                          hint="先在 data 中填上这个数。")
+            d.notes.append(_UNFILLED_NOTE)
+            return d
         if isinstance(exc, FigureError):
             return self.diag("JB706", path, text, _block_with(text, exc.needle), exc.message, hint=exc.hint)
         if isinstance(exc, TemplateSyntaxError):

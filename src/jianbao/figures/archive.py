@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, JianbaoError
 from ..load import Source
-from ..model import IssueFile
+from ..model import IssueFile, is_unfilled
 from ..office import issue_files_in
 from .values import Figures
 
@@ -127,10 +127,11 @@ class Archive:
         sources: dict[tuple, set[int]] = {}  # figure path → members whose carry or data it holds
         for k, (_, _, issue, src) in enumerate(members):
             if issue.carry is not None:
-                problem = _add(total, issue.carry, src, ("carry",), sources, k, replace=True)  # type: ignore[arg-type]
+                problem = _add(total, issue.carry, src, ("carry",), sources, k, replace=True,
+                               own=src is self.src)  # type: ignore[arg-type]
                 if problem:
                     return problem
-            problem = _add(total, issue.data, src, ("data",), sources, k)  # type: ignore[arg-type]
+            problem = _add(total, issue.data, src, ("data",), sources, k, own=src is self.src)  # type: ignore[arg-type]
             if problem:
                 return problem
         needed = set().union(*sources.values()) if sources else set()
@@ -142,7 +143,7 @@ class Archive:
 
 
 def _add(total: dict, values: Mapping, src: Source, where: tuple, sources: dict[tuple, set[int]] | None = None,
-         member: int = 0, *, replace: bool = False) -> Diagnostic | None:
+         member: int = 0, *, replace: bool = False, own: bool = False) -> Diagnostic | None:
     """Add *values* into *total*, path by path (*replace*: set them, as a carry does); a number where
     another issue has a group is an error.  *sources* records which members each figure comes from."""
     for key, value in values.items():
@@ -152,9 +153,15 @@ def _add(total: dict, values: Mapping, src: Source, where: tuple, sources: dict[
                 total[key] = {}
             elif not isinstance(total[key], dict):
                 return _shape(src, here, "是一组数，而今年其他各期中它是一个数")
-            problem = _add(total[key], value, src, here, sources, member, replace=replace)
+            problem = _add(total[key], value, src, here, sources, member, replace=replace, own=own)
             if problem:
                 return problem
+        elif is_unfilled(value):
+            if own:
+                continue  # reported at the figure itself (JB205)
+            return src.diagnostic("JB708", f"计算今年以来累计（ytd）要用到 {Path(src.path).name} 中 {here[0]} 的"
+                                           f"“{'.'.join(str(p) for p in here[1:])}”，它还没有填", here,
+                                  hint=f"先在 {Path(src.path).name} 中填上这个数。")
         else:
             if isinstance(total.get(key), dict):
                 return _shape(src, here, "是一个数，而今年其他各期中它是一组数")

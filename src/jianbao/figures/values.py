@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from ..model import is_unfilled
 from .limits import MAX_OUTPUT, MAX_RANGE, Limit
 
 # --- figures as templates see them ---------------------------------------------------------------
@@ -57,11 +58,17 @@ class FigureError(Exception):
 
 # --- numbers and the filters ----------------------------------------------------------------------
 
+class Unfilled(FigureError):
+    """A template used a figure that is still ``待填`` (reported once, at the figure, as JB205)."""
+
+
 def undefined_guard(value: Any) -> None:
     from jinja2 import Undefined
 
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()
+    if is_unfilled(value):
+        raise Unfilled("这个数还没有填（data 中写的是“待填”）")
 
 
 def _number(value: Any, what: str) -> Fraction:
