@@ -64,7 +64,7 @@ def prerequisites(prepared) -> list[Path]:
 def names(prepared) -> list[str]:
     """:func:`prerequisites` as office-relative names."""
     office = Path(prepared.office)
-    return [_relative(p, office) for p in prerequisites(prepared)]  # type: ignore[misc]
+    return [n for p in prerequisites(prepared) if (n := _relative(p, office)) is not None]
 
 
 def recorded(out: Path) -> list[str] | None:
@@ -86,12 +86,13 @@ def recorded(out: Path) -> list[str] | None:
 def rules(prepared, out: Path) -> str | None:
     """The text of the dependency file of *out*, or None when make could not read its paths."""
     office = Path(prepared.office)
-    docx = _relative(out, office)
+    where = _relative(out, office)
     inputs = names(prepared)
-    seen = [_relative(p, office) for p in (prepared.seen or [])]
-    everything = [docx, *inputs, *seen]
-    if any(p is None or _UNSPELLABLE.search(p) for p in everything):
+    found = [_relative(p, office) for p in (prepared.seen or [])]
+    seen = [p for p in found if p is not None]
+    if where is None or len(seen) < len(found) or any(_UNSPELLABLE.search(p) for p in [where, *inputs, *seen]):
         return None
+    docx: str = where
     targets = f"{docx} {Path(docx).with_suffix('.pdf').as_posix()}"
     me = inputs[0]
     neighbours = [p for p in inputs[1:] if p != "jianbao.yaml"]  # other issues, a local preset, photos

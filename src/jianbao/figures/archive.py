@@ -127,8 +127,8 @@ class Archive:
         sources: dict[tuple, set[int]] = {}  # figure path → members whose carry or data it holds
         for k, (_, _, issue, src) in enumerate(members):
             if issue.carry is not None:
-                problem = _add(total, issue.carry, src, ("carry",), sources, k, replace=True,
-                               own=src is self.src)  # type: ignore[arg-type]
+                problem = _add(total, issue.carry, src, ("carry",), sources, k,  # type: ignore[arg-type]
+                               replace=True, own=src is self.src)
                 if problem:
                     return problem
             problem = _add(total, issue.data, src, ("data",), sources, k, own=src is self.src)  # type: ignore[arg-type]

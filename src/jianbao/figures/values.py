@@ -235,7 +235,8 @@ def _both_forms(name: str, fn: Callable) -> Callable:
     return call
 
 
-_FUNCTIONS = {"pct": pct, "change": change, "num": num, "cn": cn, "cndate": cndate, "md": md, "range_cn": range_cn}
+_FUNCTIONS: dict[str, Callable[..., str]] = {"pct": pct, "change": change, "num": num, "cn": cn, "cndate": cndate,
+                                              "md": md, "range_cn": range_cn}
 #: Filters (``a | pct(b)``); the same functions are globals too (``pct(a, b)``, :data:`FUNCTIONS`).
 FILTERS: dict[str, Callable] = {name: _both_forms(name, fn) for name, fn in _FUNCTIONS.items()}
 FUNCTIONS: dict[str, Callable] = dict(FILTERS)
