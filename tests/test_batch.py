@@ -226,3 +226,15 @@ def test_a_docx_up_to_date_whose_pdf_is_made_again_is_not_called_up_to_date(offi
 
 def pdftext(pdf: Path) -> str:
     return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.replace(" ", "")
+
+
+def test_the_web_page_follows_a_deleted_neighbour_too(office: Office, cli, tmp_path):
+    weekly(office, "2024-05-06", 1, 100)
+    middle = weekly(office, "2024-05-13", 2, 200)
+    weekly(office, "2024-05-20", 3, 300)
+    assert cli("build", office.root, "--html").exit_code == 0
+    page = office.root / "build" / "2024-05-20.html"
+    assert "累计受理600件" in page.read_text(encoding="utf-8")
+    middle.rename(tmp_path / "moved-away.yaml")
+    assert cli("build", office.root, "--html").exit_code == 0
+    assert "累计受理400件" in page.read_text(encoding="utf-8")
