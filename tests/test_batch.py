@@ -157,3 +157,84 @@ def test_a_libreoffice_that_stops_part_way_gets_the_rest_in_a_new_run(tmp_path, 
     fake.write_text(f'#!/bin/sh\necho run >> "{log}"\n', encoding="utf-8")
     with pytest.raises(PdfError):
         convert_to_pdf([tmp_path / "d0.docx"], out_dir=tmp_path / "again")
+
+
+# --- builds follow their neighbours (issue 11) ------------------------------------------------------------
+
+def weekly(office: Office, date: str, number: int, accepted: int) -> Path:
+    return office.issue(f"number: {number}\ndate: {date}\ndata: {{综窗: {{受理: {accepted}}}}}\nsections:\n"
+                        "  - title: 动态\n    items: [\"本周受理{{ 综窗.受理 }}件，累计受理{{ ytd.综窗.受理 }}件。\"]\n",
+                        f"{date}.yaml")
+
+
+def printed_total(docx: Path) -> str:
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(docx) as z:
+        return re.search(r"累计受理(\d+)件", z.read("word/document.xml").decode()).group(1)
+
+
+def test_a_deleted_neighbour_makes_the_issues_that_read_it_stale(office: Office, cli, tmp_path):
+    weekly(office, "2024-05-06", 1, 100)
+    middle = weekly(office, "2024-05-13", 2, 200)
+    weekly(office, "2024-05-20", 3, 300)
+    assert cli("build", office.root).exit_code == 0
+    build = office.root / "build"
+    assert printed_total(build / "2024-05-20.docx") == "600"
+    middle.rename(tmp_path / "moved-away.yaml")  # every file left is older than the outputs
+    r = cli("build", office.root)
+    assert "编译 1，跳过 1" in r.stderr  # 05-20 read 05-13, which is gone; 05-06 read nothing
+    assert printed_total(build / "2024-05-20.docx") == "400"
+
+
+def test_a_build_writes_a_dependency_file_make_can_read(office: Office, cli):
+    weekly(office, "2024-05-06", 1, 100)
+    weekly(office, "2024-05-13", 2, 200)
+    office.issue("number: 9\ndate: 2024-05-15\nsections:\n  - title: 动态\n    items: [没有模板。]\n", "2024-05-15.yaml")
+    assert cli("build", office.root).exit_code == 0
+    d = (office.root / "build" / "2024-05-13.d").read_text(encoding="utf-8")
+    lines = d.splitlines()
+    assert lines[0] == '# jianbao-inputs: ["issues/2024-05-13.yaml", "jianbao.yaml", "issues/2024-05-06.yaml"]'
+    assert "build/2024-05-13.docx build/2024-05-13.pdf: issues/2024-05-13.yaml jianbao.yaml issues/2024-05-06.yaml" in lines
+    assert "issues/2024-05-06.yaml:" in lines  # a deleted neighbour makes the output stale
+    assert any("$(filter-out issues/2024-05-06.yaml issues/2024-05-13.yaml issues/2024-05-15.yaml," in ln for ln in lines)
+    # an issue without prev/ytd depends on itself and the settings only
+    plain = (office.root / "build" / "2024-05-15.d").read_text(encoding="utf-8").splitlines()
+    assert plain[2] == "build/2024-05-15.docx build/2024-05-15.pdf: issues/2024-05-15.yaml jianbao.yaml"
+    assert len(plain) == 3
+
+
+def test_a_docx_up_to_date_whose_pdf_is_made_again_is_not_called_up_to_date(office: Office, cli):
+    weekly(office, "2024-05-06", 1, 100)
+    settings = office.root / "jianbao.yaml"
+    assert cli("build", office.root).exit_code == 0  # .docx only
+    r = cli("build", office.root, "--pdf")
+    assert r.exit_code == 0, r.stderr
+    assert "已是最新" not in r.stderr and "已生成 PDF" in r.stderr and "只生成 PDF 1" in r.stderr
+    pdf = office.root / "build" / "2024-05-06.pdf"
+    assert "（共印20份）" in pdftext(pdf)
+    # a changed copies reaches the PDF
+    time.sleep(0.01)
+    settings.write_text(settings.read_text(encoding="utf-8").replace("copies: 20", "copies: 77"), encoding="utf-8")
+    r = cli("build", office.root, "--pdf")
+    assert "编译 1，跳过 0" in r.stderr and "已是最新" not in r.stderr
+    assert "（共印77份）" in pdftext(pdf)
+    r = cli("build", office.root, "--pdf")
+    assert "跳过 1" in r.stderr and "已是最新" in r.stderr
+
+
+def pdftext(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.replace(" ", "")
+
+
+def test_the_web_page_follows_a_deleted_neighbour_too(office: Office, cli, tmp_path):
+    weekly(office, "2024-05-06", 1, 100)
+    middle = weekly(office, "2024-05-13", 2, 200)
+    weekly(office, "2024-05-20", 3, 300)
+    assert cli("build", office.root, "--html").exit_code == 0
+    page = office.root / "build" / "2024-05-20.html"
+    assert "累计受理600件" in page.read_text(encoding="utf-8")
+    middle.rename(tmp_path / "moved-away.yaml")
+    assert cli("build", office.root, "--html").exit_code == 0
+    assert "累计受理400件" in page.read_text(encoding="utf-8")

@@ -109,6 +109,38 @@ def test_carry_starts_a_mid_year_archive_and_later_issues_add_on(office):
     assert printed(later) == "本周咨询1000人次，今年以来25276人次，受理9991件。"
 
 
+TWO = "累计受理{{ ytd.综窗.受理 }}件，窗口累计{{ ytd.窗口.办件 }}件。"
+
+
+def test_a_carry_sets_only_the_figures_it_names(office):
+    """Issue 11: a carry for a second group in May must not reset the other running totals."""
+    first = issue(office, "2024-05-06", "累计受理{{ ytd.综窗.受理 }}件。", number=17,
+                  data="{综窗: {受理: 100}}", carry="{综窗: {受理: 118000}}")
+    second = issue(office, "2024-05-13", TWO, number=18, data="{综窗: {受理: 200}, 窗口: {办件: 30}}",
+                   carry="{窗口: {办件: 9000}}")
+    third = issue(office, "2024-05-20", TWO, number=19, data="{综窗: {受理: 300}, 窗口: {办件: 40}}")
+    assert printed(first) == "累计受理118100件。"
+    assert printed(second) == "累计受理118300件，窗口累计9030件。"  # 综窗 keeps its own carry of 05-06
+    assert printed(third) == "累计受理118600件，窗口累计9070件。"
+    assert sorted(p.name for p in prepare(third).inputs) == ["2024-05-06.yaml", "2024-05-13.yaml"]
+
+
+def test_a_later_carry_of_a_figure_restarts_only_that_figure(office):
+    issue(office, "2024-05-06", number=1, data="{综窗: {受理: 100, 咨询: 10}}")
+    issue(office, "2024-05-13", number=2, data="{综窗: {受理: 200, 咨询: 20}}", carry="{综窗: {受理: 5000}}")
+    third = issue(office, "2024-05-20", "受理{{ ytd.综窗.受理 }}，咨询{{ ytd.综窗.咨询 }}。", number=3,
+                  data="{综窗: {受理: 300, 咨询: 30}}")
+    # 受理: the carry of 05-13 (replacing 05-06's 100) + 200 + 300; 咨询: never carried, 10 + 20 + 30
+    assert printed(third) == "受理5500，咨询60。"
+
+
+def test_a_carry_of_a_group_where_the_data_has_a_number_is_a_shape_error(office):
+    issue(office, "2024-05-06", number=1, data="{窗口: 5}")
+    now = issue(office, "2024-05-13", "共{{ ytd.窗口.办件 }}", number=2, data="{其他: 1}", carry="{窗口: {办件: 9}}")
+    (d,) = errors(now)
+    assert d.code == "JB713" and "carry" in d.message and d.line == 4
+
+
 def test_ytd_sums_decimals_exactly_and_keeps_paths_only_some_issues_have(office):
     issue(office, "2024-05-06", number=1, data="{金额: 0.1, 只在第一期: 4}")
     last = issue(office, "2024-05-13", "合计{{ ytd.金额 }}亿元，{{ ytd.只在第一期 }}个，{{ 金额 }}。", number=2,
@@ -363,8 +395,73 @@ def test_a_typed_percentage_that_does_not_match_its_figures(office):
     assert not lint(office, "全年应办5160件，已办4879件，办结率94.55%。")
     assert not lint(office, "已办4,879件，应办5,160件，办结率94.6%。")  # rounded to the digits typed
     assert lint(office, "5月13日已办4879件，应办5160件，办结率85.25%。")  # a date is not a figure
-    assert not lint(office, "已办4879件，应办5160件，涉及13个部门，办结率85.25%。")  # three integers: not judged
+    assert lint(office, "已办4879件，应办5160件，涉及13个部门，办结率85.25%。")  # an unrelated count does not hide it
     assert not lint(office, "已办4879件，办结率85.25%；应办5160件。")  # not in the same sentence
+
+
+# JB711 on sentences as real bulletins write them (issue 11): a rate is judged only against the counts
+# it is a rate of; names (12345热线, 12366, 110), dates and template output are not counts.
+JB711_ALARMS = [  # each rate is wrong
+    "本周共受理5160件，办结4879件，办结率85.25%",
+    "12345热线共接听来电3200个，接通3000个，接通率92.5%",
+    "全市共有政务服务窗口120个，其中综合窗口90个，占比70%",
+    "收到满意评价1980条，占评价总数2000条的98.5%",
+    "全年目标任务500项，已完成430项，完成率90%",
+    "5月13日，共受理1200件，办结1100件，办结率90.5%",
+    "网上办件8000件，占全部办件10000件的85%",
+    "12366纳税服务热线接听咨询2500个，解答2400个，解答率95%",
+    "抽查事项200项，合格190项，合格率96%",
+    "共受理投诉20件，已办结18件，办结率80%",
+    "可网办事项1,500项，其中全程网办1,200项，全程网办率75%",
+    "2024年以来累计受理9990件，办结9800件，办结率为97.1%",
+    "拨打110报警电话的群众反映问题300起，已处置270起，处置率达95%",
+    "受理5160件（其中网上受理3000件），办结4879件，办结率85.25%",
+]
+
+JB711_QUIET = [  # each must stay quiet
+    "今年以来累计受理9990件、办结9800件，受理量较上周增长12.5%",
+    "本周受理1142件、办结1100件，群众满意率99.8%",
+    "12345热线共接听来电3200个，接通3000个，接通率93.75%",
+    "本周受理1200件，同比增长12%",
+    "接到110报警20起，全部处置，处置率100%",
+    "4月29日—5月3日，办件量12000件，其中网办9000件，网办率75%",
+    "窗口工作人员40人，平均年龄35岁，本科以上学历占85%",
+    "共受理办件86352件，办结84917件，按时办结率99.8%",
+    "共完成1159个办理项的受理工作手册编制，占比70.46%",
+    "受理5160件，办结4879件，办结率94.55%",
+    "受理5160件，办结4879件，办结率94.5%",  # 94.5426…: cut, not rounded — the ratio is right
+    "受理1.2万件，办结1.1万件，办结率90%",
+    "受理5000余件，办结4879件，办结率97%",
+    "全市12345热线、12366热线和110报警平台共转办事项86件，办结率100%",
+    "第18期共收录案例12个，其中典型案例3个，占比20%以上",
+]
+
+
+@pytest.mark.parametrize("sentence", JB711_ALARMS)
+def test_jb711_flags_a_rate_that_is_not_the_ratio_it_claims(sentence):
+    from jianbao.check_figures import wrong_rates
+
+    (hit,) = wrong_rates(sentence)
+    assert sentence[hit[0]:hit[1]].endswith("%")
+
+
+@pytest.mark.parametrize("sentence", JB711_QUIET)
+def test_jb711_stays_quiet(sentence):
+    from jianbao.check_figures import wrong_rates
+
+    assert wrong_rates(sentence) == []
+
+
+def test_jb711_ignores_what_templates_printed_and_points_into_the_yaml(office):
+    # the rate is computed: the two year-to-date counts beside it are not its counts
+    assert not lint(office, "'今年以来累计受理9990件、办结9000件，受理量较上周{{ 受理 | change(上周) }}。'",
+                    data="{受理: 90, 上周: 80}")
+    # a count printed by a template is not judged (it is right by construction)
+    assert not lint(office, "'受理{{ 受理 }}件，办结4879件，办结率85.25%。'", data="{受理: 9999}")
+    # a wrong typed rate beside typed counts is still found in a templated string, at its place in the YAML
+    (d,) = lint(office, "'本周{{ 受理 }}件。受理5160件，办结4879件，办结率85.25%。'", data="{受理: 9999}")
+    assert d.code == "JB711" and "94.55%" in d.message and d.line == 7
+    assert d.source_line[d.column - 1: d.column - 1 + d.width] == "85.25%"
 
 
 def test_data_never_used_is_reported_where_it_is_defined(office):
@@ -434,3 +531,50 @@ def test_the_text_lint_reads_the_printed_text_even_when_another_rule_fails(offic
 
     codes = [d["code"] for d in json.loads(result.stdout)["diagnostics"]]
     assert codes == ["JB205"] and result.exit_code == 1
+
+
+# --- both forms of every figure function (issue 11) ------------------------------------------------------
+
+BOTH_FORMS = [
+    ("{{ pct(完成, 总数) }}", "{{ 完成 | pct(总数) }}", "70.46%"),
+    ("{{ pct(完成, 总数, 1) }}", "{{ 完成 | pct(总数, 1) }}", "70.5%"),
+    ("{{ change(办件, prev.办件) }}", "{{ 办件 | change(prev.办件) }}", "增长12.5%"),
+    ("{{ num(完成, 2) }}", "{{ 完成 | num(2) }}", "1159.00"),
+    ("{{ num(完成, grouping=True) }}", "{{ 完成 | num(grouping=True) }}", "1,159"),
+    ("{{ cn(number) }}", "{{ number | cn }}", "十二"),
+    ("{{ cndate(date) }}", "{{ date | cndate }}", "2024年5月13日"),
+    ("{{ md(date) }}", "{{ date | md }}", "5月13日"),
+    ("{{ range_cn(period.start, date) }}", "{{ period.start | range_cn(date) }}", "5月6日—5月13日"),
+]
+
+
+@pytest.mark.parametrize("called, filtered, expected", BOTH_FORMS)
+def test_every_figure_function_works_called_and_as_a_filter(office, called, filtered, expected):
+    issue(office, "2024-05-06", number=11, data="{办件: 80}")
+    now = issue(office, "2024-05-13", f"'甲{called}，乙{filtered}。'", number=12,
+                data="{完成: 1159, 总数: 1645, 办件: 90}",
+                extra="period: {start: 2024-05-06, end: 2024-05-10}\n")
+    assert printed(now) == f"甲{expected}，乙{expected}。"
+
+
+@pytest.mark.parametrize("text, message, hint", [
+    ("{{ percent(完成, 总数) }}", "没有名为 percent 的函数", "是不是要写 pct？写作 {{ pct(部分, 总数) }} 或 {{ 部分 | pct(总数) }}"),
+    ("{{ 完成 | percent(总数) }}", "没有名为 percent 的过滤器", "是不是要写 pct？写作 {{ 部分 | pct(总数) }}"),
+    ("{{ 完成 | pcr(总数) }}", "没有名为 pcr 的过滤器", "是不是要写 pct？"),
+    ("{{ 增长(完成, 总数) }}", "没有名为 增长 的函数", "是不是要写 change？写作 {{ change(本期, 上期) }}"),
+    ("{{ date | cn_date }}", "没有名为 cn_date 的过滤器", "是不是要写 cndate？写作 {{ date | cndate }}"),
+    ("{{ 完成 | pct }}", "pct 的参数不对", "写作 {{ pct(部分, 总数) }} 或 {{ 部分 | pct(总数) }}"),
+    ("{{ md() }}", "md 的参数不对", "{{ date | md }}"),
+    ("{{ 完成 | upperr }}", "没有名为 upperr 的过滤器", "是不是要写 upper？可用的过滤器："),
+])
+def test_an_unknown_or_misused_function_suggests_the_right_form(office, text, message, hint):
+    now = issue(office, "2024-05-13", f"'共{text}。'", data="{完成: 1159, 总数: 1645}")
+    (d,) = errors(now)
+    assert d.code in ("JB701", "JB702", "JB706") and message in d.message and hint in d.hint
+    assert d.line == 7 and d.column == 11  # at the {{ … }}
+
+
+def test_a_data_name_may_not_take_a_function_name(office):
+    now = issue(office, "2024-05-13", "共{{ 完成 }}。", data="{pct: 1, 完成: 2}")
+    (d,) = errors(now)
+    assert d.code == "JB707" and "pct" in d.message

@@ -147,6 +147,7 @@ def test_build_dir_html_writes_pages_index_and_feed(office: Office, cli):
     r = cli("build", office.root / "issues", "--html")
     assert r.exit_code == 0, r.stderr
     build = office.root / "build"
-    assert sorted(p.name for p in build.iterdir()) == ["2024-05-13.docx", "2024-05-13.html", "feed.xml", "index.html"]
+    assert sorted(p.name for p in build.iterdir()) == ["2024-05-13.d", "2024-05-13.docx", "2024-05-13.html",  # .d: make
+                                                       "feed.xml", "index.html"]
     again = cli("build", office.root / "issues", "--html")
     assert again.exit_code == 0 and "已是最新" in again.stdout + again.stderr

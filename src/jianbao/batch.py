@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic, JianbaoError
 class BuildResult:
     source: Path
     output: Path | None = None
-    status: str = "failed"  # built · skipped · failed
+    status: str = "failed"  # built · converted (only the PDF made again) · skipped · failed
     diagnostics: list[Diagnostic] = field(default_factory=list)
     pdf: Path | None = None
     pages: int | None = None
@@ -60,6 +60,16 @@ def _inputs_mtime(prepared) -> int:
     return max(Path(p).stat().st_mtime_ns for p in paths)
 
 
+def _same_inputs(prepared, out: Path, default: bool) -> bool:
+    """Whether the output was built from the same files (no neighbour since deleted or renamed)."""
+    if not default:
+        return True
+    from . import deps
+
+    was = deps.recorded(out)
+    return was is None or sorted(was) == sorted(deps.names(prepared))
+
+
 def _fresh(out: Path, mtime: int) -> bool:
     return out.is_file() and not out.is_symlink() and out.stat().st_mtime_ns >= mtime
 
@@ -76,7 +86,10 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, draft
     res = BuildResult(source=Path(path), draft=draft)
     try:
         prepared = prepare(path, draft=draft)
-        res.diagnostics = sorted(prepared.open + prepared.warnings,
+        from .ignore import apply
+
+        warnings, _ = apply(list(prepared.warnings), prepared.issue_src, prepared.series_src)
+        res.diagnostics = sorted(prepared.open + warnings,
                                  key=lambda d: (d.file != prepared.issue_src.path, str(d.file), d.line or 0, d.column or 0))
         if draft:
             res.notes.append(f"草稿：还有 {len(prepared.open)} 个问题未解决" if prepared.open else "草稿")
@@ -86,15 +99,21 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, draft
         res.even_end = prepared.layout.end_block.end_on_even_page
         res.end_text = _end_text(prepared.bulletin)
         if html:
-            res.web = _web_edition(prepared, out.with_suffix(".html"), force)
+            res.web = _web_edition(prepared, out.with_suffix(".html"),
+                                   force or not _same_inputs(prepared, out, output is None))
             res.entry = _entry(prepared, out.stem)
         page = prepared.layout.page
         res.text_bottom, res.pitch = (page.height - page.margin_bottom) / 20, prepared.layout.grid.line_pitch / 20
-        if not force and not end_page_alone and not carry and _fresh(out, _inputs_mtime(prepared)):
+        if not force and not end_page_alone and not carry and _fresh(out, _inputs_mtime(prepared)) \
+                and _same_inputs(prepared, out, output is None):
             res.status = "skipped"
-            return res
-        compile_issue(prepared, out, end_page_alone=end_page_alone, carry=carry)
-        res.status = "built"
+        else:
+            compile_issue(prepared, out, end_page_alone=end_page_alone, carry=carry)
+            res.status = "built"
+        if output is None:  # build/<stem>.d: what make and the next build compare with
+            from . import deps
+
+            deps.write(prepared, out)
     except JianbaoError as exc:
         res.diagnostics += exc.diagnostics
         res.status = "failed"
@@ -200,6 +219,9 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
                  or not _fresh(r.docx.with_suffix(".pdf"), r.docx.stat().st_mtime_ns)]
         if not _convert(stale, scratch, keep_pdf):
             return
+        for r in stale:
+            if keep_pdf and r.status == "skipped":  # the .docx was up to date, its PDF was not
+                r.status = "converted"
         for r in todo:
             _measure(r, scratch)
         odd = [r for r in todo if r.even_end and r.end_text and r.pages and r.pages % 2]

@@ -235,7 +235,10 @@ def check_paths(paths: list[Path]) -> Report:
     A folder is also checked as a series (the JB3xx rules over its issue files); files named one
     by one are checked on their own.
     """
+    from .ignore import shared_unused
+
     report = Report()
+    shared: list[list[Diagnostic] | None] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
@@ -244,9 +247,10 @@ def check_paths(paths: list[Path]) -> Report:
                 report.add([Diagnostic("JB001", f"文件夹中没有简报文件（.yaml）：{p}", file=p,
                                        hint="简报文件放在办公室文件夹的 issues/ 下，如 issues/2024-05-13.yaml。")])
             entries = []
-            for diagnostics, entry in _check_files(files):
+            for diagnostics, entry, unused in _check_files(files):
                 report.files += 1
                 report.add(diagnostics)
+                shared.append(unused)
                 if entry is not None:
                     entries.append(entry)
             report.add(check_series(entries))
@@ -256,27 +260,50 @@ def check_paths(paths: list[Path]) -> Report:
             report.files += 1
             report.add(check_document(p, series_rules=folder_rules))
         else:
-            _check_file(p, report)
+            _check_file(p, report, shared)
+    report.add(shared_unused(shared))  # an ignore in jianbao.yaml that silenced nothing in any issue
     return report
 
 
-def _check_file(path: Path, report: Report) -> Entry | None:
+def _check_file(path: Path, report: Report, shared: list | None = None) -> Entry | None:
     """Check one issue file into *report*; its Entry for the series rules when its issue is valid."""
     report.files += 1
-    diagnostics, entry = _check_one(path)
+    diagnostics, entry, unused = _check_one(path)
     report.add(diagnostics)
+    if shared is not None:
+        shared.append(unused)
     return entry
 
 
-def _check_one(path: Path) -> tuple[list[Diagnostic], Entry | None]:
-    """Every diagnostic of one issue file (errors and warnings of every stage that could run), and
-    its Entry for the series rules when its issue is valid."""
+def _check_one(path: Path) -> tuple[list[Diagnostic], Entry | None, list[Diagnostic] | None]:
+    """Every diagnostic of one issue file (errors and warnings of every stage that could run, the
+    ignores applied), its Entry for the series rules when its issue is valid, and the ignores of
+    jianbao.yaml it left unused (None when not known: the rules could not run)."""
+    from .ignore import apply
     from .pipeline import compile
 
     result = compile(path, write=False)
     if result.checked is not None:
-        return result.diagnostics, Entry(result.checked.issue_src, result.checked.bulletin.issue)
-    return result.diagnostics, _entry(path)
+        kept, unused = apply(result.diagnostics, result.checked.issue_src, result.checked.series_src)
+        return kept, Entry(result.checked.issue_src, result.checked.bulletin.issue), unused
+    kept, _ = apply(result.diagnostics, *_sources(path))
+    return kept, _entry(path), None
+
+
+def _sources(path: Path) -> tuple[Source | None, Source | None]:
+    """The loaded issue file and its jianbao.yaml, as far as they load."""
+    from .load import load_yaml
+    from .office import display_path, find_settings
+
+    try:
+        src = load_yaml(path)
+    except JianbaoError:
+        return None, None
+    settings = find_settings(Path(path).parent)
+    try:
+        return src, (load_yaml(display_path(settings)) if settings else None)
+    except JianbaoError:
+        return src, None
 
 
 #: Folders with this many issue files or more are checked on every core (below, starting the
@@ -284,7 +311,7 @@ def _check_one(path: Path) -> tuple[list[Diagnostic], Entry | None]:
 PARALLEL_FROM = 40
 
 
-def _check_files(files: list[Path]) -> list[tuple[list[Diagnostic], Entry | None]]:
+def _check_files(files: list[Path]) -> list[tuple[list[Diagnostic], Entry | None, list[Diagnostic] | None]]:
     """:func:`_check_one` of each file, in order; in worker processes for a big folder."""
     jobs = os.cpu_count() or 1
     if jobs < 2 or len(files) < PARALLEL_FROM:

@@ -221,7 +221,8 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html
 def _summary(results, console) -> None:
     from rich.table import Table
 
-    status_zh = {"built": "[green]已编译[/green]", "skipped": "已是最新", "failed": "[red]失败[/red]"}
+    status_zh = {"built": "[green]已编译[/green]", "converted": "[green]已生成 PDF[/green]", "skipped": "已是最新",
+                 "failed": "[red]失败[/red]"}
     table = Table(title=None, show_edge=False, pad_edge=False)
     for col in ("文件", "页数", "版记所在页", "状态", "说明"):
         table.add_column(col)
@@ -232,7 +233,9 @@ def _summary(results, console) -> None:
     failed = sum(not r.ok for r in results)
     built = sum(r.status == "built" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
-    console.print(f"共 {len(results)} 期：编译 {built}，跳过 {skipped}，失败 {failed}。",
+    converted = sum(r.status == "converted" for r in results)
+    pdf_only = f"，只生成 PDF {converted}" if converted else ""
+    console.print(f"共 {len(results)} 期：编译 {built}{pdf_only}，跳过 {skipped}，失败 {failed}。",
                   style="red" if failed else None)
 
 
@@ -261,6 +264,8 @@ def check(
     退出状态：0 通过（可以有警告），1 有错误（加 --strict 时有警告也是 1）。
 
     --fix 改正能自动改正的问题（先用 --diff 看一看），然后再检查一遍，报告剩下的问题；jianbao build 从不改动简报文件。
+
+    核对过没有问题的警告可以忽略：在那一行末尾写 # jianbao: ignore JB711，或在一期文件、jianbao.yaml 中写 ignore: [JB711]。
 
     \b
     示例：
@@ -345,7 +350,8 @@ def new(
 ) -> None:
     """新建下一期：按上一期推算期号、总期号、日期和报告期，写出 issues/<日期>.yaml 并显示路径。
 
-    各部分沿用上一期的标题，内容留作“待填”；已有的文件绝不覆盖。
+    各部分沿用上一期的标题，用到模板（{{ }}）的句子照抄上一期，其余内容留作“待填”；
+    data 沿用上一期的名称，每个数写作“待填”（行末注释是上一期的数）。已有的文件绝不覆盖。
 
     \b
     示例：jianbao new

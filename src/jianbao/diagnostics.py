@@ -61,6 +61,9 @@ RULES: dict[str, Rule] = {
         Rule("JB023", "tab", _E, "用了制表符（Tab）缩进", "YAML 只能用空格缩进：把制表符换成空格（每一层两个空格）。"),
         Rule("JB024", "special-start", _E, "文字以 YAML 的特殊记号开头", "以 {{、*、&、!、%、@、` 开头的文字要整段加引号。"),
         Rule("JB025", "not-text", _E, "YAML 把文字读成了布尔值或数字", "要印出的文字加引号，例如 \"no\"、\"2024\"。"),
+        # JB03x silencing: ``# jianbao: ignore JB711`` on a line, ``ignore: [JB711]`` in an issue or jianbao.yaml.
+        Rule("JB030", "ignore-unused", _W, "这条忽略没有用到：那里没有这个警告", "删去这条忽略（问题已经改正，或代码、位置写错了）。"),
+        Rule("JB031", "ignore-invalid", _W, "忽略写得不对：代码不存在，或是错误（错误不能忽略）", "写警告的代码，如 JB711（jianbao rules 列出全部代码）；错误要改正，不能忽略。"),
         Rule("JB101", "missing-field", _E, "缺少必填字段", "补上该字段。"),
         Rule("JB102", "wrong-type", _E, "字段的值类型不对", "按说明填写正确类型的值。"),
         Rule("JB103", "unknown-field", _E, "未知字段", "检查字段名拼写。"),
@@ -126,7 +129,7 @@ RULES: dict[str, Rule] = {
         Rule("JB708", "neighbour-invalid", _E, "计算 prev/ytd 要读取的另一期有错误", "先改正那一期（jianbao check 那个文件），再编译本期。"),
         Rule("JB709", "table-shape", _E, "表格的行列不整齐", "每一行的格数、widths 和 align 的项数要与表头的列数相同。"),
         Rule("JB710", "table-total", _E, "表格中手写的合计与各行之和不符", "改正合计数，或删去手写的合计行，写 total: true 让 jianbao 计算。"),
-        Rule("JB711", "percent-mismatch", _W, "百分比与同一句中的两个数算出来的不符", "用 {{ 部分 | pct(总数) }} 让 jianbao 计算百分比。"),
+        Rule("JB711", "percent-mismatch", _W, "比率与同一句中它所指的两个数算出来的不符", "用 {{ 部分 | pct(总数) }} 让 jianbao 计算百分比；确认无误时可以忽略：在那一行写 # jianbao: ignore JB711。"),
         Rule("JB712", "data-unused", _W, "data 中的数没有在正文中用到", "在正文中用 {{ 名称 }} 引用它，或从 data 中删去。"),
         Rule("JB713", "data-shape", _E, "data 的结构与同一年其他各期不一致，无法累计", "同一年各期的 data 用同样的结构：同一个名称要么是数，要么是一组数。"),
         # JB8xx photos (jianbao.images).

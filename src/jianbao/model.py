@@ -71,6 +71,15 @@ class _Model(BaseModel):
 # Named numbers, nested in mappings (``综窗: {咨询: 1142}``); templated text prints them and
 # jianbao.resolve sums them into running totals.  Keys are checked there (they become names).
 
+#: What ``jianbao new`` writes for a figure still to be filled in (``受理: 待填``); check reports it.
+FIGURE_PLACEHOLDER = "待填"
+
+
+def is_unfilled(value: Any) -> bool:
+    """Whether a figure is still the placeholder ``jianbao new`` wrote."""
+    return isinstance(value, str) and value.strip().startswith(FIGURE_PLACEHOLDER)
+
+
 def _figure_kind(value: Any) -> str | None:
     if isinstance(value, bool):
         return None
@@ -78,6 +87,8 @@ def _figure_kind(value: Any) -> str | None:
         return "<number>"
     if isinstance(value, dict):
         return "<group>"
+    if is_unfilled(value):
+        return "<unfilled>"
     return None
 
 
@@ -91,6 +102,7 @@ Figures = TypeAliasType(  # type: ignore[misc]  # mypy cannot follow a recursive
             Union[
                 Annotated[Number, Tag("<number>")],
                 Annotated["Figures", Tag("<group>")],  # type: ignore[misc]
+                Annotated[str, Field(pattern=r"^\s*待填"), Tag("<unfilled>")],
             ],
             Discriminator(_figure_kind, custom_error_type="jb_union",
                           custom_error_message="数据应为数字，或“名称: 数字”的映射"),
@@ -326,6 +338,11 @@ class SeriesFields(_Model):
                                   examples=["，", "、"])
     layout: str | None = Field(None, min_length=1, description="版式预设：templates/layouts/ 下的名称或相对路径，默认 gbt9704",
                                examples=["gbt9704"])
+    ignore: Annotated[list[Annotated[str, Field(min_length=1)]], BeforeValidator(one_or_many)] | None = Field(
+        None, title="忽略的警告",
+        description="不再报告的警告代码（如 JB711），写在 jianbao.yaml 中对每一期有效，写在一期中只对这一期有效；"
+                    "只针对某一行时在那一行末尾写注释“# jianbao: ignore JB711”。错误不能忽略；没有用到的忽略会被报告",
+        examples=[["JB711"]])
 
     @field_validator("distribution")
     @classmethod
@@ -369,11 +386,12 @@ class IssueFile(SeriesFields):
                                     examples=[[{"title": "政务工作动态", "items": ["4月29日，省中心党委书记……"]}]])
     data: Figures = Field(
         default_factory=dict, title="数据",
-        description="本期的数字，可分组嵌套，名称可用汉字；正文中写 {{ 综窗.咨询 }} 引用，ytd.综窗.咨询 为今年以来累计",
+        description="本期的数字，可分组嵌套，名称可用汉字；正文中写 {{ 综窗.咨询 }} 引用，ytd.综窗.咨询 为今年以来累计；"
+                    "jianbao new 把还要填的数写作“待填”，填好之前 check 会报告",
         examples=[{"综窗": {"咨询": 1142, "受理": 391}, "手册": {"完成": 1159, "总数": 1645}}])
     carry: Figures | None = Field(
         None, title="此前累计",
-        description="本期之前今年以来的累计数（档案从年中开始时写）；此后各期的 ytd 在此基础上累加",
+        description="本期之前今年以来的累计数（档案从年中开始或新增一个数时写）；只设定写到的数，它们此后各期的 ytd 在此基础上累加，其他数不受影响",
         examples=[{"综窗": {"咨询": 23134, "受理": 9599}}])
 
     @model_validator(mode="after")

@@ -101,8 +101,10 @@ def resolve_issue(validated: Validated) -> Resolved:
     from .resolve import resolve
 
     inputs: list[Path] = []
-    bulletin = resolve(validated.bulletin, validated.loaded.issue_src, inputs=inputs, office=validated.loaded.office)
-    return Resolved(validated, bulletin, tuple(inputs))
+    seen: list[Path] = []
+    bulletin = resolve(validated.bulletin, validated.loaded.issue_src, inputs=inputs, office=validated.loaded.office,
+                       seen=seen)
+    return Resolved(validated, bulletin, tuple(inputs), tuple(seen) if seen else None)
 
 
 def check_issue(resolved: Resolved) -> list[Diagnostic]:

@@ -9,7 +9,7 @@ be a Jinja2 template over the issue's figures::
 
 The names a template sees are the top-level keys of ``data``; the issue's ``number``, ``total``,
 ``date``, ``period`` and ``supplement``; ``prev`` (the previous issue's data) and ``ytd`` (each
-figure summed over the year so far, starting from the latest ``carry``).  Tables are finished
+figure summed over the year so far, starting from the latest ``carry`` that names it).  Tables are finished
 here too: cells become final strings and ``total: true`` appends a computed 合计 row.  What comes
 out is a :class:`~jianbao.model.Bulletin` whose strings are final: the renderer never sees a
 template.
@@ -26,6 +26,7 @@ import datetime as dt
 import difflib
 import keyword
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,14 +35,14 @@ from .diagnostics import Diagnostic, JianbaoError
 from .figures.archive import Archive
 from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
 from .figures.sandbox import environment
-from .figures.values import FigureError, Figures, Span, kind_zh
+from .figures.values import FORMS, FigureError, Figures, Span, Unfilled, kind_zh
 from .load import Source
-from .model import Bulletin, IssueFile, Table
+from .model import Bulletin, IssueFile, Table, is_unfilled
 from .tables import TOTAL_LABEL, TOTAL_LABELS, cell_text, column_sums, format_sum
 
 #: Names the issue provides to every template (data keys may not take them).
 ISSUE_NAMES = ("number", "total", "date", "period", "supplement", "prev", "ytd")
-_GLOBALS = ("range", "range_cn", "dict")
+_GLOBALS = ("range", "range_cn", "dict", "pct", "change", "num", "cn", "cndate", "md")
 _JINJA_WORDS = {"true", "false", "none", "loop", "self", "caller", "varargs", "kwargs"}
 
 def has_template(text: str) -> bool:
@@ -51,10 +52,12 @@ def has_template(text: str) -> bool:
 # --- the stage ------------------------------------------------------------------------------------
 
 def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None,
-            office: Path | None = None) -> Bulletin:
+            office: Path | None = None, seen: list[Path] | None = None) -> Bulletin:
     """*bulletin* with its templates rendered, its tables finished and its photos found and checked
     (their paths made absolute); raise JianbaoError listing every problem.  Paths of the other
-    files read (issues for ``prev``/``ytd``, photos) go into *inputs*."""
+    files read (issues for ``prev``/``ytd``, photos) go into *inputs*; when prev/ytd are used, every
+    issue file of the folder (read or not, this one first) goes into *seen*: a file that appears
+    later may change them."""
     issue = bulletin.issue
     errors: list[Diagnostic] = []
     errors += _check_names(issue, src)
@@ -69,16 +72,19 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
             photos[path] = str(found)
             if inputs is not None:
                 inputs.append(Path(str(found)))
+    unfilled = unfilled_figures(issue, src)
     texts = [(p, t) for p, t in document.texts(issue) if has_template(t)]
     rendered: dict[tuple, str] = {}
     if texts and not errors:
-        run = _Run(issue, src, inputs)
+        run = _Run(issue, src, inputs, seen)
         for path, value in texts:
             out = run.render(path, value)
             if isinstance(out, Diagnostic):
-                errors.append(out)
+                if not (unfilled and out.code == "JB706" and out.notes == [_UNFILLED_NOTE]):
+                    errors.append(out)
             else:
                 rendered[path] = out
+    errors += unfilled
     if errors:
         raise JianbaoError(_sorted(errors))
 
@@ -114,6 +120,31 @@ def _check_names(issue: IssueFile, src: Source) -> list[Diagnostic]:
     return out
 
 
+def unfilled_figures(issue: IssueFile, src: Source) -> list[Diagnostic]:
+    """JB205: each figure of ``data`` and ``carry`` still ``待填`` (as ``jianbao new`` writes them)."""
+    out = []
+    for field in ("data", "carry"):
+        for path, value in _leaf_items(getattr(issue, field) or {}, ()):
+            if is_unfilled(value):
+                name = ".".join(path)
+                out.append(src.diagnostic(
+                    "JB205", f"{field} 中的“{name}”还没有填（写的是“{value.strip()}”）", (field,) + path,
+                    hint="填上本期的数（jianbao new 把上一期的数写在这一行末尾的注释里，供核对）；"
+                         "本期没有这个数时，删去这一行和正文中用到它的句子。"))
+    return out
+
+
+def _leaf_items(values: Mapping, path: tuple) -> Iterator[tuple[tuple, Any]]:
+    for k, v in values.items():
+        if isinstance(v, Mapping):
+            yield from _leaf_items(v, path + (k,))
+        else:
+            yield path + (k,), v
+
+
+_UNFILLED_NOTE = "用到的数还没有填"
+
+
 def name_problem(key: str) -> str | None:
     """Why *key* cannot be a template name, or None."""
     if not key.isidentifier():
@@ -131,8 +162,8 @@ def name_problem(key: str) -> str | None:
 class _Run:
     """Renders the templated strings of one issue, building the names they see on demand."""
 
-    def __init__(self, issue: IssueFile, src: Source, inputs: list[Path] | None):
-        self.issue, self.src, self.inputs = issue, src, inputs
+    def __init__(self, issue: IssueFile, src: Source, inputs: list[Path] | None, seen: list[Path] | None = None):
+        self.issue, self.src, self.inputs, self.seen = issue, src, inputs, seen
         self.env = environment()
         self.ctx: dict[str, Any] | None = None
         self.archive: Archive | None = None
@@ -151,6 +182,8 @@ class _Run:
             if name in names and name not in self.ctx:
                 if self.archive is None:
                     self.archive = Archive(self.issue, self.src, self.inputs)
+                    if self.seen is not None:
+                        self.seen.extend([Path(self.src.path)] + self.archive.paths())
                 got = self.archive.prev() if name == "prev" else self.archive.ytd()
                 if isinstance(got, Diagnostic):
                     return got
@@ -211,7 +244,17 @@ class _Run:
         unclosed = _unclosed(text)
         if unclosed is not None:
             block = unclosed
-        return self.diag("JB702", path, text, block, f"模板语法错误：{_syntax_zh(exc.message or str(exc))}",
+        message = exc.message or str(exc)
+        unknown = re.search(r"No filter named '(.*?)'", message)
+        if unknown:
+            name = unknown.group(1)
+            function = _function_like(name)
+            if function:
+                hint = f"是不是要写 {function}？写作 {{{{ {FORMS[function][1]} }}}} 或 {{{{ {FORMS[function][0]} }}}}。"
+            else:
+                hint = _did_you_mean(name, sorted(self.env.filters), "可用的过滤器")
+            return self.diag("JB702", path, text, _block_with(text, name), f"没有名为 {name} 的过滤器", hint=hint)
+        return self.diag("JB702", path, text, block, f"模板语法错误：{_syntax_zh(message)}",
                          hint="模板写作 {{ 名称 }} 或 {{ 名称 | 过滤器(参数) }}，花括号要成对；"
                               "要印出花括号本身，写 {{ '{{' }}。")
 
@@ -242,6 +285,11 @@ class _Run:
         if isinstance(exc, (RecursionError, MemoryError)):
             return self.diag("JB705", path, text, _blocks(text)[0] if _blocks(text) else None,
                              "模板递归过深或占用内存过多，已停止")
+        if isinstance(exc, Unfilled):
+            d = self.diag("JB706", path, text, _blocks(text)[0] if _blocks(text) else None, exc.message,
+                          hint="先在 data 中填上这个数。")
+            d.notes.append(_UNFILLED_NOTE)
+            return d
         if isinstance(exc, FigureError):
             return self.diag("JB706", path, text, _block_with(text, exc.needle), exc.message, hint=exc.hint)
         if isinstance(exc, TemplateSyntaxError):
@@ -268,6 +316,10 @@ class _Run:
             hint = _did_you_mean(full, names, "可用的名称")
             if self.issue.data == {} and full not in ISSUE_NAMES:
                 hint = f"本期没有 data：在文件中写 data: {{{full}: …}}，模板才能引用 {full}。"
+            function = _function_like(full)
+            if function and re.search(rf"(?<![\w.]){re.escape(full)}\s*\(", text):  # called like a function
+                msg = f"没有名为 {full} 的函数"
+                hint = f"是不是要写 {function}？写作 {{{{ {FORMS[function][0]} }}}} 或 {{{{ {FORMS[function][1]} }}}}。"
         elif isinstance(obj, Figures):
             full = f"{obj.path}.{name}" if isinstance(name, str) else f"{obj.path}[{name!r}]"
             keys = list(obj)
@@ -292,6 +344,26 @@ class _Run:
             msg = f"{shown}没有“{name}”这一项"
             hint = _did_you_mean(str(name), attrs, "可以用")
         return self.diag("JB701", path, text, _block_with(text, str(name)), msg, hint=hint)
+
+
+#: Names people reach for instead of jianbao's figure functions.
+_ALIASES = {
+    "percent": "pct", "percentage": "pct", "ratio": "pct", "rate": "pct", "百分比": "pct", "占比": "pct",
+    "比例": "pct", "growth": "change", "delta": "change", "diff": "change", "增长": "change", "增减": "change",
+    "同比": "change", "环比": "change", "number": "num", "fmt": "num", "format_number": "num", "数字": "num",
+    "cnnum": "cn", "chinese": "cn", "中文": "cn", "大写": "cn", "cn_date": "cndate", "date_cn": "cndate",
+    "日期": "cndate", "monthday": "md", "month_day": "md", "月日": "md",
+}
+
+
+def _function_like(name: str) -> str | None:
+    """The figure function *name* was probably meant to be (``percent`` → pct), or None."""
+    lowered = name.lower()
+    close = [lowered] if lowered in FORMS or lowered in _ALIASES else difflib.get_close_matches(
+        lowered, list(FORMS) + list(_ALIASES), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return close[0] if close[0] in FORMS else _ALIASES[close[0]]
 
 
 def _is_cell(path: tuple) -> bool:

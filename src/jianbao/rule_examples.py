@@ -61,6 +61,9 @@ EXAMPLES: dict[str, Example] = {
     "JB023": Example("number: 3\ndate: 2024-05-13\nsections:\n\t- title: 工作动态\n", _OK),
     "JB024": Example(_text("*重点*工作：召开专题会议。"), _text('"*重点*工作：召开专题会议。"')),
     "JB025": Example(_text("no"), _text('"no"')),
+    # JB03x ignores (# jianbao: ignore CODE, ignore: [CODE])
+    "JB030": Example(_text("本周召开专题会议。  # jianbao: ignore JB711"), _OK),
+    "JB031": Example(_text("一、本周召开专题会议。  # jianbao: ignore JB110"), _OK),
     # JB1xx the issue file's fields
     "JB101": Example("number: 3\nsections: []\n", "number: 3\ndate: 2024-05-13\n"),
     "JB102": Example("number: 第三期\ndate: 2024-05-13\n", "number: 3\ndate: 2024-05-13\n"),

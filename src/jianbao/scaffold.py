@@ -19,7 +19,10 @@ How the next issue is worked out (:func:`plan_issue`):
 * a 增刊 gets no period (one is offered commented out) and is dated, unless ``--date`` says
   otherwise, the working day after the latest issue of either kind;
 * the sections repeat the headings of the previous issue of the same kind (or of ``--from``),
-  each with one placeholder ``待填：……``.
+  with the sentences (and tables) of it that use templates — they are meant to be repeated weekly —
+  and one placeholder ``待填：……`` where its other text was (one per section when none use templates);
+* ``data`` repeats the previous issue's groups and keys, every figure ``待填`` (its last value in a
+  comment): ``jianbao check`` reports each until it is filled in (JB205).
 """
 
 from __future__ import annotations
@@ -189,6 +192,9 @@ class SectionStub:
     key: str  # "title" or "lead"
     heading: str
     shape: str  # "items" or "body"
+    #: the section's content as YAML lines (indented for the section's mapping), when it carries
+    #: templated sentences forward; else None and the template writes one placeholder
+    lines: list[str] | None = None
 
 
 @dataclass
@@ -205,6 +211,7 @@ class IssuePlan:
     headline: dict[str, bool] = field(default_factory=dict)  # title/subtitle/note/body present
     based_on: Path | None = None
     first: bool = False  # no issue in the office yet
+    data_lines: list[str] = field(default_factory=list)  # the model's data keys, each 待填, as YAML lines
     warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -224,13 +231,150 @@ def _latest(issues: list[Issue]) -> Issue | None:
 def _stubs(model: IssueFile | None) -> list[SectionStub]:
     stubs: list[SectionStub] = []
     for s in model.sections if model else []:
+        carried = _carry_node(s)
+        lines = _yaml_lines({k: v for k, v in carried.items() if k not in ("title", "lead")}, 4) if carried else None
         if s.title is not None:
             # keep a body-only section body-only (like “厅（局）长进大厅”); otherwise one item
             shape = "body" if s.body and not s.items else "items"
-            stubs.append(SectionStub("title", s.title, shape))
+            stubs.append(SectionStub("title", s.title, shape, lines))
         else:
-            stubs.append(SectionStub("lead", s.lead or "", "body"))
+            stubs.append(SectionStub("lead", s.lead or "", "body", lines))
     return stubs or [SectionStub("title", "待填：这一部分的标题", "items")]
+
+
+# --- carrying the figures forward: data keys and the sentences that use templates ---------
+
+def _figure_lines(values: dict, indent: int) -> list[str]:
+    """The keys of *values* as YAML lines, every figure 待填 with last issue's value in a comment."""
+    from .model import FIGURE_PLACEHOLDER, is_unfilled
+
+    pad = " " * indent
+    out: list[str] = []
+    for key, value in values.items():
+        name = yaml_scalar(key)
+        if isinstance(value, dict):
+            if value:
+                out.append(f"{pad}{name}:")
+                out += _figure_lines(value, indent + 2)
+            else:
+                out.append(f"{pad}{name}: {{}}")
+        else:
+            was = "" if is_unfilled(value) else f"  # 上期 {_figure(value)}"
+            out.append(f"{pad}{name}: {FIGURE_PLACEHOLDER}{was}")
+    return out
+
+
+def _figure(value: Any) -> str:
+    return str(value) if isinstance(value, int) else repr(value)
+
+
+def _has_template(text: Any) -> bool:
+    return isinstance(text, str) and ("{{" in text or "{%" in text)
+
+
+def _templated_part(text: str) -> str | None:
+    """The sentences of *text* that use templates, the others replaced by one 待填 each run
+    (None when no sentence does): “完成2个。截至目前共{{ 完成 }}个。” → “待填：……截至目前共{{ 完成 }}个。”"""
+    if not _has_template(text):
+        return None
+    if "{%" in text:  # a loop or a condition may span sentences: keep the paragraph whole
+        return text
+    sentences: list[str] = []
+    start = depth = 0
+    i = 0
+    while i < len(text):
+        if text.startswith("{{", i):
+            depth += 1
+            i += 2
+            continue
+        if text.startswith("}}", i) and depth:
+            depth -= 1
+            i += 2
+            continue
+        if not depth and text[i] in "。！？":
+            sentences.append(text[start:i + 1])
+            start = i + 1
+        i += 1
+    if start < len(text):
+        sentences.append(text[start:])
+    out: list[str] = []
+    for sentence in sentences:
+        if _has_template(sentence):
+            out.append(sentence)
+        elif sentence.strip() and (not out or out[-1] != PLACEHOLDER):
+            out.append(PLACEHOLDER)
+    return "".join(out)
+
+
+def _carry_list(values: list, keep) -> tuple[list, bool]:
+    """(what *keep* keeps of *values*, with one 待填 where the first dropped one was; whether any was kept)."""
+    out: list = []
+    kept_any = dropped = False
+    for v in values:
+        k = keep(v)
+        if k is None:
+            if not dropped:
+                out.append(PLACEHOLDER)
+                dropped = True
+            continue
+        out.append(k)
+        kept_any = True
+    return out, kept_any
+
+
+def _carry_block(block: Any) -> Any:
+    if isinstance(block, str):
+        return _templated_part(block)
+    table = getattr(block, "table", None)
+    if table is None:  # a photo is this week's: not carried
+        return None
+    cells = [table.caption, *table.header, *(c for row in table.rows for c in row)]
+    if any(_has_template(c) for c in cells):
+        return {"table": table.model_dump(exclude_defaults=True)}
+    return None
+
+
+def _carry_node(node: Any) -> Any:
+    """What of a section or an item goes into next week's issue: its headings and its templated
+    sentences (and tables), or None when it has none."""
+    if isinstance(node, str):
+        return _templated_part(node)
+    body, body_kept = _carry_list(node.body, _carry_block)
+    items, items_kept = _carry_list(node.items, _carry_node)
+    if not body_kept and not items_kept:
+        return None
+    out: dict[str, Any] = {}
+    for key in ("title", "lead"):
+        if getattr(node, key) is not None:
+            out[key] = getattr(node, key)
+    if body:
+        out["body"] = body
+    if items:
+        out["items"] = items
+    return out
+
+
+def _yaml_lines(value: Any, indent: int) -> list[str]:
+    """*value* (mappings, lists, strings, numbers) as block-style YAML lines; a scalar, or a list of
+    scalars inside a list (a table row), is one line."""
+    pad = " " * indent
+    out: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if isinstance(v, (dict, list)) and v:
+                out.append(f"{pad}{yaml_scalar(k)}:")
+                out += _yaml_lines(v, indent + 2)
+            else:
+                out.append(f"{pad}{yaml_scalar(k)}: {yaml_scalar(v)}")
+    elif isinstance(value, list):
+        for x in value:
+            if isinstance(x, dict) and x:
+                inner = _yaml_lines(x, indent + 2)
+                inner[0] = f"{pad}- {inner[0].lstrip()}"
+                out += inner
+            else:
+                out.append(f"{pad}- {yaml_scalar(x)}")
+    return out
 
 
 def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: bool = False,
@@ -321,7 +465,7 @@ def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: 
     return IssuePlan(number=number, date=date, supplement=supplement, total=total, period=period,
                      period_hint=period_hint, sections=_stubs(m), headline=headline,
                      based_on=model.path if model else None, first=base is None,
-                     warnings=plan_warnings)
+                     warnings=plan_warnings, data_lines=_figure_lines(m.data, 2) if m else [])
 
 
 def render_issue(plan: IssuePlan, office: Path | None = None) -> str:
@@ -358,6 +502,7 @@ def render_issue(plan: IssuePlan, office: Path | None = None) -> str:
         based_on=str(based_on) if based_on else None,
         first=plan.first,
         file_name=f"{ISSUES}/{plan.file_name}",
+        data_lines=plan.data_lines,
     )
     try:
         return template.render(**context)

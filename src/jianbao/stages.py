@@ -48,6 +48,7 @@ class Resolved:
     validated: Validated
     bulletin: Bulletin
     inputs: tuple[Path, ...] = ()  # the other issue files read for prev/ytd
+    seen: tuple[Path, ...] | None = None  # when prev/ytd are used: every issue file of the folder
 
     @property
     def issue_src(self) -> Source:
@@ -107,3 +108,7 @@ class Checked:
     @property
     def inputs(self) -> list[Path]:
         return list(self.resolved.inputs)
+
+    @property
+    def seen(self) -> list[Path] | None:
+        return None if self.resolved.seen is None else list(self.resolved.seen)

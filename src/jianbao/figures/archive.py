@@ -1,4 +1,7 @@
-"""``prev`` and ``ytd``: the other issues of the folder, read once per process and summed per year."""
+"""``prev`` and ``ytd``: the other issues of the folder, read once per process and summed per year.
+
+``ytd`` is per figure: a ``carry`` sets the figures it names (their running total restarts at that
+issue); every other figure keeps its own most recent carry plus the data since."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, JianbaoError
 from ..load import Source
-from ..model import IssueFile
+from ..model import IssueFile, is_unfilled
 from ..office import issue_files_in
 from .values import Figures
 
@@ -74,6 +77,10 @@ class Archive:
         for f in files:
             self.others.append(_load_issue(f))
 
+    def paths(self) -> list[Path]:
+        """Every other issue file of the folder, read or not."""
+        return [o.path for o in self.others]
+
     def _broken(self, relevant: Callable[[dt.date | None], bool]) -> Diagnostic | None:
         for o in self.others:
             if o.error is not None and relevant(o.name_date):
@@ -114,23 +121,31 @@ class Archive:
                    if o.issue is not None and o.issue.date.year == year and (o.issue.date, o.path.name) <= self.key]
         members.append((i.date, Path(self.src.path).name, i, self.src))
         members.sort(key=lambda m: (m[0], m[1]))
-        start = max((k for k, m in enumerate(members) if m[2].carry is not None), default=0)
+        # per figure: a carry sets the figures it names (their running total restarts there);
+        # every other figure keeps its own most recent carry plus the data since
         total: dict = {}
-        first = members[start]
-        adds = [(first[2].carry or {}, first[3], ("carry",))] if first[2].carry is not None else []
-        adds += [(m[2].data, m[3], ("data",)) for m in members[start:]]
-        for values, src, where in adds:
-            problem = _add(total, values, src, where)  # type: ignore[arg-type]  # members have a source
+        sources: dict[tuple, set[int]] = {}  # figure path → members whose carry or data it holds
+        for k, (_, _, issue, src) in enumerate(members):
+            if issue.carry is not None:
+                problem = _add(total, issue.carry, src, ("carry",), sources, k,  # type: ignore[arg-type]
+                               replace=True, own=src is self.src)
+                if problem:
+                    return problem
+            problem = _add(total, issue.data, src, ("data",), sources, k, own=src is self.src)  # type: ignore[arg-type]
             if problem:
                 return problem
-        for o in self.others:
-            if o.issue is not None and any(o.issue is m[2] for m in members[start:]):
-                self._used(o)
+        needed = set().union(*sources.values()) if sources else set()
+        for k in sorted(needed):
+            for o in self.others:
+                if o.issue is members[k][2]:
+                    self._used(o)
         return Figures(_plain(total), "ytd")
 
 
-def _add(total: dict, values: Mapping, src: Source, where: tuple) -> Diagnostic | None:
-    """Add *values* into *total*, path by path; a number where another issue has a group is an error."""
+def _add(total: dict, values: Mapping, src: Source, where: tuple, sources: dict[tuple, set[int]] | None = None,
+         member: int = 0, *, replace: bool = False, own: bool = False) -> Diagnostic | None:
+    """Add *values* into *total*, path by path (*replace*: set them, as a carry does); a number where
+    another issue has a group is an error.  *sources* records which members each figure comes from."""
     for key, value in values.items():
         here = where + (key,)
         if isinstance(value, Mapping):
@@ -138,13 +153,25 @@ def _add(total: dict, values: Mapping, src: Source, where: tuple) -> Diagnostic 
                 total[key] = {}
             elif not isinstance(total[key], dict):
                 return _shape(src, here, "是一组数，而今年其他各期中它是一个数")
-            problem = _add(total[key], value, src, here)
+            problem = _add(total[key], value, src, here, sources, member, replace=replace, own=own)
             if problem:
                 return problem
+        elif is_unfilled(value):
+            if own:
+                continue  # reported at the figure itself (JB205)
+            return src.diagnostic("JB708", f"计算今年以来累计（ytd）要用到 {Path(src.path).name} 中 {here[0]} 的"
+                                           f"“{'.'.join(str(p) for p in here[1:])}”，它还没有填", here,
+                                  hint=f"先在 {Path(src.path).name} 中填上这个数。")
         else:
             if isinstance(total.get(key), dict):
                 return _shape(src, here, "是一个数，而今年其他各期中它是一组数")
-            total[key] = total.get(key, 0) + (Decimal(repr(value)) if isinstance(value, float) else value)
+            number = Decimal(repr(value)) if isinstance(value, float) else value
+            total[key] = number if replace else total.get(key, 0) + number
+            if sources is not None:
+                figure = sources.setdefault(here[1:], set())
+                if replace:
+                    figure.clear()
+                figure.add(member)
     return None
 
 

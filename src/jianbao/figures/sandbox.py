@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .limits import MAX_BITS, MAX_OUTPUT, Limit
-from .values import FILTERS, SAFE_BUILTIN_FILTERS, UNSAFE_STR_METHODS, FigureError, Figures, join, range_cn, safe_range
+from .values import FILTERS, FUNCTIONS, SAFE_BUILTIN_FILTERS, UNSAFE_STR_METHODS, FigureError, Figures, join, safe_range
 
 # --- the environment --------------------------------------------------------------------------------
 
@@ -69,7 +69,8 @@ def environment():
     env.filters = {k: env.filters[k] for k in SAFE_BUILTIN_FILTERS}
     env.filters.update(FILTERS)
     env.filters["join"] = join
-    env.globals = {"range": safe_range, "range_cn": range_cn, "dict": dict}
+    env.globals = {"range": safe_range, "dict": dict}
+    env.globals.update(FUNCTIONS)  # pct(a, b) as well as a | pct(b)
     env.missing = missing
     env.Why = Why
     _ENV = env

@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from ..model import is_unfilled
 from .limits import MAX_OUTPUT, MAX_RANGE, Limit
 
 # --- figures as templates see them ---------------------------------------------------------------
@@ -57,11 +58,17 @@ class FigureError(Exception):
 
 # --- numbers and the filters ----------------------------------------------------------------------
 
+class Unfilled(FigureError):
+    """A template used a figure that is still ``待填`` (reported once, at the figure, as JB205)."""
+
+
 def undefined_guard(value: Any) -> None:
     from jinja2 import Undefined
 
     if isinstance(value, Undefined):
         value._fail_with_undefined_error()
+    if is_unfilled(value):
+        raise Unfilled("这个数还没有填（data 中写的是“待填”）")
 
 
 def _number(value: Any, what: str) -> Fraction:
@@ -198,10 +205,42 @@ def safe_range(*args: Any) -> range:
     return r
 
 
-FILTERS: dict[str, Callable] = {
-    "pct": pct, "change": change, "num": num, "cn": cn, "cndate": cndate, "md": md,
-    "range": range_filter, "range_cn": range_cn,
+#: The two ways to write each figure function: called, and as a filter on its first argument.
+FORMS: dict[str, tuple[str, str]] = {
+    "pct": ("pct(部分, 总数)", "部分 | pct(总数)"),
+    "change": ("change(本期, 上期)", "本期 | change(上期)"),
+    "num": ("num(数)", "数 | num"),
+    "cn": ("cn(数)", "数 | cn"),
+    "cndate": ("cndate(date)", "date | cndate"),
+    "md": ("md(date)", "date | md"),
+    "range_cn": ("range_cn(起, 止)", "起 | range_cn(止)"),
 }
+
+
+def _both_forms(name: str, fn: Callable) -> Callable:
+    """*fn* with its arguments checked: a wrong count says how to write it, in both forms."""
+    import inspect
+
+    signature = inspect.signature(fn)
+
+    def call(*args: Any, **kwargs: Any) -> str:
+        try:
+            signature.bind(*args, **kwargs)
+        except TypeError:
+            raise FigureError(f"{name} 的参数不对", needle=name,
+                              hint=f"写作 {{{{ {FORMS[name][0]} }}}} 或 {{{{ {FORMS[name][1]} }}}}。") from None
+        return fn(*args, **kwargs)
+
+    call.__name__ = name
+    return call
+
+
+_FUNCTIONS: dict[str, Callable[..., str]] = {"pct": pct, "change": change, "num": num, "cn": cn, "cndate": cndate,
+                                              "md": md, "range_cn": range_cn}
+#: Filters (``a | pct(b)``); the same functions are globals too (``pct(a, b)``, :data:`FUNCTIONS`).
+FILTERS: dict[str, Callable] = {name: _both_forms(name, fn) for name, fn in _FUNCTIONS.items()}
+FUNCTIONS: dict[str, Callable] = dict(FILTERS)
+FILTERS["range"] = range_filter
 #: Jinja2's own filters that stay available: none of them can build a long string or read state.
 SAFE_BUILTIN_FILTERS = (
     "abs", "capitalize", "count", "d", "default", "dictsort", "first", "float", "int", "items", "last",
