@@ -81,3 +81,81 @@ def test_a_broken_neighbour_is_named_once_not_for_every_later_issue(office: Offi
     assert r.stderr.count("办件: 二") == 1 and r.stderr.count("JB708") == 0
     assert r.stderr.count(f"：{paths[1].name} 有错误") == 4
     assert "编译 1，跳过 0，失败 5" in r.stderr
+
+
+# --- 1. template limits that hold ---------------------------------------------------------------
+
+def templated(office: Office, template: str, name: str = "2024-05-13.yaml") -> Path:
+    body = template.replace("\\", "\\\\").replace('"', '\\"')
+    return office.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: 动态\n"
+                        f"    items:\n      - \"{body}\"\n", name)
+
+
+def template_errors(path: Path):
+    from jianbao.diagnostics import JianbaoError
+    from jianbao.office import prepare
+
+    with pytest.raises(JianbaoError) as exc:
+        prepare(path)
+    return exc.value.diagnostics
+
+
+@pytest.mark.parametrize(("template", "says"), [
+    ("{{ '%*d' % (6000000000, 1) }}", "宽度"),
+    ("{{ '%.*f' % (6000000000, 1) }}", "宽度"),
+    ("{{ '%-*s|%*s' % (3, 'a', 10**9, 'b') }}", "宽度"),
+    ("{{ ([[0]*20000]*600) | sum(start=[]) }}", "重复"),
+    ("{{ [range(10000)|list, range(10000)|list, range(10000)|list] | sum(start=[]) }}", "sum"),
+    ("{{ [[0]*20000]*20000 }}", "重复"),
+    ("{% set a = [0]*20000 %}{% set b = [a,a,a,a,a,a,a,a] %}{{ [b,b,b,b,b,b,b,b] }}", "太长"),
+])
+def test_sizes_are_bounded_before_anything_is_allocated(office: Office, template, says):
+    (d,) = template_errors(templated(office, template))
+    assert d.code == "JB705" and says in d.message, d.message
+
+
+def test_a_runaway_inside_one_c_call_is_stopped_by_the_wall_clock(office: Office, monkeypatch):
+    """List comparison of two big distinct structures runs entirely in C: no timer signal is ever
+    handled, only a process boundary holds."""
+    from jianbao import resolve
+
+    monkeypatch.setattr(resolve, "TIME_LIMIT", 0.3)
+    levels = "{% set a1 = [0]*20000 %}{% set a2 = [0]*20000 %}"
+    for k, (x, y) in enumerate(zip("bcdefg", "abcdef"), 1):
+        levels += f"{{% set {x}1 = [{y}1,{y}1,{y}1,{y}1,{y}1,{y}1,{y}1,{y}1] %}}"
+        levels += f"{{% set {x}2 = [{y}2,{y}2,{y}2,{y}2,{y}2,{y}2,{y}2,{y}2] %}}"
+    path = templated(office, levels + "{{ g1 == g2 }}")
+    (d,) = template_errors(path)
+    assert d.code == "JB705" and "0.3 秒" in d.message
+
+
+def test_a_template_that_eats_memory_is_stopped(office: Office):
+    # a macro that doubles a 20 000-character string at every call: terabytes after 30 calls
+    path = templated(office, "{% macro f(s) %}{{ f(s ~ s) }}{% endmacro %}{{ f('y' * 20000) }}")
+    (d,) = template_errors(path)
+    assert d.code == "JB705" and ("内存" in d.message or "秒" in d.message), d.message
+
+
+def test_ctrl_c_ends_a_build_stuck_in_a_template(office: Office):
+    import subprocess
+    import sys
+    import time
+
+    levels = "{% set a1 = [0]*20000 %}{% set a2 = [0]*20000 %}"
+    for x, y in zip("bcdefgh", "abcdefg"):
+        levels += f"{{% set {x}1 = [{y}1,{y}1,{y}1,{y}1,{y}1,{y}1,{y}1,{y}1] %}}"
+        levels += f"{{% set {x}2 = [{y}2,{y}2,{y}2,{y}2,{y}2,{y}2,{y}2,{y}2] %}}"
+    path = templated(office, levels + "{{ h1 == h2 }}")
+    proc = subprocess.Popen([sys.executable, "-m", "jianbao", "build", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+    deadline = time.monotonic() + 30
+    while not children.read_text().split() and time.monotonic() < deadline:  # the template's process
+        time.sleep(0.02)
+    assert proc.poll() is None
+    (child,) = children.read_text().split()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    # ended by Ctrl-C (status 130), not by the wall clock later (JB705); the template's process is gone
+    assert proc.returncode == 130 and "JB705" not in err and "Traceback" not in err
+    assert not Path(f"/proc/{child}").exists()

@@ -73,8 +73,7 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
     rendered: dict[tuple, str] = {}
     if texts and not errors:
         run = _Run(issue, src, inputs)
-        for path, value in texts:
-            out = run.render(path, value)
+        for (path, _), out in zip(texts, run.render_all(texts)):
             if isinstance(out, Diagnostic):
                 errors.append(out)
             else:
@@ -157,7 +156,37 @@ class _Run:
                 self.ctx[name] = got
         return self.ctx
 
+    def render_all(self, texts: list[tuple[tuple, str]]) -> list[str | Diagnostic]:
+        """Each templated string rendered, or the diagnostic that explains why not: the simple ones
+        here, the others in a child process (:mod:`jianbao.figures.isolation`)."""
+        from .figures import isolation
+
+        out: list[str | Diagnostic | None] = [None] * len(texts)
+        away: list[tuple[int, tuple]] = []
+        for k, (path, text) in enumerate(texts):
+            got = self.compile(path, text)
+            if isinstance(got, Diagnostic):
+                out[k] = got
+            elif isolation.simple(got[0]) or not isolation.ISOLATE:
+                out[k] = self.execute(path, text, got[1], got[2])
+            else:
+                away.append((k, (path, text, got[1], got[2])))
+        if away:
+            def failed(job: tuple, why: str) -> Diagnostic:
+                return self.runtime_error(job[0], job[1], Timeout() if why == "timeout" else MemoryError())
+
+            done = isolation.isolated([job for _, job in away], self.execute, failed, TIME_LIMIT)
+            for (k, _), result in zip(away, done):
+                out[k] = result
+        return out  # type: ignore[return-value]
+
     def render(self, path: tuple, text: str) -> str | Diagnostic:
+        """One templated string, rendered here (see :meth:`render_all`)."""
+        got = self.compile(path, text)
+        return got if isinstance(got, Diagnostic) else self.execute(path, text, got[1], got[2])
+
+    def compile(self, path: tuple, text: str):
+        """(ast, template, context) of *text*, or the diagnostic of a syntax error or forbidden tag."""
         from jinja2 import TemplateSyntaxError, meta, nodes
 
         env = self.env
@@ -165,6 +194,8 @@ class _Run:
             ast = env.parse(text)
         except TemplateSyntaxError as exc:
             return self.syntax_error(path, text, exc)
+        except RecursionError:
+            return self.diag("JB705", path, text, None, "模板嵌套过深")
         for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             kind = {"Include": "include", "Import": "import", "FromImport": "from … import",
                     "Extends": "extends"}[type(node).__name__]
@@ -176,11 +207,19 @@ class _Run:
             names = meta.find_undeclared_variables(ast)  # compiles: an unknown filter fails here
         except TemplateSyntaxError as exc:
             return self.syntax_error(path, text, exc)
+        except RecursionError:
+            return self.diag("JB705", path, text, None, "模板嵌套过深")
         ctx = self.context(names)
         if isinstance(ctx, Diagnostic):
             return ctx
         try:
             template = env.from_string(ast)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnostic
+            return self.runtime_error(path, text, exc)
+        return ast, template, ctx
+
+    def execute(self, path: tuple, text: str, template, ctx: dict) -> str | Diagnostic:
+        try:
             with budget(TIME_LIMIT):
                 out = _generate(template, ctx)
         except Exception as exc:  # every failure becomes a diagnostic, never a traceback
