@@ -93,7 +93,7 @@ def templated(office: Office, template: str, name: str = "2024-05-13.yaml") -> P
 
 def template_errors(path: Path):
     from jianbao.diagnostics import JianbaoError
-    from jianbao.office import prepare
+    from jianbao.pipeline import prepare
 
     with pytest.raises(JianbaoError) as exc:
         prepare(path)
@@ -159,3 +159,61 @@ def test_ctrl_c_ends_a_build_stuck_in_a_template(office: Office):
     # ended by Ctrl-C (status 130), not by the wall clock later (JB705); the template's process is gone
     assert proc.returncode == 130 and "JB705" not in err and "Traceback" not in err
     assert not Path(f"/proc/{child}").exists()
+
+
+# --- 2. text that cannot go into XML never crashes the build ------------------------------------
+
+@pytest.mark.parametrize(("body", "char"), [
+    ('"{{ \\"\\\\x01\\" }}"', "U+0001"),
+    ("\"{{ '%c' % 1 }}\"", "U+0001"),
+    ('"{{ \\"\\\\ud800\\" }}"', "U+D800"),
+    ('"前文{{ \\"\\\\x0b\\" }}"', "U+000B"),
+])
+def test_unwritable_characters_from_templates_are_jb008_in_check_and_build(office: Office, cli, tmp_path, body, char):
+    path = office.issue(f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 动态\n    items:\n      - {body}\n")
+    out = tmp_path / "o.docx"
+    for args in (("build", path, "-o", out), ("check", path)):
+        r = cli(*args)
+        assert r.exit_code == 1 and "内部错误" not in r.stderr
+        assert "错误 JB008" in r.stderr and char in r.stderr and f"{path}:6:" in r.stderr, r.stderr
+    assert not out.exists()
+
+
+def test_unwritable_characters_in_mapping_keys_are_jb008(office: Office, cli, tmp_path):
+    path = office.issue('number: 3\ndate: 2024-05-13\ndistribution: {"报\\x01": [上级单位]}\n')
+    out = tmp_path / "o.docx"
+    for args in (("build", path, "-o", out), ("check", path)):
+        r = cli(*args)
+        assert r.exit_code == 1 and "内部错误" not in r.stderr
+        assert "错误 JB008" in r.stderr and "U+0001" in r.stderr and f"{path}:3:16" in r.stderr, r.stderr
+    assert not out.exists()
+
+
+# --- 3. no internal error for input -------------------------------------------------------------
+
+def test_year_zero_is_an_impossible_date(office: Office, cli, tmp_path):
+    path = office.issue("number: 3\ndate: 0000-01-01\n")
+    r = cli("build", path, "-o", tmp_path / "o.docx")
+    assert r.exit_code == 1 and "内部错误" not in r.stderr
+    assert "错误 JB104" in r.stderr and f"{path}:2:7" in r.stderr and "1—9999" in r.stderr
+
+
+@pytest.mark.parametrize("where", ["total", "body", "percent", "data", "template"])
+def test_a_5000_digit_number_is_a_located_error_or_plain_text(office: Office, cli, tmp_path, where):
+    big = "9" * 5000
+    text = {
+        "total": f"number: 3\ndate: 2024-05-13\ntotal: {big}\n",
+        "body": f"number: 3\ndate: 2024-05-13\nbody: 共{big}件。\n",
+        "percent": f"number: 3\ndate: 2024-05-13\nbody: 共有{big}件，办结1件，办结率50%。\n",
+        "data": f"number: 3\ndate: 2024-05-13\ndata: {{件: {big}}}\nbody: \"{{{{ 件 }}}}\"\n",
+        "template": "number: 3\ndate: 2024-05-13\nbody: \"{{ 10 ** 4000 * 10 ** 900 }}\"\n",
+    }[where]
+    path = office.issue(text)
+    for args in (("build", path, "-o", tmp_path / "o.docx"), ("check", path)):
+        r = cli(*args)
+        assert "内部错误" not in r.stderr and "Traceback" not in r.stderr
+        if where in ("body", "percent"):  # plain text: printed as written
+            assert r.exit_code == 0
+        else:
+            assert r.exit_code == 1 and f"{path}:3:" in r.stderr, r.stderr[:500]
+            assert "9" * 100 not in r.stderr.split("-->")[0]  # the message does not echo the number

@@ -79,8 +79,11 @@ def typed_percentages(issue: IssueFile, src: Source) -> list[Diagnostic]:
         for s in _SENTENCE.finditer(text):
             sentence = s.group()
             percents = list(_PERCENT.finditer(sentence))
-            ints = [int(m.group(1).replace(",", "")) for m in _INTEGER.finditer(sentence)]
-            if len(percents) != 1 or len(ints) != 2:
+            found = [m.group(1).replace(",", "") for m in _INTEGER.finditer(sentence)]
+            if len(percents) != 1 or len(found) != 2 or any(len(f) > 30 for f in found):
+                continue  # (a 5000-digit "count" is no count: int() would refuse it)
+            ints = [int(f) for f in found]
+            if len(ints) != 2:
                 continue
             a, b = sorted(ints)
             if not 0 < a < b:

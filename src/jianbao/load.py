@@ -593,6 +593,9 @@ class _Builder:
                 self._fail("JB004", f"字段“{key}”重复出现{where}", kpath + ("dup",), key=True)
                 continue
             self.src.positions[kpath + (KEY,)] = _pos(key_node)
+            problem = bad_character(key)
+            if problem:  # keys are printed too (报尾 “报：”), and must go into XML like values
+                self._fail("JB008", f"字段名中{problem}", kpath, key=True)
             out[key] = self.build(value_node, kpath, depth + 1)
         return out
 
@@ -615,7 +618,11 @@ class _Builder:
             try:
                 value = self.constructor.construct_object(node, deep=True)
             except (ValueError, yaml.constructor.ConstructorError) as exc:
-                self._fail("JB102", f"无法识别的值：{node.value}（{exc}）", path)
+                if node.tag == "tag:yaml.org,2002:int" and "digits" in str(exc):
+                    self._fail("JB102", f"数字位数太多（{len(node.value)} 位），不像是简报中的数", path)
+                else:
+                    shown = node.value if len(node.value) <= 40 else node.value[:39] + "…"
+                    self._fail("JB102", f"无法识别的值：{shown}（{str(exc)[:200]}）", path)
                 return node.value
         if isinstance(value, str) and not node.style:  # plain (libyaml says "", PyYAML None)
             self._glued_dash(node, path)
@@ -696,7 +703,17 @@ def _pos(node: yaml.Node) -> Pos:
     return Pos(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
 
+def bad_character(text: str) -> str | None:
+    """Why *text* cannot be written into a Word document (XML 1.0), or None."""
+    bad = _BAD_CHARS.search(text)
+    if bad is None:
+        return None
+    return f"第 {bad.start() + 1} 个字符是控制字符 U+{ord(bad.group()):04X}"
+
+
 def _impossible_date_message(text: str, y: int, m: int, d: int) -> str:
+    if not 1 <= y <= 9999:
+        return f"日期不存在：{text}（年份应为 1—9999）"
     if 1 <= m <= 12:
         import calendar
 
@@ -706,7 +723,7 @@ def _impossible_date_message(text: str, y: int, m: int, d: int) -> str:
 
 
 def _impossible_date_hint(y: int, m: int, d: int) -> str:
-    if 1 <= m <= 12:
+    if 1 <= m <= 12 and 1 <= y <= 9999:
         import calendar
 
         last = calendar.monthrange(y, m)[1]

@@ -35,7 +35,7 @@ from .figures.archive import Archive
 from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
 from .figures.sandbox import environment
 from .figures.values import FigureError, Figures, Span, kind_zh
-from .load import Source
+from .load import Source, bad_character
 from .model import Bulletin, IssueFile, Table
 from .tables import TOTAL_LABEL, TOTAL_LABELS, cell_text, column_sums, format_sum
 
@@ -228,6 +228,11 @@ class _Run:
             return self.diag("JB706", path, text, _blocks(text)[0] if _blocks(text) else None,
                              "模板的结果是空的，这里会印出一个空段落",
                              hint="删除这一项，或让模板至少产生一些文字。")
+        problem = bad_character(out)
+        if problem:  # the same rule as for text typed in the file (load.py)
+            return self.diag("JB008", path, text, _blocks(text)[0] if _blocks(text) else None,
+                             f"模板的结果中{problem}",
+                             hint="模板不要产生控制字符（如 '%c' % 1、\"\\x01\"）；要印的文字直接写出。")
         return out
 
     # --- diagnostics ---------------------------------------------------------------------------------
