@@ -217,3 +217,28 @@ def test_a_5000_digit_number_is_a_located_error_or_plain_text(office: Office, cl
         else:
             assert r.exit_code == 1 and f"{path}:3:" in r.stderr, r.stderr[:500]
             assert "9" * 100 not in r.stderr.split("-->")[0]  # the message does not echo the number
+
+
+def test_pdf_onto_a_folder_is_refused_before_converting(office: Office, cli):
+    path = office.issue()
+    (office.root / "build" / "2024-05-13.pdf").mkdir(parents=True)
+    r = cli("build", path, "--pdf")
+    assert r.exit_code == 1 and "内部错误" not in r.stderr
+    assert "错误 JB501" in r.stderr and "2024-05-13.pdf" in r.stderr and "文件夹" in r.stderr
+    assert (office.root / "build" / "2024-05-13.pdf").is_dir()
+
+
+def test_a_full_disk_while_the_pdf_is_moved_into_place(office: Office, cli, monkeypatch):
+    import errno
+
+    from jianbao import pdf
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(pdf, "convert_to_pdf", full)
+    path = office.issue()
+    r = cli("build", path, "--pdf")
+    assert r.exit_code == 1 and "内部错误" not in r.stderr
+    assert "错误 JB502" in r.stderr and os.strerror(errno.ENOSPC) in r.stderr
+    assert not (office.root / "build" / "2024-05-13.pdf").exists()

@@ -348,13 +348,25 @@ def _convert(results: list[BuildResult], out_dir: Path | None, keep_pdf: bool) -
 
     if not results:
         return True
+    if out_dir is None:  # a folder (or a link) where the PDF goes: refuse before LibreOffice runs
+        for r in results:
+            target = r.docx.with_suffix(".pdf")
+            if target.is_dir() or target.is_symlink():
+                what = "文件夹" if target.is_dir() and not target.is_symlink() else "符号链接"
+                r.status = "failed"
+                r.diagnostics.append(Diagnostic("JB501", f"PDF 的输出路径是一个{what}：{target}", file=target,
+                                                hint="删除或改名这个文件夹（链接），再编译。"))
+        results = [r for r in results if r.ok]
+        if not results:
+            return False
     try:
         convert_to_pdf([r.docx for r in results], out_dir=out_dir)
-    except PdfError as exc:
+    except (PdfError, OSError) as exc:  # OSError: the disk filled up, or a folder appeared meanwhile
+        why = str(exc) if isinstance(exc, PdfError) else f"无法写入 PDF（{exc.strerror or exc}）"
         for r in results:
             if keep_pdf:
                 r.status = "failed"
-                r.diagnostics.append(Diagnostic("JB502", f"PDF 转换失败：{exc}", file=r.output))
+                r.diagnostics.append(Diagnostic("JB502", f"PDF 转换失败：{why}", file=r.output))
             else:
                 r.notes.append("无法用 LibreOffice 计算页数，未检查版记是否在偶数页")
         return False
