@@ -242,3 +242,54 @@ def test_a_full_disk_while_the_pdf_is_moved_into_place(office: Office, cli, monk
     assert r.exit_code == 1 and "内部错误" not in r.stderr
     assert "错误 JB502" in r.stderr and os.strerror(errno.ENOSPC) in r.stderr
     assert not (office.root / "build" / "2024-05-13.pdf").exists()
+
+
+# --- 4. numbers mean what they look like ---------------------------------------------------------
+
+@pytest.mark.parametrize(("field", "written", "says"), [
+    ("number", "012", "八进制数 10"),
+    ("total", "0356", "八进制数 238"),
+    ("copies", "1:20", "六十进制数 80"),
+    ("number", "0x1F", "十六进制"),
+    ("number", "0b101", "二进制"),
+    ("data", "{办件: 012}", "八进制数 10"),
+    ("data", "{办件: {咨询: 1:20}}", "六十进制数 80"),
+    ("data", "{办件: 1:20.5}", "六十进制数 80.5"),
+    ("table", "[[咨询, 012]]", "八进制数 10"),
+    ("title", "012", "八进制数 10"),
+])
+def test_yaml_1_1_numbers_are_refused_where_they_would_change_meaning(office: Office, cli, tmp_path, field, written, says):
+    text = "number: 3\ndate: 2024-05-13\n"
+    if field == "table":
+        text += f"body:\n  - table:\n      caption: 表\n      header: [类别, 本周]\n      rows: {written}\n"
+    elif field == "data":
+        text += f"data: {written}\nbody: 本周。\n"
+    else:
+        text = text.replace("number: 3\n", "") if field == "number" else text
+        text += f"{field}: {written}\n" + ("" if field == "title" else "body: 本周。\n")
+    path = office.issue(text)
+    for args in (("build", path, "-o", tmp_path / "o.docx"), ("check", path)):
+        r = cli(*args)
+        assert r.exit_code == 1 and "错误 JB113" in r.stderr and says in r.stderr, r.stderr
+        assert f"{path}:" in r.stderr and "加引号" in r.stderr
+    assert not (tmp_path / "o.docx").exists()
+
+
+@pytest.mark.parametrize("field", ["number", "total", "copies"])
+@pytest.mark.parametrize("word", ["yes", "on", "true"])
+def test_yes_is_not_a_number(office: Office, cli, tmp_path, field, word):
+    text = f"{'number: 3' if field != 'number' else ''}\ndate: 2024-05-13\n{field}: {word}\nbody: 本周。\n"
+    path = office.issue(text)
+    r = cli("check", path)
+    assert r.exit_code == 1 and "错误 JB102" in r.stderr and "应为整数" in r.stderr and "true" in r.stderr, r.stderr
+
+
+def test_plain_decimal_numbers_still_read_as_written(office: Office, cli, tmp_path):
+    import zipfile
+
+    path = office.issue("number: 10\ntotal: 238\ndate: 2024-05-13\ncopies: 1_000\ndata: {办件: 0, 率: 0.5}\n"
+                        "body: \"办件{{ 办件 }}件，{{ 率 }}。\"\n")
+    out = tmp_path / "o.docx"
+    assert cli("build", path, "-o", out).exit_code == 0
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "第10期" in xml and "总第238期" in xml and "共印1000份" in xml and "办件0件，0.5。" in xml

@@ -73,6 +73,7 @@ RULES: dict[str, Rule] = {
         Rule("JB110", "typed-numeral", _E, "文字开头手工输入了序号", "序号由 jianbao 自动生成，删除开头的序号。"),
         Rule("JB111", "out-of-range", _E, "数值超出允许范围", "按说明填写。"),
         Rule("JB112", "empty-text", _E, "文字内容为空", "填写内容，或删除这一项。"),
+        Rule("JB113", "yaml11-number", _E, "数字的写法会被 YAML 读成另一个数（前导零的八进制、带冒号的六十进制、十六进制）", "数字前不加 0、不用冒号；要印出“012”“1:20”这样的文字，加引号。"),
         Rule("JB401", "layout-not-found", _E, "找不到版式预设文件", "layout 写预设名（如 gbt9704，对应 templates/layouts/gbt9704.yaml）或相对路径。"),
         Rule("JB402", "layout-invalid", _E, "版式预设文件有误", "对照内置的 templates/layouts/gbt9704.yaml 修改。"),
         Rule("JB501", "output-failed", _E, "无法写入输出文件", "检查输出目录是否存在、是否有写入权限、文件是否正被 Word/WPS 打开。"),

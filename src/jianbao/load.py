@@ -489,6 +489,10 @@ def yaml_trap(exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic | None:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+#: Numbers YAML 1.1 reads in another base: a leading zero (octal), ``:`` (base 60), ``0x``, ``0b``.
+_YAML11_NUMBER = re.compile(r"^[-+]?(?:0[0-9_]+|0[xXbB]|[0-9][0-9_]*(?::[0-5]?[0-9])+)")
 _STR = "tag:yaml.org,2002:str"
 _DATEISH = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -599,6 +603,16 @@ class _Builder:
             out[key] = self.build(value_node, kpath, depth + 1)
         return out
 
+    def _yaml11_number(self, node: yaml.ScalarNode, path: tuple) -> Any:
+        """JB113: a number YAML 1.1 reads as something other than it looks (octal, base 60, hex)."""
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError):
+            value = node.value
+        message, hint = _yaml11_number_message(node.value, value)
+        self._fail("JB113", message, path, hint=hint)
+        return node.value
+
     def _scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
         if node.tag == _TIMESTAMP:
             m = _DATEISH.match(node.value)
@@ -614,6 +628,8 @@ class _Builder:
             value = node.value
             if node.style != "|" and node.start_mark.line != node.end_mark.line:
                 value = _unfold_cjk(value, node, self.src.lines)
+        elif (node.tag == _INT and _YAML11_NUMBER.match(node.value)) or (node.tag == _FLOAT and ":" in node.value):
+            return self._yaml11_number(node, path)
         else:
             try:
                 value = self.constructor.construct_object(node, deep=True)
@@ -696,6 +712,22 @@ def _paragraph_places(src: Source, node: yaml.ScalarNode, paras: list[str]) -> l
                       else Pos(n + 1, col + 1, n + 1, len(lines[n]) + 1))
         n += 1
     return places
+
+
+def _yaml11_number_message(text: str, value) -> tuple[str, str]:
+    """What YAML 1.1 makes of *text* (``012`` → 10, ``1:20`` → 80, ``0x1F`` → 31), and what to write."""
+    digits = text.lstrip("+-").replace("_", "")
+    if ":" in digits:
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        return (f"“{text}”会被 YAML 读成六十进制数 {shown}（1:20 = 1×60+20），不是“{text}”",
+                f"要印出“{text}”这样的文字（比分、时刻），加引号：\"{text}\"；要写数，直接写 {shown}。")
+    if digits[:2] in ("0x", "0b"):
+        base = "十六进制" if digits[:2] == "0x" else "二进制"
+        return (f"“{text}”是{base}写法，YAML 读成 {value}",
+                f"数字写成十进制：{value}；要印出“{text}”这样的文字，加引号：\"{text}\"。")
+    decimal = digits.lstrip("0") or "0"
+    return (f"“{text}”以 0 开头，会被 YAML 读成八进制数 {value}，不是 {decimal}",
+            f"数字前不加 0，写作 {decimal}；要印出“{text}”这样的文字（编号），加引号：\"{text}\"。")
 
 
 def _pos(node: yaml.Node) -> Pos:
