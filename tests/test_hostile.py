@@ -293,3 +293,59 @@ def test_plain_decimal_numbers_still_read_as_written(office: Office, cli, tmp_pa
     assert cli("build", path, "-o", out).exit_code == 0
     xml = zipfile.ZipFile(out).read("word/document.xml").decode()
     assert "第10期" in xml and "总第238期" in xml and "共印1000份" in xml and "办件0件，0.5。" in xml
+
+
+# --- 5. reading is bounded before it starts -----------------------------------------------------
+
+def _fifo(path: Path) -> Path:
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "sparse"])
+def test_what_is_not_a_small_regular_file_is_refused_before_reading(office: Office, cli, tmp_path, kind):
+    path = office.root / "issues" / "2024-05-13.yaml"
+    if kind == "fifo":
+        _fifo(path)
+    elif kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    else:
+        with open(path, "wb") as f:
+            f.truncate(2 << 30)  # 2 GB of nothing, no disk used
+    expected = "JB006" if kind == "sparse" else "JB001"
+    for args in (("build", path, "-o", tmp_path / "o.docx"), ("check", path), ("build", office.root),
+                 ("check", office.root)):
+        r = cli(*args)  # a FIFO would hang here, /dev/zero would eat the memory
+        assert r.exit_code == 1 and f"错误 {expected}" in r.stderr and "内部错误" not in r.stderr, (args, r.stderr)
+        assert "2024-05-13.yaml" in r.stderr
+
+
+def test_a_neighbour_that_is_a_fifo_or_huge_does_not_hang_prev_or_ytd(office: Office, cli, tmp_path):
+    _fifo(office.root / "issues" / "2024-05-06.yaml")
+    with open(office.root / "issues" / "2024-04-29.yaml", "wb") as f:
+        f.truncate(2 << 30)
+    path = office.issue("number: 3\ndate: 2024-05-13\ndata: {办件: 1}\nbody: \"今年{{ ytd.办件 }}件\"\n")
+    r = cli("build", path, "-o", tmp_path / "o.docx")
+    assert r.exit_code == 1 and "JB708" in r.stderr and "内部错误" not in r.stderr
+    assert "2024-04-29.yaml" in r.stderr or "2024-05-06.yaml" in r.stderr
+
+
+def test_an_issue_file_linked_from_outside_the_office_is_refused_unread(office: Office, cli, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    path = office.root / "issues" / "2024-05-13.yaml"
+    path.symlink_to(secret)
+    for args in (("build", path, "-o", tmp_path / "o.docx"), ("check", path), ("check", office.root)):
+        r = cli(*args)
+        assert r.exit_code == 1 and "错误 JB001" in r.stderr and "简报文件夹之外" in r.stderr, r.stderr
+        assert "root:x" not in r.stderr and "/bin/bash" not in r.stderr
+
+
+def test_a_neighbour_linked_from_outside_is_not_read_for_ytd(office: Office, cli, tmp_path):
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("number: 1\ndate: 2024-05-06\ndata: {办件: 1000000}\n", encoding="utf-8")
+    (office.root / "issues" / "2024-05-06.yaml").symlink_to(secret)
+    path = office.issue("number: 3\ndate: 2024-05-13\ndata: {办件: 1}\nbody: \"今年{{ ytd.办件 }}件\"\n")
+    r = cli("build", path, "-o", tmp_path / "o.docx")
+    assert r.exit_code == 1 and "JB708" in r.stderr and "简报文件夹之外" in r.stderr
+    assert "1000000" not in r.stderr

@@ -136,16 +136,19 @@ class Source:
 def read_text(path: Path) -> str:
     """Read *path* as UTF-8 text (a BOM is allowed), or raise a diagnostic."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_BYTES)
     except FileNotFoundError:
         raise JianbaoError(Diagnostic("JB001", f"文件不存在：{path}", file=path)) from None
     except IsADirectoryError:
         raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是文件：{path}", file=path)) from None
+    except _NotRegular as exc:
+        raise JianbaoError(Diagnostic("JB001", f"这不是普通文件（{exc}），jianbao 不读取它：{path}", file=path,
+                                      hint="简报文件要是普通的文本文件；删除这个管道、设备或链接。")) from None
+    except _TooBig as exc:
+        raise JianbaoError(Diagnostic("JB006", f"文件过大（{exc.size} 字节），不像是一期简报", file=path,
+                                      hint=f"一期简报的 YAML 通常只有几十 KB；上限 {MAX_BYTES} 字节。")) from None
     except OSError as exc:
         raise JianbaoError(Diagnostic("JB001", f"无法读取文件：{path}（{exc.strerror}）", file=path)) from None
-    if len(raw) > MAX_BYTES:
-        raise JianbaoError(Diagnostic("JB006", f"文件过大（{len(raw)} 字节），不像是一期简报", file=path,
-                                      hint=f"一期简报的 YAML 通常只有几十 KB；上限 {MAX_BYTES} 字节。"))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise JianbaoError(Diagnostic("JB002", "文件是 UTF-16 编码，不是 UTF-8", file=path))
     try:
@@ -160,6 +163,64 @@ def read_text(path: Path) -> str:
             pass
         raise JianbaoError(Diagnostic("JB002", f"文件不是 UTF-8 编码{guess}", file=path, line=line)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def refuse_outside(path: Path, office: Path) -> None:
+    """Refuse *path* (JB001, unread) when its links lead out of the *office* folder: a file
+    linked from elsewhere (``issues/x.yaml`` → ``/etc/passwd``) must not be read, nor echoed in errors."""
+    try:
+        ok = Path(path).resolve().is_relative_to(Path(office).resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        ok = False
+    if not ok:
+        raise JianbaoError(Diagnostic(
+            "JB001", f"简报文件是指向简报文件夹之外的链接，jianbao 不读取它：{path}", file=path,
+            hint=f"把文件本身放进 {office}（不要用符号链接指向别处）。"))
+
+
+class _NotRegular(OSError):
+    pass
+
+
+class _TooBig(OSError):
+    def __init__(self, size: int):
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file *path*, refused before reading when it is anything else (a
+    FIFO would block for ever, /dev/zero never ends) or larger than *limit*; never more than
+    *limit* + 1 bytes are read, even from a file that grows meanwhile."""
+    import os
+    import stat
+
+    st = os.stat(path)  # follows links: a link to /dev/zero is a device
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(path)
+    kinds = [(stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+             (stat.S_ISSOCK, "套接字")]
+    if not stat.S_ISREG(st.st_mode):
+        raise _NotRegular(next((zh for test, zh in kinds if test(st.st_mode)), "特殊文件"))
+    if st.st_size > limit:
+        raise _TooBig(st.st_size)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)  # what was opened, in case the name changed hands since the stat
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotRegular("特殊文件")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise _TooBig(max(size, st.st_size))
+    return b"".join(chunks)
 
 
 def load_yaml(path: Path, text: str | None = None, *, errors: list[Diagnostic] | None = None) -> Source:

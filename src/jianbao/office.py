@@ -35,8 +35,8 @@ ISSUE_SUFFIXES = (".yaml", ".yml")
 
 
 def issue_files(folder: Path) -> list[Path]:
-    """The issue files of an office folder (its ``issues/``) or of an issues folder itself: regular
-    ``*.yaml`` / ``*.yml`` files other than ``jianbao.yaml``, hidden ones (editors' backups and
+    """The issue files of an office folder (its ``issues/``) or of an issues folder itself:
+    ``*.yaml`` / ``*.yml`` files (not folders) other than ``jianbao.yaml``, hidden ones (editors' backups and
     locks) skipped, sorted by name.  Every command that lists issues uses this one rule."""
     return issue_files_in(folder / ISSUES if (folder / ISSUES).is_dir() else folder)
 
@@ -45,9 +45,9 @@ def issue_files_in(folder: Path) -> list[Path]:
     """The issue files in *folder* itself (see :func:`issue_files`)."""
     if not folder.is_dir():
         return []
-    return sorted(f for f in folder.iterdir()
+    return sorted(f for f in folder.iterdir()  # a FIFO or a device is listed, and refused when read (JB001)
                   if f.suffix in ISSUE_SUFFIXES and f.name != SETTINGS and not f.name.startswith(".")
-                  and f.is_file())
+                  and not f.is_dir())
 
 
 def expand(paths: list[Path]) -> list[Path]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, JianbaoError
-from .load import Source, load_yaml
+from .load import Source, load_yaml, refuse_outside
 from .model import Bulletin, IssueFile, SeriesFile
 from .office import SETTINGS, display_path, find_settings
 from .stages import Checked, Loaded, Resolved, Validated
@@ -38,9 +38,11 @@ def read(issue_path: Path) -> Loaded:
     issue_path = Path(issue_path)
     if issue_path.is_dir():
         raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是简报文件：{issue_path}", file=issue_path))
+    settings = find_settings(issue_path.parent)
+    if settings is not None:
+        refuse_outside(issue_path, settings.parent)
     problems: list[Diagnostic] = []
     issue_src = load_yaml(issue_path, errors=problems)  # reads past what it can, as a compiler does
-    settings = find_settings(issue_path.parent)
     if settings is None:
         raise JianbaoError(Diagnostic(
             "JB007", f"找不到 {SETTINGS}：从 {issue_path.parent} 向上的各级文件夹里都没有", file=issue_path,
