@@ -349,3 +349,58 @@ def test_a_neighbour_linked_from_outside_is_not_read_for_ytd(office: Office, cli
     r = cli("build", path, "-o", tmp_path / "o.docx")
     assert r.exit_code == 1 and "JB708" in r.stderr and "简报文件夹之外" in r.stderr
     assert "1000000" not in r.stderr
+
+
+# --- 6. writes stay where they belong and never replace a source ----------------------------------
+
+def test_a_build_folder_linked_outside_the_office_is_refused(office: Office, cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (office.root / "build").symlink_to(elsewhere)
+    path = office.issue()
+    for args in (("build", path), ("build", path, "-o", office.root / "build" / "x.docx"), ("build", office.root)):
+        r = cli(*args)
+        assert r.exit_code == 1 and "错误 JB501" in r.stderr and "简报文件夹之外" in r.stderr, r.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_output_through_a_linked_folder_inside_the_office_is_refused(office: Office, cli, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (office.root / "out").symlink_to(elsewhere)
+    r = cli("build", office.issue(), "-o", office.root / "out" / "x.docx")
+    assert r.exit_code == 1 and "错误 JB501" in r.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_output_named_outside_the_office_on_purpose_is_written(office: Office, cli, tmp_path):
+    out = tmp_path / "anywhere" / "x.docx"
+    assert cli("build", office.issue(), "-o", out).exit_code == 0 and out.is_file()
+
+
+@pytest.mark.parametrize("target", ["issues/2024-05-13.yaml", "issues/2024-05-06.yaml", "jianbao.yaml",
+                                    "templates/layouts/本单位.yaml", "report.pdf"])
+def test_output_never_replaces_a_source_or_a_pdf(office: Office, cli, target):
+    path = office.issue()
+    office.issue(name="2024-05-06.yaml")
+    (office.root / "templates" / "layouts").mkdir(parents=True)
+    (office.root / "templates" / "layouts" / "本单位.yaml").write_text("base: gbt9704\n", encoding="utf-8")
+    out = office.root / target
+    before = out.read_bytes() if out.exists() else None
+    args = ("build", path, "-o", out) + (("--pdf",) if target.endswith(".pdf") else ())
+    r = cli(*args)
+    assert r.exit_code == 1 and "错误 JB501" in r.stderr, r.stderr
+    assert (out.read_bytes() if out.exists() else None) == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_output_onto_a_fifo_or_a_device_is_refused(office: Office, cli, tmp_path, kind):
+    out = tmp_path / "o.docx"
+    if kind == "fifo":
+        os.mkfifo(out)
+    else:
+        out.symlink_to("/dev/null")
+    r = cli("build", office.issue(), "-o", out)
+    assert r.exit_code == 1 and "错误 JB501" in r.stderr
+    assert out.is_fifo() if kind == "fifo" else out.is_symlink()
+    assert Path("/dev/null").is_char_device()

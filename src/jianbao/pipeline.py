@@ -23,7 +23,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, JianbaoError
 from .load import Source, load_yaml, refuse_outside
 from .model import Bulletin, IssueFile, SeriesFile
-from .office import SETTINGS, display_path, find_settings
+from .office import SETTINGS, display_path, find_settings, refuse_output
 from .stages import Checked, Loaded, Resolved, Validated
 from .validate import validate
 
@@ -222,6 +222,7 @@ def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False) 
     from .render.docx import render
     from .write import docx_bytes, write_atomic
 
+    refuse_output(out, checked.office, [checked.path, checked.series_src.path, checked.layout_path])
     doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft)
     write_atomic(out, docx_bytes(doc))
     return out
