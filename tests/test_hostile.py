@@ -404,3 +404,27 @@ def test_output_onto_a_fifo_or_a_device_is_refused(office: Office, cli, tmp_path
     assert r.exit_code == 1 and "错误 JB501" in r.stderr
     assert out.is_fifo() if kind == "fifo" else out.is_symlink()
     assert Path("/dev/null").is_char_device()
+
+
+# --- 8. linear cost on long paragraphs (the timings are in `make bench`, workload F) -------------
+
+def test_ten_thousand_impossible_dates_in_one_paragraph(office: Office, cli):
+    path = office.issue("number: 3\ndate: 2024-05-13\nbody: " + "4月31日，" * 10_000 + "\n")
+    r = cli("check", path)
+    assert r.exit_code == 1
+    assert r.stderr.count("错误 JB208") == 5 and "这一段还有 9995 处同样的问题" in r.stderr
+    # each diagnostic shows the source around its place, not the whole 60 000-character line
+    shown = [ln for ln in r.stderr.splitlines() if ln.startswith(" 3 | ")]
+    assert len(shown) == 5 and all(len(ln) < 200 for ln in shown)
+
+
+def test_two_hundred_thousand_numerals_in_one_paragraph(office: Office, cli):
+    path = office.issue("number: 3\ndate: 2024-05-13\nbody: 前言" + "（一）、" * 200_000 + "\n")
+    r = cli("check", path)
+    assert r.exit_code == 0 and r.stderr.count("警告 JB202") == 1 and "这一段还有 199999 处" in r.stderr
+
+
+def test_a_few_problems_in_a_paragraph_are_each_reported(office: Office, cli):
+    path = office.issue("number: 3\ndate: 2024-05-13\nbody: 4月31日，6月31日，9月31日开会。\n")
+    r = cli("check", path)
+    assert r.stderr.count("错误 JB208") == 3 and "同样的问题" not in r.stderr

@@ -223,6 +223,11 @@ class Diagnostic:
             pad = " " * len(num)
             text = self.source_line.rstrip("\r\n").expandtabs(1)
             col = max(1, self.column or 1)
+            if len(text) > SOURCE_WINDOW:  # a long line is shown around the place, not whole
+                a = max(0, col - 1 - SOURCE_WINDOW // 2)
+                b = min(len(text), a + SOURCE_WINDOW)
+                text = ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
+                col = col - a + (1 if a else 0)
             caret_at = _display_width(text[: col - 1])
             caret = "^" * max(1, _display_width(text[col - 1 : col - 1 + self.width]) or 1)
             out.append(f" {pad} |")
@@ -247,6 +252,10 @@ class Diagnostic:
             **({"place": self.place} if self.place is not None else {}),
             "hint": self.hint if self.hint is not None else self.rule.hint,
         }
+
+
+#: Characters of a source line shown under a diagnostic (a longer line is cut around the place).
+SOURCE_WINDOW = 120
 
 
 def _display_width(text: str) -> int:
