@@ -7,6 +7,7 @@ folder, or change what a number means.
 from __future__ import annotations
 
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -428,3 +429,58 @@ def test_a_few_problems_in_a_paragraph_are_each_reported(office: Office, cli):
     path = office.issue("number: 3\ndate: 2024-05-13\nbody: 4月31日，6月31日，9月31日开会。\n")
     r = cli("check", path)
     assert r.stderr.count("错误 JB208") == 3 and "同样的问题" not in r.stderr
+
+
+# --- 10. the smaller cases ------------------------------------------------------------------------
+
+def _preset(office: Office, change) -> None:
+    import yaml
+
+    from conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "templates" / "layouts" / "gbt9704.yaml").read_text(encoding="utf-8"))
+    change(data)
+    folder = office.root / "templates" / "layouts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "x.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    text = (office.root / "jianbao.yaml").read_text(encoding="utf-8")
+    (office.root / "jianbao.yaml").write_text(text + "layout: x\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(("where", "value"), [
+    (("page", "width"), 1_000_000_000_000), (("page", "header"), 99_999_999_999), (("page", "margin_top"), -5),
+    (("fonts", "body", "size"), -16), (("masthead", "name_sizes"), [42, -1]), (("fonts", "body", "east_asia"), "宋" * 100_000),
+    (("grid", "char_spacing"), 10**9), (("page", "margin_left"), 11_000),
+])
+def test_preset_values_out_of_bounds_are_refused(office: Office, cli, tmp_path, where, value):
+    def change(data):
+        d = data
+        for k in where[:-1]:
+            d = d[k]
+        d[where[-1]] = value
+
+    _preset(office, change)
+    r = cli("build", office.issue(), "-o", tmp_path / "o.docx")
+    assert r.exit_code == 1 and "版式预设有误" in r.stderr and "x.yaml:" in r.stderr, r.stderr[-800:]
+    assert "错误 JB402" in r.stderr
+    assert "宋" * 200 not in r.stderr and not (tmp_path / "o.docx").exists()
+
+
+def test_preset_values_at_their_bounds_give_a_valid_docx(office: Office, cli, tmp_path):
+    import subprocess
+    import sys
+
+    def change(data):
+        data["page"].update(width=31_680, height=31_680, header=31_680, footer=31_680)
+        data["grid"].update(char_spacing=-31_680, line_pitch=31_680)
+        for font in data["fonts"].values():
+            font.update(east_asia="宋" * 31, latin="L" * 31, size=200)
+        data["masthead"]["name_sizes"] = [200]
+
+    _preset(office, change)
+    out = tmp_path / "o.docx"
+    r = cli("build", office.issue(), "-o", out)
+    assert r.exit_code == 0, r.stderr
+    audit = subprocess.run([sys.executable, "-m", "openxml_audit", "-q", "--format", "office2016", str(out)],
+                           capture_output=True, text=True)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
