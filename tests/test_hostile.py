@@ -484,3 +484,47 @@ def test_preset_values_at_their_bounds_give_a_valid_docx(office: Office, cli, tm
     audit = subprocess.run([sys.executable, "-m", "openxml_audit", "-q", "--format", "office2016", str(out)],
                            capture_output=True, text=True)
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+def test_a_template_cannot_make_the_build_depend_on_the_day(office: Office, cli, tmp_path):
+    for expr in ("date.today()", "date.today().year", "period.start.today()"):
+        path = office.issue("number: 3\ndate: 2024-05-13\nperiod: {start: 2024-05-06, end: 2024-05-10}\n"
+                            f"body: \"今天是{{{{ {expr} }}}}\"\n")
+        r = cli("build", path, "-o", tmp_path / "o.docx")
+        assert r.exit_code == 1 and "错误 JB703" in r.stderr and "today" in r.stderr, r.stderr
+        assert "当天" in r.stderr
+
+
+@pytest.mark.parametrize("other", [".yml", ".yaml"])
+def test_x_yaml_and_x_yml_side_by_side_are_an_error(office: Office, cli, other):
+    a = office.issue(name="2024-05-13.yaml" if other == ".yml" else "2024-05-13.yml")
+    office.issue(name="2024-05-13" + other)
+    for args in (("build", office.root), ("check", office.root), ("build", a), ("check", a)):
+        r = cli(*args)
+        assert r.exit_code == 1 and "错误 JB009" in r.stderr and "2024-05-13.yml" in r.stderr, (args, r.stderr)
+    assert not (office.root / "build" / "2024-05-13.docx").exists()
+
+
+def test_a_temporary_file_left_by_a_killed_write_is_swept(tmp_path):
+    from jianbao.write import write_atomic
+
+    out = tmp_path / "o.docx"
+    dead = tmp_path / f".o.docx.{_dead_pid()}.abcdef.tmp"
+    dead.write_bytes(b"half")
+    other = tmp_path / ".p.docx.1.abcdef.tmp"  # another output's
+    other.write_bytes(b"x")
+    mine_alive = tmp_path / f".o.docx.{os.getpid()}.zzz.tmp"  # a write still running in a live process
+    mine_alive.write_bytes(b"x")
+    write_atomic(out, b"new")
+    assert out.read_bytes() == b"new"
+    assert not dead.exists() and other.exists() and mine_alive.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, other.name, mine_alive.name])
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    return p.pid

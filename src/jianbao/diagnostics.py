@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
         Rule("JB006", "yaml-too-large", _E, "YAML 内容过大或嵌套过深", "检查是否误用了锚点（&）和别名（*），或嵌套层级过多。"),
         Rule("JB007", "settings-not-found", _E, "找不到简报设置文件 jianbao.yaml", "在简报文件夹根目录放置 jianbao.yaml，或用 `jianbao init` 新建。"),
         Rule("JB008", "invalid-character", _E, "文本中含有无法写入 Word 文档的控制字符", "删除该处不可见的控制字符（常见于从网页或 PDF 复制的文字）。"),
+        Rule("JB009", "same-name-issue", _E, "同名的 .yaml 和 .yml 简报文件并存，会写到同一个输出文件", "删去或改名其中一个（只保留 X.yaml 或 X.yml）。"),
         Rule("JB019", "too-many-problems", _E, "一个文件的问题太多，只列出了一部分", "先改正列出的问题，再运行 jianbao check。"),
         # JB02x the usual YAML traps, said in the words of the people who fall into them.
         Rule("JB020", "prose-colon", _E, "文字中的半角冒号让 YAML 把文字读成了“字段: 值”", "文字中的半角冒号，改为全角“：”或给整段加引号。"),

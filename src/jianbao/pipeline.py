@@ -41,6 +41,11 @@ def read(issue_path: Path) -> Loaded:
     settings = find_settings(issue_path.parent)
     if settings is not None:
         refuse_outside(issue_path, settings.parent)
+    twin = issue_path.with_suffix(".yml" if issue_path.suffix == ".yaml" else ".yaml")
+    if issue_path.suffix in (".yaml", ".yml") and twin.exists():
+        raise JianbaoError(Diagnostic(
+            "JB009", f"{issue_path.name} 和 {twin.name} 并存：两期都会写到 build/{issue_path.stem}.docx，"
+            "总有一期编不出来", file=issue_path, hint=f"删去或改名其中一个（{issue_path.name} 或 {twin.name}）。"))
     problems: list[Diagnostic] = []
     issue_src = load_yaml(issue_path, errors=problems)  # reads past what it can, as a compiler does
     if settings is None:

@@ -33,7 +33,7 @@ from . import document
 from .diagnostics import Diagnostic, JianbaoError
 from .figures.archive import Archive
 from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
-from .figures.sandbox import environment
+from .figures.sandbox import CLOCK, environment
 from .figures.values import FigureError, Figures, Span, kind_zh
 from .load import Source, bad_character
 from .model import Bulletin, IssueFile, Table
@@ -268,9 +268,12 @@ class _Run:
         if isinstance(exc, SecurityError):
             m = re.search(r"attribute '([^']+)'", str(exc))
             attr = m.group(1) if m else "__"
+            hint = "模板只能引用 data 中的数、期号、日期和 prev/ytd，不能访问程序内部的属性和方法。"
+            if attr in CLOCK:
+                hint = ("印出的日期要来自本期文件（date、period），不能取编译的当天："
+                        "否则同一个文件每天编出不同的简报。")
             return self.diag("JB703", path, text, _block_with(text, attr),
-                             f"模板访问了不允许访问的内容“{attr}”",
-                             hint="模板只能引用 data 中的数、期号、日期和 prev/ytd，不能访问程序内部的属性和方法。")
+                             f"模板访问了不允许访问的内容“{attr}”", hint=hint)
         if isinstance(exc, (TemplateNotFound,)) or "no loader" in str(exc):
             return self.diag("JB704", path, text, _blocks(text)[0] if _blocks(text) else None,
                              "模板不能读取文件")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -9,6 +10,10 @@ from typing import Any
 from .limits import MAX_BITS, MAX_OUTPUT, Limit
 from .values import (FILTERS, SAFE_BUILTIN_FILTERS, UNSAFE_STR_METHODS, FigureError, Figures, join, range_cn,
                      safe_range, undefined_guard)
+
+#: Date methods that read the clock (``{{ date.today() }}``): refused, so that a file builds the
+#: same bulletin whatever the day.
+CLOCK = frozenset({"today", "now", "utcnow", "fromtimestamp", "utcfromtimestamp"})
 
 # --- the environment --------------------------------------------------------------------------------
 
@@ -60,6 +65,8 @@ def environment():
 
         def is_safe_attribute(self, obj, attr, value):
             if isinstance(obj, str) and attr in UNSAFE_STR_METHODS:
+                return False
+            if isinstance(obj, (dt.date, dt.time)) and attr in CLOCK:  # the build would depend on the day
                 return False
             return super().is_safe_attribute(obj, attr, value)
 
