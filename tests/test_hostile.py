@@ -528,3 +528,43 @@ def _dead_pid() -> int:
     p = subprocess.Popen([sys.executable, "-c", "pass"])
     p.wait()
     return p.pid
+
+
+def test_watch_sees_files_under_a_path_with_a_folder_named_build(tmp_path):
+    from jianbao.watch import _snapshot
+
+    office = Office(tmp_path / "build" / "office")
+    path = office.issue()
+    seen = _snapshot([office.root / "issues"])
+    assert path in seen
+    (office.root / "build").mkdir()
+    (office.root / "build" / "junk.yaml").write_text("x: 1\n", encoding="utf-8")  # the office's own build/ is not watched
+    assert office.root / "build" / "junk.yaml" not in _snapshot([office.root])
+
+
+def test_watch_of_one_issue_sees_its_neighbours_for_prev_and_ytd(office: Office):
+    from jianbao.watch import _snapshot
+
+    path = office.issue()
+    before = office.issue(name="2024-05-06.yaml")
+    assert before in _snapshot([path])
+
+
+def test_watch_notices_a_save_that_keeps_the_mtime(office: Office):
+    from jianbao.watch import _snapshot
+
+    path = office.issue()
+    st = path.stat()
+    first = _snapshot([path])
+    path.write_text(ISSUE.replace("本周召开专题会议。", "本周召开研讨会议。"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime
+    assert path.stat().st_mtime_ns == st.st_mtime_ns
+    assert _snapshot([path]) != first
+
+
+def test_watch_never_opens_a_fifo(office: Office):
+    from jianbao.watch import _snapshot
+
+    path = office.issue()
+    os.mkfifo(office.root / "issues" / "2024-05-06.yaml")
+    assert path in _snapshot([office.root])  # returns: the FIFO is stat'ed, never read
