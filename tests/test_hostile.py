@@ -568,3 +568,37 @@ def test_watch_never_opens_a_fifo(office: Office):
     path = office.issue()
     os.mkfifo(office.root / "issues" / "2024-05-06.yaml")
     assert path in _snapshot([office.root])  # returns: the FIFO is stat'ed, never read
+
+
+def test_ctrl_c_ends_a_folder_build_with_its_workers_and_their_templates(office: Office):
+    import subprocess
+    import sys
+    import time
+
+    levels = "{% set a1 = [0]*20000 %}{% set a2 = [0]*20000 %}"
+    for x, y in zip("bcdefgh", "abcdefg"):
+        levels += f"{{% set {x}1 = [{y}1,{y}1,{y}1,{y}1,{y}1,{y}1,{y}1,{y}1] %}}"
+        levels += f"{{% set {x}2 = [{y}2,{y}2,{y}2,{y}2,{y}2,{y}2,{y}2,{y}2] %}}"
+    for k in range(4):
+        templated(office, levels + "{{ h1 == h2 }}", name=f"2024-05-{13 + k:02d}.yaml")
+    proc = subprocess.Popen([sys.executable, "-m", "jianbao", "build", str(office.root), "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def tree(pid: int) -> list[int]:
+        try:
+            kids = [int(k) for k in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except OSError:
+            return []
+        return kids + [g for k in kids for g in tree(k)]
+
+    deadline = time.monotonic() + 30
+    while len(tree(proc.pid)) < 4 and time.monotonic() < deadline:  # 2 workers, each rendering a template
+        time.sleep(0.02)
+    family = tree(proc.pid)
+    assert len(family) >= 4 and proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    time.sleep(0.5)
+    assert [p for p in family if Path(f"/proc/{p}").exists()
+            and "zombie" not in Path(f"/proc/{p}/status").read_text()] == []
