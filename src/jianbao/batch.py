@@ -193,7 +193,7 @@ def _name_broken_neighbours(results: list[BuildResult]) -> None:
         if r.ok or not r.diagnostics or any(d.code != "JB708" or d.file is None for d in r.diagnostics):
             continue
         try:
-            causes = {Path(d.file).resolve() for d in r.diagnostics}
+            causes = {Path(d.file).resolve() for d in r.diagnostics if d.file is not None}
         except OSError:
             continue
         if all(c in failed and c != r.source.resolve() and any(
@@ -275,9 +275,12 @@ def _build_parallel(paths: list[Path], output, force: bool, jobs: int,
     def finish(i: int, r: BuildResult):
         nonlocal done_upto
         results[i] = r
-        while done_upto < len(results) and results[done_upto] is not None:
+        while done_upto < len(results):
+            ready = results[done_upto]
+            if ready is None:
+                break
             if on_done:
-                on_done(results[done_upto])
+                on_done(ready)
             done_upto += 1
 
     try:

@@ -8,8 +8,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from .limits import MAX_BITS, MAX_OUTPUT, Limit
-from .values import (FILTERS, SAFE_BUILTIN_FILTERS, UNSAFE_STR_METHODS, FigureError, Figures, join, range_cn,
-                     safe_range, undefined_guard)
+from .values import (
+    FILTERS,
+    SAFE_BUILTIN_FILTERS,
+    UNSAFE_STR_METHODS,
+    FigureError,
+    Figures,
+    join,
+    range_cn,
+    safe_range,
+    undefined_guard,
+)
 
 #: Date methods that read the clock (``{{ date.today() }}``): refused, so that a file builds the
 #: same bulletin whatever the day.
