@@ -123,7 +123,7 @@ def sweep_temporary(path: Path) -> None:
     prefix = f".{path.name}."
     for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
         pid = tmp.name[len(prefix):].split(".", 1)[0]
-        if not pid.isdigit() or _alive(int(pid)):
+        if not pid.isdigit() or system.pid_alive(int(pid)):
             continue
         try:
             tmp.unlink()
@@ -135,15 +135,3 @@ def glob_escape(name: str) -> str:
     import glob
 
     return glob.escape(name)
-
-
-def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill would end the process there: never sweep
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
