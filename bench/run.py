@@ -23,6 +23,10 @@ G  cold ``jianbao import`` of a 10-page .docx (issue 14), with LibreOffice out o
 
     python bench/run.py --only F         # just F (about a minute)
 
+H  long paragraphs (issue 20): ``jianbao check`` of one paragraph of ``4月31日，`` × 10 000 (120 KB,
+   10 000 impossible dates) and of ``（一）、`` × 200 000 (2.4 MB), against ``check`` of the example:
+   every rule is one pass over the text, so the time grows with the size, never with its square.
+
 The child processes run with a bytecode cache (PYTHONPYCACHEPREFIX in the temporary folder,
 PYTHONDONTWRITEBYTECODE unset) and one untimed warm-up, as an installed jianbao runs: pip
 compiles the .pyc files at install time.  ``--as-is`` keeps the environment unchanged instead.
@@ -53,7 +57,7 @@ EXAMPLE = ROOT / "issues" / "2024-05-13.yaml"
 SETTINGS = ROOT / "jianbao.yaml"
 
 TARGETS = {"A": 2.0, "A_stretch": 1.0, "B": 40.0, "C": 1.5, "D_build": 30.0, "D_check": 3.0, "E": 150.0,
-           "F_pdf": 0.4, "F_year": 15.0, "G": 1.0}
+           "F_pdf": 0.4, "F_year": 15.0, "G": 1.0, "H": 15.0}
 
 
 def note(msg: str) -> None:
@@ -92,11 +96,11 @@ class Runner:
                              f"{p.stderr.decode(errors='replace')[-2000:]}")
         return p
 
-    def timed(self, cmd: list[str]) -> tuple[float, float]:
+    def timed(self, cmd: list[str], *, check: bool = True) -> tuple[float, float]:
         """Wall seconds and CPU seconds (user + system, children included) of one run."""
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        self.run(cmd)
+        self.run(cmd, check=check)
         wall = time.perf_counter() - t0
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
@@ -301,6 +305,15 @@ def make_long_issue(folder: Path, pages: int = 60, sections: int = 6) -> Path:
         if cjk_chars(path) >= pages * 430:
             return path
         sections += 1
+
+
+def make_paragraph_issue(folder: Path, unit: str, n: int) -> Path:
+    """An office whose one issue is a single paragraph of *unit* repeated *n* times."""
+    (folder / "issues").mkdir(parents=True)
+    shutil.copy(SETTINGS, folder / "jianbao.yaml")
+    path = folder / "issues" / "2024-05-13.yaml"
+    path.write_text(f"number: 1\ndate: 2024-05-13\nbody: {unit * n}\n", encoding="utf-8")
+    return path
 
 
 def make_archive(folder: Path, issues: int = 520) -> Path:
@@ -613,6 +626,15 @@ def bench(tmp: Path, *, runs: int, archive_size: int, d_runs: int, quick: bool, 
                 "D_build": r.peak_memory(jb + ["build", "--force", str(archive)]),
                 "D_check": r.peak_memory(jb + ["check", str(archive)])}
     res["F"] = bench_f(tmp / "f", saves=5 if quick else 10, as_is=as_is)["F"]
+    # -- H: long paragraphs
+    note("H: long paragraphs")
+    res["H"] = {}
+    for key, unit, n in (("dates", "4月31日，", 10_000), ("numerals", "（一）、", 200_000)):
+        issue = make_paragraph_issue(tmp / f"f-{key}", unit, n)
+        walls = [r.timed(jb + ["check", str(issue)], check=False)[0] for _ in range(1 if quick else 3)]
+        res["H"][key] = {"unit": unit, "n": n, "bytes": issue.stat().st_size, "wall": med(walls),
+                         "ratio": med(walls) / res["A"]["check_one_wall"],
+                         "size_ratio": issue.stat().st_size / EXAMPLE.stat().st_size}
     res["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(table(res))
     return res
@@ -774,6 +796,13 @@ def table(res: dict) -> str:
                      f"**{G['wall'] * 1000:.0f} ms** (CPU {G['cpu'] * 1000:.0f} ms; in-process read + structure + "
                      f"write {G['inproc_ms']:.0f} ms)", f"≤ {TARGETS['G']:.1f} s",
                      ok(G["wall"] <= TARGETS["G"])))
+    for key, what in (("dates", "impossible dates"), ("numerals", "numerals")):
+        f = res.get("H", {}).get(key)
+        if f:
+            rows.append(("H", f"`jianbao check` of one paragraph `{f['unit']}` × {f['n']:,} ({f['bytes'] // 1000} KB, "
+                              f"{f['size_ratio']:.0f}× the example), {what}",
+                         f"{f['wall']:.2f} s = **{f['ratio']:.1f}×** `check` of the example",
+                         f"≤ {TARGETS['H']:.0f}×", ok(f["ratio"] <= TARGETS["H"])))
     m = res["machine"]
     head = (f"jianbao benchmark {res['date']} — {m['nproc']} × {m['cpu']}, {m['memory']}, {m['os']}, "
             f"Python {m['python']}; {m['pandoc']}; load average before/after: {m['load']} / {m.get('load_after')}\n"

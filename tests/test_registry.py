@@ -19,7 +19,8 @@ from jianbao.rule_examples import EXAMPLES, Example
 #: Codes whose trigger is not an issue file, and the test module that triggers them.
 ELSEWHERE = {
     "JB019": "tests/test_text.py", "JB001": "tests/test_load.py", "JB002": "tests/test_load.py", "JB007": "tests/test_errors.py",
-    "JB501": "tests/test_write.py", "JB502": "tests/test_batch.py",
+    "JB009": "tests/test_hostile.py",
+    "JB501": "tests/test_write.py", "JB502": "tests/test_batch.py", "JB503": "tests/test_hostile.py",
     "JB601": "tests/test_new.py", "JB602": "tests/test_new.py", "JB603": "tests/test_init.py",
     "JB604": "tests/test_new.py", "JB605": "tests/test_new.py", "JB606": "tests/test_new.py",
     "JB607": "tests/test_new.py", "JB608": "tests/test_new.py", "JB609": "tests/test_new.py",

@@ -9,7 +9,6 @@ block would land on an odd page is rebuilt with the end block on a page of its o
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
@@ -195,18 +194,145 @@ def build_files(paths: list[Path], *, output: Path | None = None, force: bool = 
             if on_done:
                 on_done(r)
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-            one = functools.partial(build_one, html=html)
-            for r in pool.map(one, paths, [output] * len(paths), [force] * len(paths), [draft] * len(paths),
-                              chunksize=4):
-                results.append(r)
-                if on_done:
-                    on_done(r)
+        results = _build_parallel(paths, output, force, min(jobs, len(paths)), on_done, html, draft)
+    _name_broken_neighbours(results)
     if pdf or any(r.ok and r.even_end for r in results):
         _pdf_stage(results, keep_pdf=pdf, force=force)
     return results
+
+
+def _name_broken_neighbours(results: list[BuildResult]) -> None:
+    """An issue that failed only because a neighbour it reads for prev/ytd is broken (JB708), when
+    that neighbour is in this batch and reported its own errors: say so in one line, instead of
+    repeating the neighbour's error under every later issue of the year."""
+    failed = {}
+    for r in results:
+        if not r.ok:
+            try:
+                failed[r.source.resolve()] = r
+            except OSError:
+                pass
+    for r in results:
+        if r.ok or not r.diagnostics or any(d.code != "JB708" or d.file is None for d in r.diagnostics):
+            continue
+        try:
+            causes = {Path(d.file).resolve() for d in r.diagnostics if d.file is not None}
+        except OSError:
+            continue
+        if all(c in failed and c != r.source.resolve() and any(
+                d.code != "JB708" for d in failed[c].diagnostics) for c in causes):
+            r.diagnostics = []
+            r.notes += [f"{c.name} 有错误，本期的 prev/ytd 算不出，未编译" for c in sorted(causes)]
+
+
+def _worker(conn) -> None:
+    """A build process: build the paths it is sent, one at a time, until told to stop (None)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends us
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        index, path, output, force, html, draft = task
+        conn.send((index, build_one(path, output, force, draft, html=html)))  # looked up now: tests replace it
+
+
+def _crashed(path: Path, exitcode: int | None) -> BuildResult:
+    import signal
+
+    how = "内存不足或被终止" if exitcode is None or exitcode < 0 else f"退出码 {exitcode}"
+    try:
+        if exitcode is not None and exitcode < 0:
+            how = f"被信号 {signal.Signals(-exitcode).name} 终止（常见原因：内存不足）"
+    except ValueError:
+        pass
+    return BuildResult(source=Path(path), status="failed", diagnostics=[Diagnostic(
+        "JB503", f"编译这一期的进程意外退出（{how}），其余各期照常编译", file=Path(path),
+        hint="单独编译这一期（jianbao build 该文件）看是否重现；若是模板占用内存过多，简化其中的计算。")])
+
+
+def _build_parallel(paths: list[Path], output, force: bool, jobs: int,
+                    on_done: Callable[[BuildResult], None] | None, html: bool = False,
+                    draft: bool = False) -> list[BuildResult]:
+    """:func:`build_one` of each path in *jobs* worker processes, results in the order of *paths*.
+
+    Each worker gets one path at a time, so a worker that dies (killed, out of memory) costs
+    exactly the issue it was building: that issue is reported as failed (JB503), the worker is
+    replaced, and the others are built.  Ctrl-C stops the workers at once.
+    """
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    from . import check, layout, office, resolve  # noqa: F401  (imported once, before the workers fork)
+
+    ctx = mp.get_context()
+    results: list[BuildResult | None] = [None] * len(paths)
+    todo = list(range(len(paths)))[::-1]
+    busy: dict = {}  # connection → (process, index or None)
+    done_upto = 0
+
+    def start():
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child,), daemon=True)
+        proc.start()
+        child.close()
+        return parent, proc
+
+    def give(conn, proc):
+        if todo:
+            i = todo.pop()
+            conn.send((i, paths[i], output, force, html, draft))
+            busy[conn] = (proc, i)
+        else:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+            conn.close()
+            proc.join()
+
+    def finish(i: int, r: BuildResult):
+        nonlocal done_upto
+        results[i] = r
+        while done_upto < len(results):
+            ready = results[done_upto]
+            if ready is None:
+                break
+            if on_done:
+                on_done(ready)
+            done_upto += 1
+
+    try:
+        for _ in range(jobs):
+            give(*start())
+        while busy:
+            ready = wait(list(busy) + [p.sentinel for p, _ in busy.values()])
+            for conn in [c for c in list(busy) if c in ready or busy[c][0].sentinel in ready]:
+                proc, i = busy.pop(conn)
+                try:
+                    if conn.poll():
+                        got, r = conn.recv()
+                        finish(got, r)
+                        give(conn, proc)
+                        continue
+                except (EOFError, OSError):
+                    pass
+                # the worker died while building paths[i]: report it, start another
+                proc.join()
+                conn.close()
+                finish(i, _crashed(paths[i], proc.exitcode))
+                if todo:
+                    give(*start())
+    finally:
+        for conn, (proc, _) in busy.items():
+            proc.kill()
+            proc.join()
+            conn.close()
+    return results  # type: ignore[return-value]
 
 
 def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> None:
@@ -270,13 +396,25 @@ def _convert(results: list[BuildResult], out_dir: Path | None, keep_pdf: bool) -
 
     if not results:
         return True
+    if out_dir is None:  # a folder (or a link) where the PDF goes: refuse before LibreOffice runs
+        for r in results:
+            target = r.docx.with_suffix(".pdf")
+            if target.is_dir() or target.is_symlink():
+                what = "文件夹" if target.is_dir() and not target.is_symlink() else "符号链接"
+                r.status = "failed"
+                r.diagnostics.append(Diagnostic("JB501", f"PDF 的输出路径是一个{what}：{target}", file=target,
+                                                hint="删除或改名这个文件夹（链接），再编译。"))
+        results = [r for r in results if r.ok]
+        if not results:
+            return False
     try:
         convert_to_pdf([r.docx for r in results], out_dir=out_dir)
-    except PdfError as exc:
+    except (PdfError, OSError) as exc:  # OSError: the disk filled up, or a folder appeared meanwhile
+        why = str(exc) if isinstance(exc, PdfError) else f"无法写入 PDF（{exc.strerror or exc}）"
         for r in results:
             if keep_pdf:
                 r.status = "failed"
-                r.diagnostics.append(Diagnostic("JB502", f"PDF 转换失败：{exc}", file=r.output))
+                r.diagnostics.append(Diagnostic("JB502", f"PDF 转换失败：{why}", file=r.output))
             else:
                 r.notes.append("无法用 LibreOffice 计算页数，未检查版记是否在偶数页")
         return False

@@ -175,15 +175,15 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
     seen: dict[str, tuple] = {}
     for t in iter_texts(issue):
         text = t.text
-        covered: list[tuple[int, int]] = []
+        covered = bytearray(len(text) + 1)  # 1 where a numeral was found: one pass, not a scan per match
 
         numerals = []
         for pattern, what, right in _NUMERAL_FORMS:
             for m in pattern.finditer(text):
                 if t.path in skip_start and m.start() <= _lead_space(text):
                     continue
-                if not any(a <= m.start() < b for a, b in covered):
-                    covered.append((m.start(), m.end()))
+                if not covered[m.start()]:
+                    covered[m.start():m.end()] = b"\1" * (m.end() - m.start())
                     numerals.append((m, what, right(m)))
         if numerals:
             m, what, right = min(numerals, key=lambda n: n[0].start())
@@ -194,7 +194,7 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
                            hint=f"改为“{right}”。公文序号依次为：一、（一）1.（1）。"))
 
         halves = [i for i in (m.start() for m in _HALF_CHARS.finditer(text)) if _beside_chinese(text, i)
-                  and not any(a <= i < b for a, b in covered)]
+                  and not covered[i]]
         if halves:
             i = halves[0]
             c = text[i]
@@ -217,23 +217,27 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
 
         out += _hygiene(src, t, text)
 
+        each = _Each(out)  # at most PER_PARAGRAPH diagnostics of one rule per text, the last one counts the rest
         for m in _MONTH_DAY.finditer(text):
             y, mo, d = (int(g) if g else None for g in m.groups())
             problem = _impossible(y, int(mo or 0), int(d or 0))
-            if problem:
-                out.append(src.at(t.path, text, m.start(), len(m.group()), "JB208",
-                               f"日期“{m.group()}”不存在：{problem}{_context(text, m.start(), m.end())}"))
+            if problem and each.room("JB208"):
+                each.add(src.at(t.path, text, m.start(), len(m.group()), "JB208",
+                                f"日期“{m.group()}”不存在：{problem}{_context(text, m.start(), m.end())}"))
 
         for m in _DATE_RANGE.finditer(text) if _RANGE_SEPS.search(text) else ():
             sep = m.group("sep")
             fix = text[m.start(): m.start("sep")].rstrip() + "—" + text[m.end("sep"): m.end()].lstrip()
-            out.append(src.at(t.path, text, m.start("sep"), len(sep), "JB204",
-                           f"日期起止“{m.group()}”用了“{sep}”", hint=f"写作“{fix}”：起止日期之间用一字线“—”。"))
+            if each.room("JB204"):
+                each.add(src.at(t.path, text, m.start("sep"), len(sep), "JB204",
+                                f"日期起止“{m.group()}”用了“{sep}”", hint=f"写作“{fix}”：起止日期之间用一字线“—”。"))
 
         for m in _PLACEHOLDER.finditer(text) if _PLACEHOLDER_CHARS.search(text) else ():
-            out.append(src.at(t.path, text, m.start(), len(m.group()), "JB205",
-                           f"文字中留有占位符“{m.group()}”{_context(text, m.start(), m.end())}",
-                           hint="换成实际内容；内容未定的段落先删去，定稿后再补。"))
+            if each.room("JB205"):
+                each.add(src.at(t.path, text, m.start(), len(m.group()), "JB205",
+                                f"文字中留有占位符“{m.group()}”{_context(text, m.start(), m.end())}",
+                                hint="换成实际内容；内容未定的段落先删去，定稿后再补。"))
+        each.close()
 
         if t.paragraph:
             key = "".join(text.split())
@@ -399,6 +403,34 @@ def check_lines(src: Source) -> list[Diagnostic]:
             d.fixes.append(Edit(n, len(stripped) + 1, line[len(stripped):], ""))
             out.append(d)
     return out
+
+
+#: Diagnostics of one rule reported per text; the last says how many more there are.  Each one
+#: costs a look at the source line, so a paragraph of 10 000 bad dates stays linear.
+PER_PARAGRAPH = 5
+
+
+class _Each:
+    """Collects the per-match diagnostics of one text, at most PER_PARAGRAPH of each code."""
+
+    def __init__(self, out: list[Diagnostic]):
+        self.out = out
+        self.counts: dict[str, int] = {}
+        self.last: dict[str, Diagnostic] = {}
+
+    def room(self, code: str) -> bool:
+        """Count one more *code*; whether it is still to be reported."""
+        self.counts[code] = self.counts.get(code, 0) + 1
+        return self.counts[code] <= PER_PARAGRAPH
+
+    def add(self, d: Diagnostic) -> None:
+        self.last[d.code] = d
+        self.out.append(d)
+
+    def close(self) -> None:
+        for code, n in self.counts.items():
+            if n > PER_PARAGRAPH:
+                self.last[code].message += f"（这一段还有 {n - PER_PARAGRAPH} 处同样的问题）"
 
 
 def _impossible(year: int | None, month: int, day: int) -> str | None:

@@ -200,6 +200,9 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html
         results = build_files(targets, output=output, force=force, pdf=pdf, jobs=jobs, html=html, draft=draft)
     for r, own in zip(results, said_once(results)):
         _report(own, console, limit=REPORT_LIMIT)
+        if not r.ok and not own:
+            for note in r.notes:  # failed because of another issue, reported above
+                console.print(f"{_shown(r.source)}：{note}")
         if r.ok and r.status == "built":
             typer.echo(_shown(r.docx))
         if r.ok and r.draft:

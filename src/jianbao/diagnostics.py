@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
         Rule("JB006", "yaml-too-large", _E, "YAML 内容过大或嵌套过深", "检查是否误用了锚点（&）和别名（*），或嵌套层级过多。"),
         Rule("JB007", "settings-not-found", _E, "找不到简报设置文件 jianbao.yaml", "在简报文件夹根目录放置 jianbao.yaml，或用 `jianbao init` 新建。"),
         Rule("JB008", "invalid-character", _E, "文本中含有无法写入 Word 文档的控制字符", "删除该处不可见的控制字符（常见于从网页或 PDF 复制的文字）。"),
+        Rule("JB009", "same-name-issue", _E, "同名的 .yaml 和 .yml 简报文件并存，会写到同一个输出文件", "删去或改名其中一个（只保留 X.yaml 或 X.yml）。"),
         Rule("JB019", "too-many-problems", _E, "一个文件的问题太多，只列出了一部分", "先改正列出的问题，再运行 jianbao check。"),
         # JB02x the usual YAML traps, said in the words of the people who fall into them.
         Rule("JB020", "prose-colon", _E, "文字中的半角冒号让 YAML 把文字读成了“字段: 值”", "文字中的半角冒号，改为全角“：”或给整段加引号。"),
@@ -76,10 +77,12 @@ RULES: dict[str, Rule] = {
         Rule("JB110", "typed-numeral", _E, "文字开头手工输入了序号", "序号由 jianbao 自动生成，删除开头的序号。"),
         Rule("JB111", "out-of-range", _E, "数值超出允许范围", "按说明填写。"),
         Rule("JB112", "empty-text", _E, "文字内容为空", "填写内容，或删除这一项。"),
+        Rule("JB113", "yaml11-number", _E, "数字的写法会被 YAML 读成另一个数（前导零的八进制、带冒号的六十进制、十六进制）", "数字前不加 0、不用冒号；要印出“012”“1:20”这样的文字，加引号。"),
         Rule("JB401", "layout-not-found", _E, "找不到版式预设文件", "layout 写预设名（如 gbt9704，对应 templates/layouts/gbt9704.yaml）或相对路径。"),
         Rule("JB402", "layout-invalid", _E, "版式预设文件有误", "对照内置的 templates/layouts/gbt9704.yaml 修改。"),
         Rule("JB501", "output-failed", _E, "无法写入输出文件", "检查输出目录是否存在、是否有写入权限、文件是否正被 Word/WPS 打开。"),
         Rule("JB502", "pdf-failed", _E, "PDF 转换失败", "运行 `jianbao doctor` 查看 LibreOffice 和字体情况。"),
+        Rule("JB503", "build-crashed", _E, "编译这一期的进程意外退出（被终止或内存不足）", "单独编译这一期看是否重现；检查模板中是否有占用大量内存的计算。"),
         # JB2xx text lint (jianbao.check), JB3xx across the issues of a folder (jianbao.check_series),
         # JB4xx settings: warnings unless the bulletin would print wrong or unfinished.
         Rule("JB201", "halfwidth-punctuation", _W, "汉字旁用了半角标点", "中文里用全角标点：，；：（）？！"),
@@ -224,6 +227,11 @@ class Diagnostic:
             pad = " " * len(num)
             text = self.source_line.rstrip("\r\n").expandtabs(1)
             col = max(1, self.column or 1)
+            if len(text) > SOURCE_WINDOW:  # a long line is shown around the place, not whole
+                a = max(0, col - 1 - SOURCE_WINDOW // 2)
+                b = min(len(text), a + SOURCE_WINDOW)
+                text = ("…" if a else "") + text[a:b] + ("…" if b < len(text) else "")
+                col = col - a + (1 if a else 0)
             caret_at = _display_width(text[: col - 1])
             caret = "^" * max(1, _display_width(text[col - 1 : col - 1 + self.width]) or 1)
             out.append(f" {pad} |")
@@ -248,6 +256,10 @@ class Diagnostic:
             **({"place": self.place} if self.place is not None else {}),
             "hint": self.hint if self.hint is not None else self.rule.hint,
         }
+
+
+#: Characters of a source line shown under a diagnostic (a longer line is cut around the place).
+SOURCE_WINDOW = 120
 
 
 def _display_width(text: str) -> int:

@@ -7,8 +7,9 @@ The default preset is ``templates/layouts/gbt9704.yaml``.  An office can copy it
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .diagnostics import JianbaoError
 
@@ -17,15 +18,35 @@ class _Preset(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: Every length is in twips, at most 22 inches (31 680): Word's largest page.  Without upper
+#: bounds a preset could write values the OOXML schema refuses (``width: 1000000000000``).
+MAX_TWIPS = 31_680
+#: Word keeps font names to 31 characters.
+MAX_FONT_NAME = 31
+Length = Annotated[int, Field(ge=0, le=MAX_TWIPS)]
+Positive = Annotated[int, Field(gt=0, le=MAX_TWIPS)]
+Signed = Annotated[int, Field(ge=-MAX_TWIPS, le=MAX_TWIPS)]
+FontName = Annotated[str, Field(min_length=1, max_length=MAX_FONT_NAME)]
+Size = Annotated[float, Field(gt=0, le=200)]
+
+
 class Page(_Preset):
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
-    margin_top: int = Field(ge=0)
-    margin_bottom: int = Field(ge=0)
-    margin_left: int = Field(ge=0)
-    margin_right: int = Field(ge=0)
-    header: int = Field(ge=0)
-    footer: int = Field(ge=0)
+    width: Positive
+    height: Positive
+    margin_top: Length
+    margin_bottom: Length
+    margin_left: Length
+    margin_right: Length
+    header: Length
+    footer: Length
+
+    @model_validator(mode="after")
+    def _room_left(self):
+        if self.text_width <= 0 or self.text_height <= 0:
+            from pydantic_core import PydanticCustomError
+
+            raise PydanticCustomError("jb_out_of_range", "page：左右（上下）页边距之和不能大于等于纸张的宽（高），版心要有面积")
+        return self
 
     @property
     def text_width(self) -> int:
@@ -39,15 +60,15 @@ class Page(_Preset):
 class Grid(_Preset):
     lines_per_page: int = Field(gt=0, le=60)  # checked against the page: see honoured()
     chars_per_line: int = Field(gt=0, le=60)  # checked against the body font; used to estimate lines
-    line_pitch: int = Field(gt=0)
+    line_pitch: Positive
     char_spacing: int = Field(ge=-100, le=200)
     first_line_indent: float = Field(2, ge=0, le=10)  # characters
 
 
 class Font(_Preset):
-    east_asia: str = Field(min_length=1)
-    latin: str = Field(min_length=1)
-    size: float = Field(gt=0, le=200)
+    east_asia: FontName
+    latin: FontName
+    size: Size
     bold: bool = False
     color: str | None = Field(None, pattern=r"^[0-9A-Fa-f]{6}$")
 
@@ -72,24 +93,24 @@ class Fonts(_Preset):
 
 
 class Masthead(_Preset):
-    name_top: int = Field(ge=0)
-    name_sizes: list[float] = Field(min_length=1)
+    name_top: Length
+    name_sizes: list[Size] = Field(min_length=1, max_length=20)
     name_line_ratio: float = Field(gt=0.5, le=3)
     name_char_spacing: int = Field(0, ge=-100, le=400)
-    issue_line_before: int = Field(ge=0)
-    period_before: int = Field(ge=0)
-    editor_line_before: int = Field(ge=0)
-    editor_line_sizes: list[float] = Field(min_length=1)
+    issue_line_before: Length
+    period_before: Length
+    editor_line_before: Length
+    editor_line_sizes: list[Size] = Field(min_length=1, max_length=20)
     rule_size: int = Field(ge=2, le=96)
     rule_space: int = Field(ge=0, le=31)
     rule_color: str = Field(pattern=r"^[0-9A-Fa-f]{6}$")
-    after_rule: int = Field(ge=0)
+    after_rule: Length
 
 
 class Title(_Preset):
-    line: int = Field(gt=0)
-    before: int = Field(ge=0)
-    after: int = Field(ge=0)
+    line: Positive
+    before: Length
+    after: Length
 
 
 class Headings(_Preset):
@@ -98,15 +119,15 @@ class Headings(_Preset):
 
 class PageNumber(_Preset):
     first_page: bool = True
-    indent: int = Field(ge=0)
+    indent: Length
     indent_chars: float = Field(1, ge=0, le=10)
-    line: int = Field(240, gt=0)
-    dash: str = "—"
+    line: Positive = 240
+    dash: str = Field("—", max_length=4)
 
 
 class EndBlock(_Preset):
-    line: int = Field(gt=0)
-    indent: int = Field(ge=0)
+    line: Positive
+    indent: Length
     rule_outer: int = Field(ge=2, le=96)
     rule_inner: int = Field(ge=2, le=96)
     rule_color: str = Field("000000", pattern=r"^[0-9A-Fa-f]{6}$")
@@ -127,15 +148,15 @@ class TableLayout(_Preset):
     caption: Font = Font(east_asia="黑体", latin="Times New Roman", size=16)
     header: Font = Font(east_asia="黑体", latin="Times New Roman", size=14)
     cell: Font = Font(east_asia="仿宋_GB2312", latin="Times New Roman", size=14)
-    caption_line: int = Field(579, gt=0)
-    caption_before: int = Field(0, ge=0)
-    line: int = Field(400, gt=0)
-    row_height: int = Field(454, ge=0)
-    cell_margin: int = Field(108, ge=0)
-    cell_margin_vertical: int = Field(0, ge=0)
+    caption_line: Positive = 579
+    caption_before: Length = 0
+    line: Positive = 400
+    row_height: Length = 454
+    cell_margin: Length = 108
+    cell_margin_vertical: Length = 0
     border: int = Field(4, ge=2, le=96)
     border_color: str = Field("000000", pattern=r"^[0-9A-Fa-f]{6}$")
-    after: int = Field(0, ge=0)
+    after: Length = 0
 
 
 class Web(_Preset):
@@ -159,7 +180,7 @@ class Layout(_Preset):
     page: Page
     grid: Grid
     fonts: Fonts
-    font_alternates: dict[str, str] = {}
+    font_alternates: dict[FontName, FontName] = {}
     masthead: Masthead
     title: Title
     headings: Headings = Headings()

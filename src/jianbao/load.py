@@ -136,16 +136,19 @@ class Source:
 def read_text(path: Path) -> str:
     """Read *path* as UTF-8 text (a BOM is allowed), or raise a diagnostic."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_BYTES)
     except FileNotFoundError:
         raise JianbaoError(Diagnostic("JB001", f"文件不存在：{path}", file=path)) from None
     except IsADirectoryError:
         raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是文件：{path}", file=path)) from None
+    except _NotRegular as exc:
+        raise JianbaoError(Diagnostic("JB001", f"这不是普通文件（{exc}），jianbao 不读取它：{path}", file=path,
+                                      hint="简报文件要是普通的文本文件；删除这个管道、设备或链接。")) from None
+    except _TooBig as exc:
+        raise JianbaoError(Diagnostic("JB006", f"文件过大（{exc.size} 字节），不像是一期简报", file=path,
+                                      hint=f"一期简报的 YAML 通常只有几十 KB；上限 {MAX_BYTES} 字节。")) from None
     except OSError as exc:
         raise JianbaoError(Diagnostic("JB001", f"无法读取文件：{path}（{exc.strerror}）", file=path)) from None
-    if len(raw) > MAX_BYTES:
-        raise JianbaoError(Diagnostic("JB006", f"文件过大（{len(raw)} 字节），不像是一期简报", file=path,
-                                      hint=f"一期简报的 YAML 通常只有几十 KB；上限 {MAX_BYTES} 字节。"))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise JianbaoError(Diagnostic("JB002", "文件是 UTF-16 编码，不是 UTF-8", file=path))
     try:
@@ -160,6 +163,64 @@ def read_text(path: Path) -> str:
             pass
         raise JianbaoError(Diagnostic("JB002", f"文件不是 UTF-8 编码{guess}", file=path, line=line)) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def refuse_outside(path: Path, office: Path) -> None:
+    """Refuse *path* (JB001, unread) when its links lead out of the *office* folder: a file
+    linked from elsewhere (``issues/x.yaml`` → ``/etc/passwd``) must not be read, nor echoed in errors."""
+    try:
+        ok = Path(path).resolve().is_relative_to(Path(office).resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        ok = False
+    if not ok:
+        raise JianbaoError(Diagnostic(
+            "JB001", f"简报文件是指向简报文件夹之外的链接，jianbao 不读取它：{path}", file=path,
+            hint=f"把文件本身放进 {office}（不要用符号链接指向别处）。"))
+
+
+class _NotRegular(OSError):
+    pass
+
+
+class _TooBig(OSError):
+    def __init__(self, size: int):
+        super().__init__(f"{size} bytes")
+        self.size = size
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file *path*, refused before reading when it is anything else (a
+    FIFO would block for ever, /dev/zero never ends) or larger than *limit*; never more than
+    *limit* + 1 bytes are read, even from a file that grows meanwhile."""
+    import os
+    import stat
+
+    st = os.stat(path)  # follows links: a link to /dev/zero is a device
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(path)
+    kinds = [(stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备"), (stat.S_ISBLK, "块设备"),
+             (stat.S_ISSOCK, "套接字")]
+    if not stat.S_ISREG(st.st_mode):
+        raise _NotRegular(next((zh for test, zh in kinds if test(st.st_mode)), "特殊文件"))
+    if st.st_size > limit:
+        raise _TooBig(st.st_size)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)  # what was opened, in case the name changed hands since the stat
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotRegular("特殊文件")
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise _TooBig(max(size, st.st_size))
+    return b"".join(chunks)
 
 
 def load_yaml(path: Path, text: str | None = None, *, errors: list[Diagnostic] | None = None) -> Source:
@@ -489,6 +550,10 @@ def yaml_trap(exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic | None:
 
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+#: Numbers YAML 1.1 reads in another base: a leading zero (octal), ``:`` (base 60), ``0x``, ``0b``.
+_YAML11_NUMBER = re.compile(r"^[-+]?(?:0[0-9_]+|0[xXbB]|[0-9][0-9_]*(?::[0-5]?[0-9])+)")
 _STR = "tag:yaml.org,2002:str"
 _DATEISH = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 
@@ -593,8 +658,21 @@ class _Builder:
                 self._fail("JB004", f"字段“{key}”重复出现{where}", kpath + ("dup",), key=True)
                 continue
             self.src.positions[kpath + (KEY,)] = _pos(key_node)
+            problem = bad_character(key)
+            if problem:  # keys are printed too (报尾 “报：”), and must go into XML like values
+                self._fail("JB008", f"字段名中{problem}", kpath, key=True)
             out[key] = self.build(value_node, kpath, depth + 1)
         return out
+
+    def _yaml11_number(self, node: yaml.ScalarNode, path: tuple) -> Any:
+        """JB113: a number YAML 1.1 reads as something other than it looks (octal, base 60, hex)."""
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError):
+            value = node.value
+        message, hint = _yaml11_number_message(node.value, value)
+        self._fail("JB113", message, path, hint=hint)
+        return node.value
 
     def _scalar(self, node: yaml.ScalarNode, path: tuple) -> Any:
         if node.tag == _TIMESTAMP:
@@ -611,11 +689,17 @@ class _Builder:
             value = node.value
             if node.style != "|" and node.start_mark.line != node.end_mark.line:
                 value = _unfold_cjk(value, node, self.src.lines)
+        elif (node.tag == _INT and _YAML11_NUMBER.match(node.value)) or (node.tag == _FLOAT and ":" in node.value):
+            return self._yaml11_number(node, path)
         else:
             try:
                 value = self.constructor.construct_object(node, deep=True)
             except (ValueError, yaml.constructor.ConstructorError) as exc:
-                self._fail("JB102", f"无法识别的值：{node.value}（{exc}）", path)
+                if node.tag == "tag:yaml.org,2002:int" and "digits" in str(exc):
+                    self._fail("JB102", f"数字位数太多（{len(node.value)} 位），不像是简报中的数", path)
+                else:
+                    shown = node.value if len(node.value) <= 40 else node.value[:39] + "…"
+                    self._fail("JB102", f"无法识别的值：{shown}（{str(exc)[:200]}）", path)
                 return node.value
         if isinstance(value, str) and not node.style:  # plain (libyaml says "", PyYAML None)
             self._glued_dash(node, path)
@@ -691,12 +775,38 @@ def _paragraph_places(src: Source, node: yaml.ScalarNode, paras: list[str]) -> l
     return places
 
 
+def _yaml11_number_message(text: str, value) -> tuple[str, str]:
+    """What YAML 1.1 makes of *text* (``012`` → 10, ``1:20`` → 80, ``0x1F`` → 31), and what to write."""
+    digits = text.lstrip("+-").replace("_", "")
+    if ":" in digits:
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        return (f"“{text}”会被 YAML 读成六十进制数 {shown}（1:20 = 1×60+20），不是“{text}”",
+                f"要印出“{text}”这样的文字（比分、时刻），加引号：\"{text}\"；要写数，直接写 {shown}。")
+    if digits[:2] in ("0x", "0b"):
+        base = "十六进制" if digits[:2] == "0x" else "二进制"
+        return (f"“{text}”是{base}写法，YAML 读成 {value}",
+                f"数字写成十进制：{value}；要印出“{text}”这样的文字，加引号：\"{text}\"。")
+    decimal = digits.lstrip("0") or "0"
+    return (f"“{text}”以 0 开头，会被 YAML 读成八进制数 {value}，不是 {decimal}",
+            f"数字前不加 0，写作 {decimal}；要印出“{text}”这样的文字（编号），加引号：\"{text}\"。")
+
+
 def _pos(node: yaml.Node) -> Pos:
     s, e = node.start_mark, node.end_mark
     return Pos(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
 
+def bad_character(text: str) -> str | None:
+    """Why *text* cannot be written into a Word document (XML 1.0), or None."""
+    bad = _BAD_CHARS.search(text)
+    if bad is None:
+        return None
+    return f"第 {bad.start() + 1} 个字符是控制字符 U+{ord(bad.group()):04X}"
+
+
 def _impossible_date_message(text: str, y: int, m: int, d: int) -> str:
+    if not 1 <= y <= 9999:
+        return f"日期不存在：{text}（年份应为 1—9999）"
     if 1 <= m <= 12:
         import calendar
 
@@ -706,7 +816,7 @@ def _impossible_date_message(text: str, y: int, m: int, d: int) -> str:
 
 
 def _impossible_date_hint(y: int, m: int, d: int) -> str:
-    if 1 <= m <= 12:
+    if 1 <= m <= 12 and 1 <= y <= 9999:
         import calendar
 
         last = calendar.monthrange(y, m)[1]

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, JianbaoError
-from .load import Source, load_yaml
+from .load import Source, load_yaml, refuse_outside
 from .model import Bulletin, IssueFile, SeriesFile
-from .office import SETTINGS, display_path, find_settings
+from .office import SETTINGS, display_path, find_settings, refuse_output
 from .stages import Checked, Loaded, Resolved, Validated
 from .validate import validate
 
@@ -38,9 +38,16 @@ def read(issue_path: Path) -> Loaded:
     issue_path = Path(issue_path)
     if issue_path.is_dir():
         raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是简报文件：{issue_path}", file=issue_path))
+    settings = find_settings(issue_path.parent)
+    if settings is not None:
+        refuse_outside(issue_path, settings.parent)
+    twin = issue_path.with_suffix(".yml" if issue_path.suffix == ".yaml" else ".yaml")
+    if issue_path.suffix in (".yaml", ".yml") and twin.exists():
+        raise JianbaoError(Diagnostic(
+            "JB009", f"{issue_path.name} 和 {twin.name} 并存：两期都会写到 build/{issue_path.stem}.docx，"
+            "总有一期编不出来", file=issue_path, hint=f"删去或改名其中一个（{issue_path.name} 或 {twin.name}）。"))
     problems: list[Diagnostic] = []
     issue_src = load_yaml(issue_path, errors=problems)  # reads past what it can, as a compiler does
-    settings = find_settings(issue_path.parent)
     if settings is None:
         raise JianbaoError(Diagnostic(
             "JB007", f"找不到 {SETTINGS}：从 {issue_path.parent} 向上的各级文件夹里都没有", file=issue_path,
@@ -229,6 +236,7 @@ def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False, 
     from .render.docx import render
     from .write import docx_bytes, write_atomic
 
+    refuse_output(out, checked.office, [checked.path, checked.series_src.path, checked.layout_path])
     doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft, carry=carry)
     write_atomic(out, docx_bytes(doc))
     return out

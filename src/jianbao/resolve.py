@@ -34,9 +34,9 @@ from . import document
 from .diagnostics import Diagnostic, JianbaoError
 from .figures.archive import Archive
 from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
-from .figures.sandbox import environment
+from .figures.sandbox import CLOCK, environment
 from .figures.values import FORMS, FigureError, Figures, Span, Unfilled, kind_zh
-from .load import Source
+from .load import Source, bad_character
 from .model import Bulletin, IssueFile, Table, is_unfilled
 from .tables import TOTAL_LABEL, TOTAL_LABELS, cell_text, column_sums, format_sum
 
@@ -77,8 +77,7 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
     rendered: dict[tuple, str] = {}
     if texts and not errors:
         run = _Run(issue, src, inputs, seen)
-        for path, value in texts:
-            out = run.render(path, value)
+        for (path, _), out in zip(texts, run.render_all(texts)):
             if isinstance(out, Diagnostic):
                 if not (unfilled and out.code == "JB706" and out.notes == [_UNFILLED_NOTE]):
                     errors.append(out)
@@ -190,7 +189,37 @@ class _Run:
                 self.ctx[name] = got
         return self.ctx
 
+    def render_all(self, texts: list[tuple[tuple, str]]) -> list[str | Diagnostic]:
+        """Each templated string rendered, or the diagnostic that explains why not: the simple ones
+        here, the others in a child process (:mod:`jianbao.figures.isolation`)."""
+        from .figures import isolation
+
+        out: list[str | Diagnostic | None] = [None] * len(texts)
+        away: list[tuple[int, tuple]] = []
+        for k, (path, text) in enumerate(texts):
+            got = self.compile(path, text)
+            if isinstance(got, Diagnostic):
+                out[k] = got
+            elif isolation.simple(got[0]) or not isolation.ISOLATE:
+                out[k] = self.execute(path, text, got[1], got[2])
+            else:
+                away.append((k, (path, text, got[1], got[2])))
+        if away:
+            def failed(job: tuple, why: str) -> Diagnostic:
+                return self.runtime_error(job[0], job[1], Timeout() if why == "timeout" else MemoryError())
+
+            done = isolation.isolated([job for _, job in away], self.execute, failed, TIME_LIMIT)
+            for (k, _), result in zip(away, done):
+                out[k] = result
+        return out  # type: ignore[return-value]
+
     def render(self, path: tuple, text: str) -> str | Diagnostic:
+        """One templated string, rendered here (see :meth:`render_all`)."""
+        got = self.compile(path, text)
+        return got if isinstance(got, Diagnostic) else self.execute(path, text, got[1], got[2])
+
+    def compile(self, path: tuple, text: str):
+        """(ast, template, context) of *text*, or the diagnostic of a syntax error or forbidden tag."""
         from jinja2 import TemplateSyntaxError, meta, nodes
 
         env = self.env
@@ -198,6 +227,8 @@ class _Run:
             ast = env.parse(text)
         except TemplateSyntaxError as exc:
             return self.syntax_error(path, text, exc)
+        except RecursionError:
+            return self.diag("JB705", path, text, None, "模板嵌套过深")
         for node in ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             kind = {"Include": "include", "Import": "import", "FromImport": "from … import",
                     "Extends": "extends"}[type(node).__name__]
@@ -209,11 +240,19 @@ class _Run:
             names = meta.find_undeclared_variables(ast)  # compiles: an unknown filter fails here
         except TemplateSyntaxError as exc:
             return self.syntax_error(path, text, exc)
+        except RecursionError:
+            return self.diag("JB705", path, text, None, "模板嵌套过深")
         ctx = self.context(names)
         if isinstance(ctx, Diagnostic):
             return ctx
         try:
             template = env.from_string(ast)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a diagnostic
+            return self.runtime_error(path, text, exc)
+        return ast, template, ctx
+
+    def execute(self, path: tuple, text: str, template, ctx: dict) -> str | Diagnostic:
+        try:
             with budget(TIME_LIMIT):
                 out = _generate(template, ctx)
         except Exception as exc:  # every failure becomes a diagnostic, never a traceback
@@ -222,6 +261,11 @@ class _Run:
             return self.diag("JB706", path, text, _blocks(text)[0] if _blocks(text) else None,
                              "模板的结果是空的，这里会印出一个空段落",
                              hint="删除这一项，或让模板至少产生一些文字。")
+        problem = bad_character(out)
+        if problem:  # the same rule as for text typed in the file (load.py)
+            return self.diag("JB008", path, text, _blocks(text)[0] if _blocks(text) else None,
+                             f"模板的结果中{problem}",
+                             hint="模板不要产生控制字符（如 '%c' % 1、\"\\x01\"）；要印的文字直接写出。")
         return out
 
     # --- diagnostics ---------------------------------------------------------------------------------
@@ -267,9 +311,12 @@ class _Run:
         if isinstance(exc, SecurityError):
             m = re.search(r"attribute '([^']+)'", str(exc))
             attr = m.group(1) if m else "__"
+            hint = "模板只能引用 data 中的数、期号、日期和 prev/ytd，不能访问程序内部的属性和方法。"
+            if attr in CLOCK:
+                hint = ("印出的日期要来自本期文件（date、period），不能取编译的当天："
+                        "否则同一个文件每天编出不同的简报。")
             return self.diag("JB703", path, text, _block_with(text, attr),
-                             f"模板访问了不允许访问的内容“{attr}”",
-                             hint="模板只能引用 data 中的数、期号、日期和 prev/ytd，不能访问程序内部的属性和方法。")
+                             f"模板访问了不允许访问的内容“{attr}”", hint=hint)
         if isinstance(exc, (TemplateNotFound,)) or "no loader" in str(exc):
             return self.diag("JB704", path, text, _blocks(text)[0] if _blocks(text) else None,
                              "模板不能读取文件")

@@ -83,6 +83,7 @@ EXAMPLES: dict[str, Example] = {
     "JB110": Example(_text("（一）本周召开专题会议。"), _OK),
     "JB111": Example("number: 0\ndate: 2024-05-13\n", "number: 1\ndate: 2024-05-13\n"),
     "JB112": Example('number: 3\ndate: 2024-05-13\nsubtitle: ""\n', "number: 3\ndate: 2024-05-13\n"),
+    "JB113": Example("number: 012\ndate: 2024-05-13\n", "number: 12\ndate: 2024-05-13\n"),
     # JB2xx the text
     "JB201": Example(_text("本周召开专题会议,部署重点工作。"), _text("本周召开专题会议，部署重点工作。")),
     "JB202": Example(_text("本周重点做了三件事：一.召开会议。"), _text("本周重点做了三件事：一、召开会议。")),

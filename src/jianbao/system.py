@@ -38,6 +38,7 @@ __all__ = [
     "TAG_VAR", "SCRATCH_PREFIX", "Terminated", "FileInUse", "is_windows", "new_tag", "start", "wait",
     "kill_tree", "kill_tagged", "pid_alive", "scratch_dir", "sweep_stale", "catch_termination", "caught_signal",
     "find_soffice", "soffice_candidates", "find_uno_python", "safe_console", "can_show", "replace",
+    "run_forked",
 ]
 
 #: Environment variable that marks the processes jianbao started (inherited by their children).
@@ -411,3 +412,91 @@ def replace(src: Path, dest: Path, *, retries: int = 5) -> None:
             if attempt + 1 < retries:
                 time.sleep(0.1 * (attempt + 1))
     raise FileInUse(Path(dest))
+
+
+# --- a child process for work that may run away (templates) ------------------------------------------
+
+def run_forked(jobs: list[tuple], execute, failed, silence: float, memory: int) -> list:
+    """``execute(*job)`` of each job, in a forked child process (POSIX) with at most *memory* more
+    address space than the parent.
+
+    A child that goes silent for longer than *silence* seconds is killed and ``failed(job,
+    "timeout")`` stands for the job it was on; a child that dies (the memory limit) gives
+    ``failed(job, "memory")``; the jobs after it go to a new child.  Ctrl-C kills the child at once,
+    and the child dies with its parent.
+    """
+    import pickle
+    import select
+
+    results: list = []
+    while len(results) < len(jobs):
+        first = len(results)
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: render, send each result, never return into the caller
+            try:
+                os.close(r)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                _die_with_parent()
+                _limit_memory(memory)
+                for k in range(first, len(jobs)):
+                    try:
+                        blob = pickle.dumps(execute(*jobs[k]))
+                    except MemoryError:
+                        blob = pickle.dumps(failed(jobs[k], "memory"))
+                    view = memoryview(len(blob).to_bytes(8, "big") + blob)
+                    while view:
+                        view = view[os.write(w, view):]
+            finally:
+                os._exit(0)
+        buf = b""
+        try:
+            os.close(w)
+            while len(results) < len(jobs):
+                ready, _, _ = select.select([r], [], [], silence)
+                if not ready:  # silent past the limit: stuck inside one call
+                    results.append(failed(jobs[len(results)], "timeout"))
+                    break
+                chunk = os.read(r, 1 << 16)
+                if not chunk:  # died: the memory limit, or killed from outside
+                    results.append(failed(jobs[len(results)], "memory"))
+                    break
+                buf += chunk
+                while len(buf) >= 8 and len(buf) >= 8 + int.from_bytes(buf[:8], "big"):
+                    n = int.from_bytes(buf[:8], "big")
+                    results.append(pickle.loads(buf[8:8 + n]))
+                    buf = buf[8 + n:]
+        finally:
+            os.close(r)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:  # pragma: no cover - it had already gone
+                pass
+            os.waitpid(pid, 0)
+    return results
+
+
+def _die_with_parent() -> None:
+    """In a child process: be killed when the parent dies (Linux), even by SIGKILL — a batch
+    worker killed on Ctrl-C must not leave its template running."""
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
+            os._exit(0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux: the parent's wall clock still holds
+        pass
+
+
+def _limit_memory(memory: int) -> None:
+    """In a child process: at most *memory* bytes more address space than now (Linux)."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as f:
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + memory, resource.RLIM_INFINITY))
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - not Linux: the timer still holds
+        pass

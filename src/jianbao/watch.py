@@ -10,27 +10,40 @@ POLL = 0.1  # seconds between looks at the files (a few stat calls: cheap)
 SETTLE = 0.1  # a change must be this old before we build (editors save in several writes, within ms)
 
 
-def _snapshot(paths: list[Path]) -> dict[Path, int]:
-    """mtimes of the issue files, every jianbao.yaml above them and the local presets."""
+def _snapshot(paths: list[Path]) -> dict[Path, tuple]:
+    """(mtime, size, content hash) of the issue files and their neighbours (read for prev/ytd),
+    every jianbao.yaml above them and the local presets: a save that keeps the mtime is seen too."""
     from .office import find_settings
 
-    seen: dict[Path, int] = {}
     files: list[Path] = []
     for p in paths:
-        if p.is_dir():
-            files += [f for f in p.rglob("*.y*ml") if "build" not in f.parts]
+        if p.is_dir():  # not the office's build/ (a folder named build higher up is fine)
+            files += [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]]
         else:
             files.append(p)
+            files += list(p.parent.glob("*.y*ml"))  # prev/ytd neighbours
         settings = find_settings(p if p.is_dir() else p.parent)
         if settings:
             files.append(settings)
             files += list((settings.parent / "templates" / "layouts").glob("*.yaml"))
-    for f in files:
-        try:
-            seen[f] = f.stat().st_mtime_ns
-        except OSError:
-            seen[f] = -1
-    return seen
+    return {f: _fingerprint(f) for f in dict.fromkeys(files)}
+
+
+def _fingerprint(path: Path) -> tuple:
+    import hashlib
+    import stat
+
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1,)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > 5_000_000:  # a FIFO is never opened
+        return (st.st_mode, st.st_mtime_ns, st.st_size)
+    try:
+        digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+    except OSError:
+        digest = b""
+    return (st.st_mtime_ns, st.st_size, digest)
 
 
 def timed(build: Callable[[], bool], console) -> bool:

@@ -82,7 +82,8 @@ def write_atomic(path: Path, data: bytes, mode: int = 0o644) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        sweep_temporary(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise JianbaoError(Diagnostic("JB501", f"无法在 {folder} 中写入文件（{exc.strerror}）", file=path)) from None
     try:
@@ -114,3 +115,23 @@ def _shown(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+def sweep_temporary(path: Path) -> None:
+    """Remove ``.NAME.<pid>.*.tmp`` files next to *path* whose writing process is gone (killed
+    during the fsync, say): a live process's temporary file is left alone."""
+    prefix = f".{path.name}."
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or system.pid_alive(int(pid)):
+            continue
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, JianbaoError
 from ..load import Source
 from ..model import IssueFile, is_unfilled
-from ..office import issue_files_in
+from ..office import find_settings, issue_files_in
 from .values import Figures
 
 # --- prev and ytd: the other issues of the folder -----------------------------------------------------
@@ -33,10 +33,11 @@ _LOADED: dict[tuple, _Loaded] = {}
 _NAME_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 
-def _load_issue(path: Path) -> _Loaded:
+def _load_issue(path: Path, office: Path | None = None) -> _Loaded:
     """One issue file of the folder, loaded and validated (cached by path and content: a folder
-    check or a batch build reads each neighbour once, an edited file is read again)."""
-    from ..load import load_yaml, read_text
+    check or a batch build reads each neighbour once, an edited file is read again).  A file
+    whose links lead out of *office* is not read."""
+    from ..load import load_yaml, read_text, refuse_outside
     from ..validate import validate
 
     m = _NAME_DATE.match(path.name)
@@ -46,6 +47,8 @@ def _load_issue(path: Path) -> _Loaded:
         name_date = None
     src = issue = error = None
     try:
+        if office is not None:
+            refuse_outside(path, office)
         text = read_text(path)
         key = (str(path.resolve()), text)
         if key in _LOADED:
@@ -74,8 +77,9 @@ class Archive:
             files = [f for f in issue_files_in(here.parent) if f.resolve() != me]
         except OSError:
             files = []
+        settings = find_settings(here.parent)
         for f in files:
-            self.others.append(_load_issue(f))
+            self.others.append(_load_issue(f, settings.parent if settings else None))
 
     def paths(self) -> list[Path]:
         """Every other issue file of the folder, read or not."""

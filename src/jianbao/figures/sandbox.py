@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from .limits import MAX_BITS, MAX_OUTPUT, Limit
-from .values import FILTERS, FUNCTIONS, SAFE_BUILTIN_FILTERS, UNSAFE_STR_METHODS, FigureError, Figures, join, safe_range
+from .values import (
+    FILTERS,
+    FUNCTIONS,
+    SAFE_BUILTIN_FILTERS,
+    UNSAFE_STR_METHODS,
+    FigureError,
+    Figures,
+    join,
+    safe_range,
+    undefined_guard,
+)
+
+#: Date methods that read the clock (``{{ date.today() }}``): refused, so that a file builds the
+#: same bulletin whatever the day.
+CLOCK = frozenset({"today", "now", "utcnow", "fromtimestamp", "utcfromtimestamp"})
 
 # --- the environment --------------------------------------------------------------------------------
 
@@ -59,6 +75,8 @@ def environment():
         def is_safe_attribute(self, obj, attr, value):
             if isinstance(obj, str) and attr in UNSAFE_STR_METHODS:
                 return False
+            if isinstance(obj, (dt.date, dt.time)) and attr in CLOCK:  # the build would depend on the day
+                return False
             return super().is_safe_attribute(obj, attr, value)
 
         def call_binop(self, context, operator, left, right):
@@ -69,6 +87,9 @@ def environment():
     env.filters = {k: env.filters[k] for k in SAFE_BUILTIN_FILTERS}
     env.filters.update(FILTERS)
     env.filters["join"] = join
+    from jinja2 import pass_environment
+
+    env.filters["sum"] = pass_environment(_sum)
     env.globals = {"range": safe_range, "dict": dict}
     env.globals.update(FUNCTIONS)  # pct(a, b) as well as a | pct(b)
     env.missing = missing
@@ -78,6 +99,7 @@ def environment():
 
 
 def _finalize(value: Any) -> Any:
+    bounded(value)
     if value is None:
         raise FigureError("要印出的值是空的（None）")
     if isinstance(value, Figures):
@@ -97,9 +119,81 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
         if ints and left.bit_length() + right.bit_length() > MAX_BITS:
             raise Limit("乘积太大", needle="*")
         for seq, n in ((left, right), (right, left)):
-            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * n > MAX_OUTPUT:
-                raise Limit(f"重复后的结果超过 {MAX_OUTPUT} 个字符", needle="*")
+            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and n > 0 \
+                    and weight(seq, MAX_OUTPUT // n + 1) * n > MAX_OUTPUT:
+                raise Limit(f"重复后的结果超过 {MAX_OUTPUT} 个字符（或项）", needle="*")
     elif operator == "%" and isinstance(left, str):
-        for m in re.finditer(r"%[-+ #0]*(\d*)(?:\.(\d+))?", left):
-            if any(g and int(g) > 100 for g in m.groups()):
-                raise Limit(f"格式“{m.group()}”的宽度或位数太大", needle="%")
+        _check_format(left, right)
+
+
+_SPEC = re.compile(r"%(\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?(.?)")
+_MAX_WIDTH = 100
+
+
+def _check_format(fmt: str, args: Any) -> None:
+    """``'%*d' % (6000000000, 1)``: widths and precisions, written or taken from *args* (``*``),
+    are at most 100 before Python allocates the result."""
+    values = list(args) if isinstance(args, tuple) else [args]
+    at = 0
+    for m in _SPEC.finditer(fmt):
+        key, width, precision, conv = m.groups()
+        if conv == "%" and not width and precision is None:
+            continue
+        for part in (width, precision):
+            if part == "*":
+                n = values[at] if at < len(values) else 0
+                at += 1
+                if isinstance(n, int) and abs(n) > _MAX_WIDTH:
+                    raise Limit(f"格式“{m.group()}”的宽度或位数（{n}）太大，最多 {_MAX_WIDTH}", needle="%")
+            elif part and int(part) > _MAX_WIDTH:
+                raise Limit(f"格式“{m.group()}”的宽度或位数太大，最多 {_MAX_WIDTH}", needle="%")
+        if key is None:
+            at += 1
+        if at <= len(values) and key is None and conv in "sra" and at:
+            bounded(values[at - 1], "%")
+
+
+def weight(value: Any, limit: int) -> int:
+    """Characters or items *value* stands for, counted through nested lists, tuples and mappings
+    (a list holding one list 20 000 times weighs 20 000 times as much); ``limit + 1`` as soon as
+    it is past *limit*, so the count never costs more than *limit* steps."""
+    total = 0
+    todo = [value]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, str):
+            total += max(1, len(v))
+        elif isinstance(v, (list, tuple)) and v:
+            todo.extend(v)
+        elif isinstance(v, Mapping) and v and not isinstance(v, Figures):
+            todo.extend(v.keys())
+            todo.extend(v.values())
+        else:
+            total += 1
+        if total > limit or len(todo) > limit:
+            return limit + 1
+    return total
+
+
+def bounded(value: Any, needle: str | None = None) -> Any:
+    """*value*, when printing it cannot produce more than MAX_OUTPUT characters."""
+    if isinstance(value, (list, tuple, dict)) and weight(value, MAX_OUTPUT) > MAX_OUTPUT:
+        raise Limit(f"要印出的内容太长（超过 {MAX_OUTPUT} 项）", needle=needle)
+    return value
+
+
+def _sum(environment, values: Any, attribute: Any = None, start: Any = 0) -> Any:
+    """Jinja2's ``sum``, refusing to add up sequences into one longer than MAX_OUTPUT items
+    (``([[0]*20000]*600) | sum(start=[])`` copies quadratically inside one C call)."""
+    from jinja2.filters import make_attrgetter
+
+    undefined_guard(values)
+    items = list(values)
+    if attribute is not None:
+        get = make_attrgetter(environment, attribute)
+        items = [get(v) for v in items]
+    if isinstance(start, (str, list, tuple)) or any(isinstance(v, (str, list, tuple)) for v in items):
+        size = weight(start, MAX_OUTPUT) + sum(weight(v, MAX_OUTPUT) for v in items)
+        if size > MAX_OUTPUT:
+            raise Limit(f"sum 的结果超过 {MAX_OUTPUT} 项", needle="sum")
+    return sum(items, start)
