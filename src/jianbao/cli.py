@@ -346,6 +346,7 @@ def new(
     """新建下一期：按上一期推算期号、总期号、日期和报告期，写出 issues/<日期>.yaml 并显示路径。
 
     各部分沿用上一期的标题，内容留作“待填”；已有的文件绝不覆盖。
+    编辑器用的 schemas/ 缺少或过期时顺便更新（新文件第一行指向 ../schemas/issue.schema.json）。
 
     \b
     示例：jianbao new
@@ -362,13 +363,17 @@ def new(
         _report(exc.diagnostics, console)
         raise typer.Exit(2) from None
     warnings: list = []
+    refreshed: list[Path] = []
     try:
-        written = new_issue(path, date=when, supplement=supplement, from_file=from_file, warnings=warnings)
+        written = new_issue(path, date=when, supplement=supplement, from_file=from_file, warnings=warnings,
+                            refreshed=refreshed)
     except JianbaoError as exc:
         _report(exc.diagnostics, console)
         raise typer.Exit(1) from None
     _report(warnings, console)
     typer.echo(_shown(written))
+    for p in refreshed:
+        console.print(f"已更新编辑器用的 {_shown(p)}（与这一版 jianbao 一致）")
     console.print(f"[green]已新建 {_shown(written)}：请把其中的“待填”换成本期内容，"
                   f"再运行 jianbao check {_shown(written)}。[/green]")
 
@@ -379,7 +384,8 @@ def init(
     force: Annotated[bool, typer.Option(
         "--force", help="文件夹不是空的也继续：只补建缺少的文件，已有的文件一律不动。")] = False,
 ) -> None:
-    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、build.cmd（Windows 上代替 make）、.gitignore 和使用说明 README.md。
+    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、build.cmd（Windows 上代替 make）、.gitignore、
+    使用说明 README.md，以及编辑器用的 schemas/ 和 .vscode/（VS Code 打开文件夹即有中文补全和检查）。
 
     \b
     示例：jianbao init 工作动态
@@ -504,7 +510,9 @@ def schema(
 
     写出 schemas/jianbao.schema.json 和 schemas/issue.schema.json；办公室文件夹从当前文件夹向上查找 jianbao.yaml。
 
-    在 YAML 文件第一行写“# yaml-language-server: $schema=schemas/issue.schema.json”，编辑器即可提示字段说明和示例。
+    jianbao init 和 jianbao new 已经写好 schemas/，升级 jianbao 后也可以手动运行本命令。各文件第一行的
+    “# yaml-language-server: $schema=…”写相对于该文件的路径：jianbao.yaml 写 schemas/jianbao.schema.json，
+    issues/ 下的各期写 ../schemas/issue.schema.json。
 
     \b
     示例：

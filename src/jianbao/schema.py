@@ -1,8 +1,11 @@
 """JSON Schemas of ``jianbao.yaml`` and of issue files, generated from the pydantic models.
 
 Editors that speak the YAML language server complete and check the files against these, given a
-first line ``# yaml-language-server: $schema=schemas/issue.schema.json``.  ``jianbao schema``
-writes them to ``schemas/`` of the office folder; the repository commits them, and a test fails
+first line that points at them relative to the file: ``# yaml-language-server:
+$schema=../schemas/issue.schema.json`` in ``issues/*.yaml`` and ``$schema=schemas/jianbao.schema.json``
+in ``jianbao.yaml`` (``.vscode/settings.json`` maps the same files for VS Code).  ``jianbao init``
+writes them to ``schemas/`` of a new office, ``jianbao new`` refreshes them when they are missing or
+stale, and ``jianbao schema`` writes them on demand; the repository commits them, and a test fails
 when they no longer match the models.
 
 The schema says what a person may type, which is a little more than the model's own field types:
@@ -68,6 +71,11 @@ def _retitle(node) -> None:
 def schema_text(cls: type[BaseModel]) -> str:
     """The schema as the committed file holds it: UTF-8 JSON, two-space indent, final newline."""
     return json.dumps(schema_for(cls), ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_bytes(cls: type[BaseModel]) -> bytes:
+    """:func:`schema_text` as the bytes written to disk."""
+    return schema_text(cls).encode("utf-8")
 
 
 def write_schemas(folder: Path) -> list[Path]:
