@@ -85,12 +85,19 @@ def test_a_body_may_be_one_string_or_a_list():
         assert not list(v.iter_errors({"number": 1, "date": "2024-05-13", "body": body, "note": body}))
 
 
+#: Subschemas that only constrain (if/then rules, "one of these is required"): their properties are not fields.
+RULES = ("if", "then", "else", "allOf", "not")
+
+
 def _properties(node, where=""):
     if isinstance(node, dict):
+        if "required" in node and "type" not in node:  # {"required": ["title"], …}: a rule, not a field
+            return
         for key, prop in (node.get("properties") or {}).items():
             yield f"{where}/{key}", prop
         for key, value in node.items():
-            yield from _properties(value, f"{where}/{key}")
+            if key not in RULES:
+                yield from _properties(value, f"{where}/{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _properties(value, f"{where}[{i}]")

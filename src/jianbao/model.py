@@ -55,6 +55,11 @@ def _strict_date(value: Any) -> Any:
 
 YDate = Annotated[dt.date, BeforeValidator(_strict_date)]
 
+#: Numbers and booleans as written, not coerced from text: ``number: "1"`` and ``supplement: 1`` are refused
+#: (the JSON Schema for editors says the same; issue 16).  YAML's own ``yes``/``no`` are booleans already.
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
+
 
 def one_or_many(value: Any) -> Any:
     """A string stands for a one-element list (``body: 一段话`` = ``body: [一段话]``)."""
@@ -168,7 +173,7 @@ class Table(_Model):
     align: Aligns | None = Field(
         None, title="对齐", description="各列的对齐方式 left/center/right（一个值则各列相同），不写则居中（文字较长的列居左）",
         examples=[["left", "center", "center"], "center"])
-    total: bool = Field(False, title="合计行", description="为 true 时在末尾自动加一行“合计”，对各数字列求和",
+    total: StrictBool = Field(False, title="合计行", description="为 true 时在末尾自动加一行“合计”，对各数字列求和",
                         examples=[True])
 
 
@@ -315,7 +320,7 @@ class SeriesFields(_Model):
                                examples=["四川省政府政务服务和公共资源交易服务中心"])
     mark: str | None = Field(None, min_length=1, description="左上角标识（密级或“内部资料　注意保存”）；不写则不印",
                              examples=["内部资料　注意保存"])
-    copies: int | None = Field(None, ge=1, le=1_000_000, description="共印份数，印在末页最后：“（共印103份）”",
+    copies: StrictInt | None = Field(None, ge=1, le=1_000_000, description="共印份数，印在末页最后：“（共印103份）”",
                                examples=[103])
     distribution: dict[str, Recipients] | None = Field(
         None,
@@ -353,9 +358,9 @@ class IssueFile(SeriesFields):
 
     model_config = ConfigDict(title="一期简报")
 
-    number: int = Field(..., ge=1, le=10_000, description="期号：“第18期”", examples=[18])
-    total: int | None = Field(None, ge=1, le=100_000, description="总期号：“（总第356期）”，可不写", examples=[356])
-    supplement: bool = Field(False, description="是否增刊：增刊单独编号，印“增刊第2期”", examples=[False])
+    number: StrictInt = Field(..., ge=1, le=10_000, description="期号：“第18期”", examples=[18])
+    total: StrictInt | None = Field(None, ge=1, le=100_000, description="总期号：“（总第356期）”，可不写", examples=[356])
+    supplement: StrictBool = Field(False, description="是否增刊：增刊单独编号，印“增刊第2期”", examples=[False])
     date: YDate = Field(..., description="印发日期，写作 2024-05-13，印为“2024年5月13日”", examples=["2024-05-13"])
     period: Period | None = Field(None, description="报告期（start 第一天、end 最后一天），印在期号下方：“（4月29日—4月30日）”；可不写",
                                   examples=[{"start": "2024-04-29", "end": "2024-04-30"}])
