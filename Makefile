@@ -1,6 +1,6 @@
 # jianbao — developer Makefile (the repo root is also an example office folder).
 #   make            set up (system packages, .venv) and build the example bulletin
-#   make test       run the whole test suite, LibreOffice layout tests included
+#   make test       run the whole test suite, LibreOffice layout tests and yaml-language-server included
 #   make pdf        build the example bulletin and its PDF
 #   make bench      benchmark: start-up against pandoc, render cost, a 520-issue archive (bench/run.py)
 #   make pictures   regenerate the README's pictures (docs/img/: first and last page, the web edition)
@@ -24,7 +24,12 @@ $(BIN)/jianbao: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-setup: deps $(BIN)/jianbao
+# Node tools for the tests (yaml-language-server, pinned in package.json / package-lock.json).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: deps $(BIN)/jianbao node_modules/.package-lock.json
 
 web-deps:
 	bash scripts/install-web-test-deps.sh
