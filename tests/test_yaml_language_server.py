@@ -214,3 +214,44 @@ def test_hovers_say_each_thing_once_with_examples_in_the_order_they_print(server
     title_row = next(i for i, line in enumerate(lines) if line.startswith("  - title:"))
     title = server.hover(path, title_row, 5)
     assert "一级标题" in title and "||" not in title
+
+
+TABLE = "body:\n  - table:\n      caption: 办件情况\n      header: [类别, 本周]\n      rows:\n        - [咨询, 1142]\n"
+
+# id → (old, new): wrong values of every kind; the server must say each in Chinese
+WRONG_VALUES = {
+    "body-a-number": ("number: 1 ", "body: 5\nnumber: 1 "),
+    "title-a-number": ("number: 1 ", "title: 5\nnumber: 1 "),
+    "note-a-mapping": ("number: 1 ", "note: {甲: 1}\nnumber: 1 "),
+    "recipients-a-number": ("number: 1 ", "distribution:\n  报: 5\nnumber: 1 "),
+    "label-too-long": ("number: 1 ", "distribution:\n  报送的各位领导同志: [甲]\nnumber: 1 "),
+    "figure-as-text": ("number: 1 ", "data:\n  咨询: 很多\nnumber: 1 "),
+    "copies-as-text": ("number: 1 ", "copies: 一百\nnumber: 1 "),
+    "supplement-as-text": ("number: 1 ", "supplement: 是\nnumber: 1 "),
+    "supplement-a-number": ("number: 1 ", "supplement: 1\nnumber: 1 "),
+    "period-as-text": ("number: 1 ", "period: 上周\nnumber: 1 "),
+    "period-without-end": ("number: 1 ", "period:\n  start: 2024-05-06\nnumber: 1 "),
+    "number-missing": ("number: 1 ", "# number: 1 "),
+    "table-without-caption": ("number: 1 ", TABLE.replace("      caption: 办件情况\n", "") + "number: 1 "),
+    "table-cell-a-mapping": ("number: 1 ", TABLE.replace("[咨询, 1142]", "[咨询, {甲: 1}]") + "number: 1 "),
+    "table-short-row": ("number: 1 ", TABLE.replace("[咨询, 1142]", "[咨询]") + "number: 1 "),
+    "table-align": ("number: 1 ", TABLE + "      align: middle\nnumber: 1 "),
+    "sections-as-text": ("sections:\n", "sections: 正文\nx:\n"),
+    "section-as-text": ("  - title: 政务工作动态\n    items:\n      - 本周召开专题会议。\n", "  - 政务工作动态\n"),
+    "item-a-number": ("      - 本周召开专题会议。", "      - 5"),
+    "item-a-list": ("      - 本周召开专题会议。", "      - [甲, 乙]"),
+    "item-empty": ("      - 本周召开专题会议。", "      - {}"),
+    "item-body-a-table-first": ("      - 本周召开专题会议。", "      - body:\n          - table: {caption: 表, header: [甲], rows: [[1]]}"),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_VALUES))
+def test_every_message_the_editor_shows_is_chinese(case, server, office):
+    old, new = WRONG_VALUES[case]
+    path = issue_path(office)
+    clean = fill(path.read_text(encoding="utf-8"))
+    assert old in clean, old
+    messages = [d["message"] for d in server.open(path, clean.replace(old, new, 1))]
+    assert messages, "the schema saw nothing wrong"
+    english = [m for m in messages if not CJK.search(m)]
+    assert not english, messages

@@ -137,6 +137,11 @@ def schema_for(cls: type[BaseModel]) -> dict:
     _distribution(raw, defs)
     _booleans(raw)
     _dates(raw)
+    _unions(raw)
+    if "Figures" in defs:  # a figure: a number, or a group of them
+        defs["Figures"]["additionalProperties"] = {"$ref": "#/$defs/Figures"}  # → number | object, below
+    _wrap_objects(raw, defs)
+    _required(raw)
     defs["Date"] = {
         "type": "string", "pattern": DATE_PATTERN, "title": _DEF_TITLES["Date"],
         "description": "日期写作 2024-05-13（也可以写 2024/5/13、2024年5月13日），要是日历上存在的日期",
@@ -202,30 +207,36 @@ def _leaves(root: dict) -> None:
     _walk(root, fix)
 
 
+def _is_align(prop: dict) -> bool:
+    branches = prop.get("oneOf") or []
+    return len(branches) == 2 and branches[0].get("enum") == ["left", "center", "right"]
+
+
 def _message(prop: dict, label: str) -> None:
     kind = prop.get("type")
-    if isinstance(kind, str) and kind in ("integer", "number", "string") and "errorMessage" not in prop:
+    if isinstance(kind, str) and kind in _TYPE_MESSAGES and "errorMessage" not in prop:
         what = _TYPE_MESSAGES[kind]
         if "enum" in prop:
             what = "应为 " + "、".join(str(v) for v in prop["enum"]) + " 之一"
-        example = (prop.get("examples") or [None])[0]
+        example = (prop.get("examples") or [None])[0] if kind in ("integer", "number", "string") else None
         prop["errorMessage"] = f"{label}{what}" + (f"，例如 {example}" if isinstance(example, (int, str)) else "")
-    for branch in prop.get("anyOf", []) + prop.get("oneOf", []):
-        if isinstance(branch, dict) and branch.get("type") == "string" and "errorMessage" not in branch:
-            branch["errorMessage"] = f"{label}应为一段文字，或多段文字的列表（每段以“- ”开头）"
+    if _is_align(prop):
+        for branch in prop["oneOf"]:
+            branch["errorMessage"] = f"{label}应为 left（居左）、center（居中）、right（居右）之一，或每列一项的列表"
 
 
 # --- the four levels ---------------------------------------------------------------------------
 
 def _string_or(ref: str) -> dict:
-    return {"oneOf": [{"type": "string", "minLength": 1,
-                       "errorMessage": "条目应为一段文字，或含 title、lead、body 的映射"},
-                      {"$ref": ref}]}
+    """An item: a paragraph, or a mapping (one schema, not a oneOf: yaml-language-server then shows our
+    message for a wrong type instead of merging the branches' into 'Incorrect type. Expected …')."""
+    return {"type": ["string", "object"], "minLength": 1,
+            "errorMessage": "条目应为一段文字，或含 title、lead、body 的映射", "allOf": [{"$ref": ref}]}
 
 
 def _heading_rules(sub: dict, *, section: bool) -> None:
     both = "title（单独成行的标题）和 lead（段首标题）只能二选一"
-    sub["if"] = {"required": ["title", "lead"]}
+    sub["if"] = {"type": "object", "required": ["title", "lead"]}
     # reported on the whole section/item, where check's JB108 points: a wrong "type" is shown with its message
     sub["then"] = {"type": "null", "errorMessage": both}
     if section:
@@ -237,7 +248,7 @@ def _heading_rules(sub: dict, *, section: bool) -> None:
             {"required": ["title"], "errorMessage": need},
             {"required": ["lead"], "errorMessage": need},
             {"required": ["body"], "errorMessage": need,
-             "properties": {"body": {"minLength": 1, "minItems": 1,
+             "properties": {"body": {"type": ["string", "array"], "minLength": 1, "minItems": 1, "errorMessage": need,
                                     "prefixItems": [{"type": "string", "errorMessage": need}]}}},
         ]
 
@@ -261,7 +272,7 @@ def _levels(defs: dict) -> None:
             sub["properties"]["items"] = {"title": "条目", "type": "array", "doNotSuggest": True,
                                           "description": "简报最多四级（一、（一）1.（1））：第四级条目下不能再有 items",
                                           "examples": [[]]}
-            sub["if"] = {"required": ["items"], "properties": {"items": {"minItems": 1}}}
+            sub["if"] = {"type": "object", "required": ["items"], "properties": {"items": {"minItems": 1}}}
             sub["then"] = {"properties": {"items": False},
                            "errorMessage": "第 4 级条目下还有 items：简报最多四级（一、（一）1.（1））"}
             sub["allOf"] = [{}]  # the title/lead rules below go in here, beside the level rule
@@ -300,12 +311,11 @@ def _distribution(root: dict, defs: dict) -> None:
         return
     recipients = prop.pop("additionalProperties")
     one, many = recipients["oneOf"]
-    one["errorMessage"] = "发送范围应为一段文字（原样照印），或单位名称的列表"
-    many["errorMessage"] = one["errorMessage"]
-    many["items"]["errorMessage"] = "单位名称应为文字"
     defs["Recipients"] = {
-        **recipients,
+        "type": ["string", "array"], "minLength": one.get("minLength", 1), "minItems": many.get("minItems", 1),
+        "items": {**many["items"], "errorMessage": "单位名称应为文字"},
         "description": "一段文字（原样照印，自己写标点），或单位名称的列表（用分隔符连接，末尾加“。”）",
+        "errorMessage": "发送范围应为一段文字（原样照印），或单位名称的列表",
     }
     named = {label: {"$ref": "#/$defs/Recipients", "title": label, "description": text,
                      "examples": [["省政务服务管理办公室", "省中心领导"]]}
@@ -314,6 +324,102 @@ def _distribution(root: dict, defs: dict) -> None:
     prop["additionalProperties"] = {"$ref": "#/$defs/Recipients"}
     prop["propertyNames"] = {"pattern": r"^(?!\s*$).{1,6}$", "doNotSuggest": True,  # the four above are offered
                              "errorMessage": "报尾标签应为一到六个字，如“报”“送”“发”“抄送”"}
+
+
+#: Definitions of mappings, and what to say when something else stands where one is wanted.
+_OBJECTS = {
+    "Section": ("每一部分", "应为含 title 或 lead 的映射（“title: 标题”）"),
+    "Period": ("报告期", "应为映射：start 开始日期、end 结束日期"),
+    "Table": ("table", "应为映射：caption 标题、header 表头、rows 各行"),
+    "TableBlock": ("表格", "应写成 table: 下的映射"),
+    "Figures": ("数据", "应为“名称: 数字”的映射，可以分组"),
+}
+
+
+def _unions(root: dict) -> None:
+    """One schema with a list of types instead of anyOf/oneOf branches, where the branches differ by type
+    only: yaml-language-server shows the errorMessage of a list of types, but merges the branches' own
+    type errors into an English 'Incorrect type. Expected "string | array"'."""
+    def fix(node, path):
+        for key, prop in list((node.get("properties") or {}).items()):
+            if not isinstance(prop, dict) or "anyOf" not in prop:
+                continue
+            branches = prop["anyOf"]
+            label = f"{key}（{prop['title']}）" if prop.get("title") else key
+            kinds = [b.get("type") for b in branches]
+            if kinds == ["string", "array"] and branches[1].get("items", {}).get("type") == "string":
+                # one paragraph or a list of them (title, note)
+                prop.pop("anyOf")
+                prop.update(type=["string", "array"], minLength=1,
+                            items={**branches[1]["items"], "errorMessage": "每一项应为一段文字"},
+                            errorMessage=f"{label}应为一段文字，或多段文字的列表（每段以“- ”开头）")
+            elif kinds == [None, "array"] and "oneOf" in branches[0]:
+                # a block or a list of blocks (body): a paragraph or {table: …}
+                block = _block(branches[0]["oneOf"])
+                prop.pop("anyOf")
+                prop.update(type=["string", "object", "array"], minLength=1, allOf=block["allOf"],
+                            items=block, errorMessage=f"{label}应为一段文字、多段文字的列表，或 table: 表格")
+            elif kinds == ["boolean", "string"]:
+                prop.pop("anyOf")
+                prop.update(type=["boolean", "string"], pattern=branches[1]["pattern"],
+                            errorMessage=branches[0]["errorMessage"])
+    _walk(root, fix)
+
+
+def _block(choices: list) -> dict:
+    text, table = choices
+    return {"type": ["string", "object"], "minLength": 1, "errorMessage": "正文块应为一段文字，或 table: 表格",
+            "allOf": [table]}
+
+
+def _wrap_objects(root: dict, defs: dict) -> None:
+    """``{"$ref": Section}`` → ``{"type": "object", "errorMessage": …, "allOf": [{"$ref": Section}]}``, the
+    definition itself without a type: the message then belongs to the wrong type alone, not to the
+    mapping's own checks (an unknown key keeps its 'Property itmes is not allowed')."""
+    for name in [*_OBJECTS, *(n for n, _ in _LEVELS.values())]:  # items are wrapped by _string_or
+        if name in defs:
+            defs[name].pop("type", None)
+
+    def fix(node, path):
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                node[key] = _wrapped(node[key], key)
+        for key, prop in list((node.get("properties") or {}).items()):
+            if isinstance(prop, dict):
+                node["properties"][key] = _wrapped(prop, key)
+    _walk(root, fix)
+
+
+def _wrapped(node: dict, key: str) -> dict:
+    ref = node.get("$ref", "")
+    name = ref.rsplit("/", 1)[-1]
+    if not ref.startswith("#/$defs/") or name not in _OBJECTS:
+        return node
+    subject, what = _OBJECTS[name]
+    label = f"{key}（{node['title']}）" if node.get("title") else subject
+    out = {k: v for k, v in node.items() if k != "$ref"}
+    out.update({"type": "object", "errorMessage": label + what, "allOf": [{"$ref": ref}]})
+    if name == "Figures" and key == "additionalProperties":  # a figure: a number, or a group of them
+        out["type"] = ["number", "object"]
+        out["errorMessage"] = "数据应为数字，或“名称: 数字”的映射（分组）"
+    return out
+
+
+def _required(root: dict) -> None:
+    """Each required field as its own rule with a Chinese message, as check's JB101 says it (the
+    server's own 'Missing property' is not translated, and a message on the mapping would replace
+    every other message about it)."""
+    def fix(node, path):
+        if node.get("additionalProperties") is not False or not node.get("required"):
+            return  # only the mappings of the models; a rule's {"required": […]} is left as it is
+        props = node["properties"]
+        rules = []
+        for name in node.pop("required"):
+            title = props.get(name, {}).get("title")
+            label = f"{name}（{title}）" if title else name
+            rules.append({"required": [name], "errorMessage": f"缺少必填字段 {label}"})
+        node["allOf"] = rules + node.get("allOf", [])
+    _walk(root, fix)
 
 
 def _dates(root: dict) -> None:
