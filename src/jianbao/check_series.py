@@ -279,6 +279,13 @@ def _check_one(path: Path) -> tuple[list[Diagnostic], Entry | None]:
     return result.diagnostics, _entry(path)
 
 
+def check_text(path: Path, text: str) -> list[Diagnostic]:
+    """What ``jianbao check PATH`` reports when the file holds *text* (an editor's buffer, not yet saved)."""
+    from .pipeline import compile
+
+    return compile(path, write=False, text=text).diagnostics
+
+
 #: Folders with this many issue files or more are checked on every core (below, starting the
 #: worker processes costs more than it saves).
 PARALLEL_FROM = 40

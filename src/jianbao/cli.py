@@ -540,6 +540,30 @@ def schema(
 
 
 @app.command()
+def lsp() -> None:
+    """语言服务器（LSP，经标准输入输出）：编辑器里随输入显示 jianbao check 的诊断（代码、中文说明、改法）。
+
+    与 yaml-language-server（按 schemas/ 补全和检查字段）并用：Neovim、Helix，或 VS Code 的通用 LSP 客户端。
+    命令 jianbao.build 编译当前文件。需要 pygls：pip install 'jianbao[lsp]'。
+
+    \b
+    Neovim：vim.lsp.start({ name = "jianbao", cmd = { "jianbao", "lsp" } })
+    Helix（languages.toml）：[language-server.jianbao] command = "jianbao", args = ["lsp"]
+    """
+    try:
+        from .lsp import serve
+
+        import pygls  # noqa: F401
+    except ImportError:
+        from .diagnostics import Diagnostic
+
+        _report([Diagnostic("JB503", "jianbao lsp 需要 pygls，但没有安装",
+                            hint="pip install 'jianbao[lsp]'（或 pip install pygls）。")])
+        raise typer.Exit(1)
+    serve()
+
+
+@app.command()
 def doctor() -> None:
     """检查本机环境：LibreOffice、公文字体及其替代字体、节假日日历，以及 --pdf 会怎样。
 

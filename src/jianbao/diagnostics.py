@@ -77,6 +77,7 @@ RULES: dict[str, Rule] = {
         Rule("JB402", "layout-invalid", _E, "版式预设文件有误", "对照内置的 templates/layouts/gbt9704.yaml 修改。"),
         Rule("JB501", "output-failed", _E, "无法写入输出文件", "检查输出目录是否存在、是否有写入权限、文件是否正被 Word/WPS 打开。"),
         Rule("JB502", "pdf-failed", _E, "PDF 转换失败", "运行 `jianbao doctor` 查看 LibreOffice 和字体情况。"),
+        Rule("JB503", "lsp-unavailable", _E, "jianbao lsp 需要的 pygls 没有安装", "pip install 'jianbao[lsp]'（或 pip install pygls），再启动 jianbao lsp。"),
         # JB2xx text lint (jianbao.check), JB3xx across the issues of a folder (jianbao.check_series),
         # JB4xx settings: warnings unless the bulletin would print wrong or unfinished.
         Rule("JB201", "halfwidth-punctuation", _W, "汉字旁用了半角标点", "中文里用全角标点：，；：（）？！"),
