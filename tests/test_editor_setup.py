@@ -99,6 +99,18 @@ def test_new_says_how_when_schemas_is_not_a_folder(office, cli, monkeypatch):
     assert (office.root / "schemas").read_text(encoding="utf-8") == "不是文件夹\n"
 
 
+def test_new_never_writes_through_a_linked_schemas_folder(office, cli, monkeypatch, tmp_path):
+    office.issue()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (office.root / "schemas").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.chdir(office.root)
+    result = cli("new")
+    assert result.exit_code == 0, result.stderr
+    assert "警告 JB610" in result.stderr and "链接" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_init_force_keeps_existing_schemas_and_settings(tmp_path, cli):
     folder = tmp_path / "o"
     (folder / "schemas").mkdir(parents=True)

@@ -436,6 +436,9 @@ def refresh_schemas(office: Path, *, refreshed: list[Path] | None = None, missin
 
     folder = Path(office) / SCHEMAS_DIR
     problems: list[Diagnostic] = []
+    if folder.is_symlink() or (folder.exists() and not _inside(folder, Path(office))):
+        return [Diagnostic("JB610", f"{folder} 是指向别处的链接，没有更新其中编辑器用的 schema", file=folder,
+                           hint="jianbao 不会透过链接写文件：删除链接后运行 jianbao schema。")]
     for name, cls in SCHEMAS.items():
         path = folder / name
         data = schema_bytes(cls)
@@ -526,6 +529,11 @@ def init_office(folder: Path, *, force: bool = False, skipped: list[Path] | None
         raise JianbaoError(Diagnostic("JB501", f"无法在 {folder} 中写入文件（{exc.strerror}）", file=folder)) from None
     from .schema import SCHEMAS
 
+    if (folder / SCHEMAS_DIR).is_symlink():  # --force on a folder whose schemas/ links elsewhere: leave it
+        _note(left, folder / SCHEMAS_DIR)
+        if skipped is not None:
+            skipped += left
+        return created
     existing = [folder / SCHEMAS_DIR / name for name in SCHEMAS if (folder / SCHEMAS_DIR / name).exists()]
     problems = refresh_schemas(folder, refreshed=created, missing_only=True)
     if problems:  # the other files could be written, so this is not expected: fail as they would
