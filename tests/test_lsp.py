@@ -80,6 +80,30 @@ def test_the_buffer_gets_exactly_checks_diagnostics(case, server, office, cli, t
         assert d["source"] == "jianbao" and d["severity"] in (1, 2)
 
 
+def test_a_misspelled_key_has_a_quick_fix(server, office):
+    path = office.root / "issues" / "2024-05-13.yaml"
+    text = ISSUE.replace("total: 30", "totl: 30")
+    diags = server.open(path, text)
+    typo = [d for d in diags if d["code"] == "JB103"]
+    assert len(typo) == 1
+    actions = server.request("textDocument/codeAction", {
+        "textDocument": {"uri": path.resolve().as_uri()}, "range": typo[0]["range"],
+        "context": {"diagnostics": typo}})
+    assert [a["title"] for a in actions] == ["改为 total"]
+    (edit,) = actions[0]["edit"]["changes"][path.resolve().as_uri()]
+    lines = text.splitlines()
+    r = edit["range"]
+    assert r["start"]["line"] == r["end"]["line"]
+    line = lines[r["start"]["line"]]
+    fixed = line[: r["start"]["character"]] + edit["newText"] + line[r["end"]["character"]:]
+    assert fixed == "total: 30"
+    others = [d for d in diags if d["code"] != "JB103"]
+    if others:  # nothing to offer for the rest
+        assert server.request("textDocument/codeAction", {
+            "textDocument": {"uri": path.resolve().as_uri()}, "range": others[0]["range"],
+            "context": {"diagnostics": others}}) in ([], None)
+
+
 def test_settings_problems_are_published_for_jianbao_yaml(server, office):
     settings = office.root / "jianbao.yaml"
     bad = settings.read_text(encoding="utf-8").replace("copies: 20", "copies: 二十")

@@ -10,6 +10,8 @@ yaml-language-server.
   buffer's text (:func:`jianbao.check_series.check_text`; jianbao.yaml and the neighbours read for
   prev/ytd are read from disk).  Diagnostics that belong to jianbao.yaml are published for that file.
 * ``jianbao.yaml``: its validation (JB1xx), as the buffer stands.
+* A quick fix (code action) where one answer is right: a misspelled key (JB103 “是不是要写 number？”)
+  is replaced by the field check suggests.  The rewrites of ``check --fix`` are not offered yet.
 * The command ``jianbao.build`` (``workspace/executeCommand`` with the file's URI) builds the saved file
   as ``jianbao build FILE`` does and answers with the path of the .docx, or the diagnostics' text.
 
@@ -18,6 +20,7 @@ Neither ever writes a source file.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from . import __version__
@@ -77,6 +80,18 @@ def to_lsp(d: Diagnostic, lines: list[str]):
     )
 
 
+_DID_YOU_MEAN = re.compile(r"提示：是不是要写 (\S+?)？")
+
+
+def quick_fix(code, message: str) -> tuple[str, str] | None:
+    """(title, replacement text) for a diagnostic this server published, when one fix is right."""
+    if code == "JB103":
+        m = _DID_YOU_MEAN.search(message)
+        if m:
+            return f"改为 {m.group(1)}", m.group(1)
+    return None
+
+
 def make_server():
     """The pygls server (imported only here: ``jianbao lsp`` is the one command that needs pygls)."""
     from lsprotocol import types
@@ -120,6 +135,22 @@ def make_server():
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls, params: types.DidSaveTextDocumentParams):
         publish(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    def code_action(ls, params: types.CodeActionParams):
+        """Quick fixes with one right answer: a misspelled key (JB103) → the field check suggests."""
+        actions = []
+        for diag in params.context.diagnostics:
+            fix = quick_fix(diag.code, diag.message)
+            if fix is None:
+                continue
+            title, new_text = fix
+            edit = types.WorkspaceEdit(changes={params.text_document.uri: [
+                types.TextEdit(range=diag.range, new_text=new_text)]})
+            actions.append(types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix,
+                                            diagnostics=[diag], edit=edit, is_preferred=True))
+        return actions
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls, params: types.DidCloseTextDocumentParams):
