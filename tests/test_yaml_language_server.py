@@ -128,7 +128,6 @@ SLIPS = {
     "impossible-date": ("date: 2024-05-13", "date: 2024-04-31", "存在的日期"),
     "five-levels": ("      - 本周召开专题会议。\n", nested(5), "最多四级"),
     "unknown-section-key": ("    items:", "    itmes:", "itmes"),
-    "section-title-and-lead": ("  - title: 政务工作动态\n", "  - title: 政务工作动态\n    lead: 推进改革。\n", "二选一"),
 }
 
 
@@ -147,6 +146,17 @@ def test_each_slip_is_shown_at_the_line_check_reports_in_chinese(slip, server, o
     messages = [m for ms in got.values() for m in ms]
     assert any(says in m for m in messages), messages
     assert all(CJK.search(m) for m in messages if "Missing property" not in m), messages
+
+
+def test_title_and_lead_together_are_shown_at_the_lead_to_delete(server, office, cli):
+    path = issue_path(office)
+    clean = fill(path.read_text(encoding="utf-8"))
+    text = clean.replace("  - title: 政务工作动态\n", "  - title: 政务工作动态\n    lead: 推进改革。\n", 1)
+    section = text.splitlines().index("  - title: 政务工作动态") + 1
+    assert check_lines(office, path, text, cli) == {section: ["JB108"]}  # check: the section
+    got = server.open(path, text)
+    assert [(d["range"]["start"]["line"] + 1, d["range"]["end"]["line"] + 1) for d in got] == [(section + 1,) * 2]
+    assert "二选一" in got[0]["message"]
 
 
 def completion_at(server, path: Path, text: str, marker: str) -> dict[str, str]:

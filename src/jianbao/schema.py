@@ -237,8 +237,8 @@ def _string_or(ref: str) -> dict:
 def _heading_rules(sub: dict, *, section: bool) -> None:
     both = "title（单独成行的标题）和 lead（段首标题）只能二选一"
     sub["if"] = {"type": "object", "required": ["title", "lead"]}
-    # reported on the whole section/item, where check's JB108 points: a wrong "type" is shown with its message
-    sub["then"] = {"type": "null", "errorMessage": both}
+    # reported at the lead key, the one to delete (check's JB108 points at the start of the section)
+    sub["then"] = {"properties": {"lead": False}, "errorMessage": both}
     if section:
         need = "每一部分要有 title（单独成行的标题）或 lead（段首标题）之一"
         sub["anyOf"] = [{"required": ["title"], "errorMessage": need}, {"required": ["lead"], "errorMessage": need}]
