@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, Office
+from conftest import ROOT
 from jianbao.schema import SCHEMAS, schema_bytes
 
 MODELINE = re.compile(r"# yaml-language-server: \$schema=(\S+)")

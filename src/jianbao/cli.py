@@ -551,15 +551,15 @@ def lsp() -> None:
     Helix（languages.toml）：[language-server.jianbao] command = "jianbao", args = ["lsp"]
     """
     try:
-        from .lsp import serve
-
         import pygls  # noqa: F401
+
+        from .lsp import serve
     except ImportError:
         from .diagnostics import Diagnostic
 
         _report([Diagnostic("JB503", "jianbao lsp 需要 pygls，但没有安装",
                             hint="pip install 'jianbao[lsp]'（或 pip install pygls）。")])
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     serve()
 
 
