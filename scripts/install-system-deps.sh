@@ -135,7 +135,7 @@ check_all() {
 
 check_all
 if [ "${#missing_pkgs[@]}" -eq 0 ] && [ "$need_fandol" -eq 0 ]; then
-    say "all present (soffice, python3-uno, poppler-utils, fontconfig, Noto CJK, AR PL UKai, Liberation, Fandol)"
+    say "all present (soffice, python3-uno, poppler-utils, fontconfig, Noto CJK, AR PL UKai, Liberation, Fandol, node, npm)"
     exit 0
 fi
 
