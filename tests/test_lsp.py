@@ -126,6 +126,17 @@ def test_build_command_builds_the_saved_file(server, office):
     assert "URI" in missing["diagnostics"][0]
 
 
+@pytest.mark.layout
+def test_preview_command_makes_the_pdf_and_the_page_images(server, office):
+    path = office.root / "issues" / "2024-05-13.yaml"
+    server.open(path)
+    result = server.request("workspace/executeCommand", {"command": "jianbao.preview",
+                                                         "arguments": [path.resolve().as_uri()]})
+    assert "pdf" in result, result
+    assert Path(result["pdf"]).read_bytes().startswith(b"%PDF")
+    assert result["images"] and all(Path(p).read_bytes().startswith(b"\x89PNG") for p in result["images"])
+
+
 def test_lsp_without_pygls_says_how_to_install_it(cli, monkeypatch):
     import builtins
 

@@ -544,7 +544,7 @@ def lsp() -> None:
     """语言服务器（LSP，经标准输入输出）：编辑器里随输入显示 jianbao check 的诊断（代码、中文说明、改法）。
 
     与 yaml-language-server（按 schemas/ 补全和检查字段）并用：Neovim、Helix，或 VS Code 的通用 LSP 客户端。
-    命令 jianbao.build 编译当前文件。需要 pygls：pip install 'jianbao[lsp]'。
+    命令 jianbao.build 编译当前文件，jianbao.preview 还生成 PDF 和页面图片。需要 pygls：pip install 'jianbao[lsp]'。
 
     \b
     Neovim：vim.lsp.start({ name = "jianbao", cmd = { "jianbao", "lsp" } })

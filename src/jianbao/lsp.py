@@ -13,7 +13,8 @@ yaml-language-server.
 * A quick fix (code action) where one answer is right: a misspelled key (JB103 “是不是要写 number？”)
   is replaced by the field check suggests.  The rewrites of ``check --fix`` are not offered yet.
 * The command ``jianbao.build`` (``workspace/executeCommand`` with the file's URI) builds the saved file
-  as ``jianbao build FILE`` does and answers with the path of the .docx, or the diagnostics' text.
+  as ``jianbao build FILE`` does and answers with the path of the .docx, or the diagnostics' text;
+  ``jianbao.preview`` also makes its PDF and page images, as ``jianbao preview FILE`` does.
 
 Neither ever writes a source file.
 """
@@ -28,6 +29,7 @@ from .diagnostics import Diagnostic, Severity
 
 SOURCE = "jianbao"
 BUILD_COMMAND = "jianbao.build"
+PREVIEW_COMMAND = "jianbao.preview"
 
 
 def diagnostics_for(path: Path, text: str) -> list[Diagnostic]:
@@ -90,6 +92,17 @@ def quick_fix(code, message: str) -> tuple[str, str] | None:
         if m:
             return f"改为 {m.group(1)}", m.group(1)
     return None
+
+
+def _path_of(args: tuple, to_fs_path) -> Path | None:
+    """The file a command's first argument names (a URI, or ``{"uri": …}``), if it is one."""
+    if len(args) == 1 and isinstance(args[0], list):  # pygls versions differ: one list, or unpacked
+        args = tuple(args[0])
+    uri = args[0] if args else None
+    if isinstance(uri, dict):
+        uri = uri.get("uri")
+    path = Path(to_fs_path(uri) or "") if isinstance(uri, str) else None
+    return path if path is not None and path.is_file() else None
 
 
 def make_server():
@@ -163,19 +176,35 @@ def make_server():
         """Build the saved file: ``{"output": path}`` or ``{"diagnostics": [text…]}``."""
         from .batch import build_one
 
-        if len(args) == 1 and isinstance(args[0], list):  # pygls versions differ: one list, or unpacked
-            args = tuple(args[0])
-        uri = args[0] if args else None
-        if isinstance(uri, dict):
-            uri = uri.get("uri")
-        path = Path(to_fs_path(uri) or "") if isinstance(uri, str) else None
-        if path is None or not path.is_file():
+        path = _path_of(args, to_fs_path)
+        if path is None:
             return {"diagnostics": [f"{BUILD_COMMAND} 需要一个简报文件的 URI"]}
         result = build_one(path)  # never raises for bad input; skips an output already up to date
         if not result.ok:
             return {"diagnostics": [d.render() for d in result.diagnostics]}
         return {"output": str(result.output), "status": result.status,
                 "warnings": [d.render() for d in result.diagnostics]}
+
+    @server.command(PREVIEW_COMMAND)
+    @server.thread()  # LibreOffice takes seconds: diagnostics go on meanwhile
+    def preview(ls, *args):
+        """Build the saved file with its PDF and page images, as ``jianbao preview FILE`` does:
+        ``{"pdf": path, "images": [path…]}`` or ``{"diagnostics": [text…]}``."""
+        from .batch import build_files
+        from .diagnostics import JianbaoError
+        from .preview import page_images
+
+        path = _path_of(args, to_fs_path)
+        if path is None:
+            return {"diagnostics": [f"{PREVIEW_COMMAND} 需要一个简报文件的 URI"]}
+        [result] = build_files([path], pdf=True)
+        if not result.ok or result.pdf is None:
+            return {"diagnostics": [d.render() for d in result.diagnostics]}
+        try:
+            images = page_images(result.pdf)
+        except JianbaoError as exc:
+            return {"diagnostics": [d.render() for d in exc.diagnostics]}
+        return {"pdf": str(result.pdf), "images": [str(p) for p in images]}
 
     return server
 
