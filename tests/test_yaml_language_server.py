@@ -69,7 +69,7 @@ def server(office):
     client = Client(argv, office, {"yaml": {
         "validate": True, "completion": True, "hover": True, "schemaStore": {"enable": False},
         "yamlVersion": settings["yaml.yamlVersion"],
-        "schemas": {str((office / k).resolve()): v for k, v in settings["yaml.schemas"].items()},
+        "schemas": settings["yaml.schemas"],  # as VS Code passes them: relative to the workspace folder
     }})
     yield client
     client.close()
@@ -109,6 +109,17 @@ def test_the_files_init_and_new_write_open_clean(server, office):
     for path in (office / "jianbao.yaml", issue_path(office)):
         assert server.open(path) == [], path
         assert server.open(path, fill(path.read_text(encoding="utf-8"))) == [], f"{path}, filled in"
+
+
+def test_the_vscode_settings_map_the_files_without_their_schema_line(server, office):
+    """.vscode/settings.json alone is enough: a file whose first line was deleted is still checked."""
+    for path, old, new in [(issue_path(office), "number: 1 ", "nubmer: 1 "), (office / "jianbao.yaml", "name:", "nmae:")]:
+        lines = fill(path.read_text(encoding="utf-8")).splitlines(keepends=True)
+        assert lines[0].startswith("# yaml-language-server:")
+        text = "".join(lines[1:]).replace(old, new, 1)
+        messages = [d["message"] for d in server.open(path, text)]
+        assert any(new.split(":")[0] in m for m in messages), (path, messages)
+        server.open(path, path.read_text(encoding="utf-8"))  # back to the file as written
 
 
 def nested(depth: int) -> str:
