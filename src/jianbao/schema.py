@@ -34,9 +34,13 @@ Where the two sides disagreed they were settled one way (issue 16):
   words beside true/false.  The models take booleans strictly otherwise (``supplement: 1`` is refused).
 
 What a schema cannot see stays check's alone: placeholders, punctuation, numbering typed by hand, the
-order of dates across issues, templates and figures.  And a key written with no value (``total:``) is
-flagged by the editor — a field left unfinished — while check reads it as not written: the schema has no
-``null`` branches, which made completion and hovers noisy.
+order of dates across issues, templates and figures.  Where the two still differ, knowingly
+(``tests/test_schema_agreement.py`` lists these too), the schema is the stricter: a key written with
+no value (``total:``) is flagged by the editor — a field left unfinished — while check reads it as not
+written (the schema has no ``null`` branches, which made completion and hovers noisy); a date with a
+time of midnight (``2024-05-13 00:00``) and a date in full-width digits, which check reads.  One the
+other way round: a quoted ``"yes"`` for a boolean is refused by check but not by the editor, which
+cannot tell it from a plain ``yes``.
 
 Every leaf carries an ``errorMessage`` in Chinese (yaml-language-server shows it for a wrong type, a
 pattern or an enum), and every definition a Chinese title.
