@@ -12,7 +12,7 @@ DOCX    := $(patsubst issues/%.yaml,build/%.docx,$(ISSUES))
 PDF     := $(DOCX:.docx=.pdf)
 PRESET  := $(wildcard templates/layouts/*.yaml)
 
-.PHONY: all setup deps web-deps example pdf check test bench pictures clean
+.PHONY: all setup deps web-deps editor-deps example pdf check test bench pictures clean
 all: example
 
 deps:
@@ -24,12 +24,15 @@ $(BIN)/jianbao: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-# Node tools for the tests (yaml-language-server, pinned in package.json / package-lock.json).
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+setup: deps $(BIN)/jianbao
 
-setup: deps $(BIN)/jianbao node_modules/.package-lock.json
+# yaml-language-server for the editor tests (tests/test_yaml_language_server.py), pinned in
+# tests/editor/package-lock.json.
+editor-deps: tests/editor/node_modules/.package-lock.json
+
+tests/editor/node_modules/.package-lock.json: tests/editor/package.json tests/editor/package-lock.json
+	cd tests/editor && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 web-deps:
 	bash scripts/install-web-test-deps.sh
@@ -45,7 +48,7 @@ pdf: setup
 check: $(BIN)/jianbao
 	$(BIN)/jianbao check issues
 
-test: setup web-deps
+test: setup web-deps editor-deps
 	$(BIN)/pytest -q
 
 bench: setup

@@ -24,7 +24,7 @@
 #                                   ones (黑体 came out bold, 方正小标宋 regular); we set it to 700.
 #   python3 -m venv, make        <- python3-venv, make (only when missing)
 #   node, npm                    <- nodejs, npm (only when missing): the tests run yaml-language-server,
-#                                   installed by `npm ci` from package-lock.json (make setup)
+#                                   installed by `npm ci` in tests/editor (make editor-deps)
 set -euo pipefail
 
 FANDOL_DIR=/usr/local/share/fonts/fandol

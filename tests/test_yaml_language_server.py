@@ -5,7 +5,7 @@ behind VS Code's YAML extension, Neovim's yamlls and Helix — run over stdio ag
 A file as written opens clean; each slip the schema can see is reported at the line ``jianbao check``
 reports it, in Chinese; completion offers the fields with their Chinese descriptions at the top level, in a
 section, in an item and under ``distribution:``.  The server is the npm package pinned in package.json
-(``npm ci`` at the repository root; ``make setup`` and CI do it).
+(``npm ci`` in tests/editor; ``make editor-deps``, and so ``make test`` and CI, do it).
 """
 
 from __future__ import annotations
@@ -21,20 +21,21 @@ import pytest
 from conftest import ROOT
 from lsp import Client
 
-SERVER = ROOT / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
+EDITOR = ROOT / "tests" / "editor"  # package.json and package-lock.json: the pinned server
+SERVER = EDITOR / "node_modules" / "yaml-language-server" / "bin" / "yaml-language-server"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _server_argv() -> list[str]:
     node = shutil.which("node")
     if node is None or not SERVER.is_file():
-        why = "yaml-language-server is not installed: run `npm ci` at the repository root (make setup does)"
+        why = "yaml-language-server is not installed: run `npm ci` in tests/editor (make editor-deps does)"
         if os.environ.get("CI"):
             pytest.fail(why)
         pytest.skip(why)
-    pinned = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))["devDependencies"]["yaml-language-server"]
+    pinned = json.loads((EDITOR / "package.json").read_text(encoding="utf-8"))["devDependencies"]["yaml-language-server"]
     installed = json.loads((SERVER.parent.parent / "package.json").read_text(encoding="utf-8"))["version"]
-    assert installed == pinned, f"node_modules has yaml-language-server {installed}, package.json pins {pinned}: npm ci"
+    assert installed == pinned, f"tests/editor has yaml-language-server {installed}, package.json pins {pinned}: npm ci"
     return [node, str(SERVER), "--stdio"]
 
 
