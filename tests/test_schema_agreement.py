@@ -156,6 +156,10 @@ ISSUE_CASES = {
         "ROWS", "        - [咨询, 1142, 24276]\n      align: [left, center]")), False),
     "table-total-yes": (issue_with("number: 3\n", "number: 3\n" + TABLE.replace(
         "ROWS", "        - [咨询, 1142, 24276]\n        - [受理, 391, 9990]\n      total: yes")), True),
+    # photos: the shape (a photo that exists is tried in tests/test_images.py)
+    "image-without-caption": (issue_with("number: 3\n", "number: 3\nbody:\n  - image: 照片/调研.jpg\n"), False),
+    "image-misspelled-key": (issue_with("number: 3\n", (
+        "number: 3\nbody:\n  - {image: 照片/调研.jpg, caption: 图为调研。, widht: 0.5}\n")), False),
     # distribution labels in an issue
     "label-seven-characters": (issue_with("number: 3\n", "number: 3\ndistribution:\n  报送的各位领导同志: [省中心领导]\n"), False),
     "label-six-characters": (issue_with("number: 3\n", "number: 3\ndistribution:\n  报送各位领导: [省中心领导]\n"), True),

@@ -95,6 +95,7 @@ _DEF_TITLES = {
     "Figures": "数据（名称: 数，可分组）",
     "Table": "表格",
     "TableBlock": "表格块（table:）",
+    "ImageBlock": "照片（image:）",
     "Period": "报告期",
     "Section": "一级部分（“一、”）",
     "Date": "日期",
@@ -336,6 +337,7 @@ _OBJECTS = {
     "Period": ("报告期", "应为映射：start 开始日期、end 结束日期"),
     "Table": ("table", "应为映射：caption 标题、header 表头、rows 各行"),
     "TableBlock": ("表格", "应写成 table: 下的映射"),
+    "ImageBlock": ("照片", "应写成映射：image 照片文件、caption 图注"),
     "Figures": ("数据", "应为“名称: 数字”的映射，可以分组"),
 }
 
@@ -361,8 +363,9 @@ def _unions(root: dict) -> None:
                 # a block or a list of blocks (body): a paragraph or {table: …}
                 block = _block(branches[0]["oneOf"])
                 prop.pop("anyOf")
-                prop.update(type=["string", "object", "array"], minLength=1, allOf=block["allOf"],
-                            items=block, errorMessage=f"{label}应为一段文字、多段文字的列表，或 table: 表格")
+                combo = {k: block[k] for k in ("allOf", "anyOf") if k in block}
+                prop.update(type=["string", "object", "array"], minLength=1, **combo,
+                            items=block, errorMessage=f"{label}应为一段文字、多段文字的列表，或 table: 表格、image: 照片")
             elif kinds == ["boolean", "string"]:
                 prop.pop("anyOf")
                 prop.update(type=["boolean", "string"], pattern=branches[1]["pattern"],
@@ -371,9 +374,14 @@ def _unions(root: dict) -> None:
 
 
 def _block(choices: list) -> dict:
-    text, table = choices
-    return {"type": ["string", "object"], "minLength": 1, "errorMessage": "正文块应为一段文字，或 table: 表格",
-            "allOf": [table]}
+    """A paragraph or one of the block mappings ({table: …}, {image: …}): their definitions have no type
+    (see _wrap_objects), so a string passes each of them and a mapping is told apart by its keys."""
+    mappings = [c for c in choices if c.get("type") != "string"]
+    return {"type": ["string", "object"], "minLength": 1, "errorMessage": _BLOCK_MESSAGE,
+            **({"allOf": mappings} if len(mappings) == 1 else {"anyOf": mappings})}
+
+
+_BLOCK_MESSAGE = "正文块应为一段文字，或 table: 表格、image: 照片"
 
 
 def _wrap_objects(root: dict, defs: dict) -> None:
