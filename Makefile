@@ -1,6 +1,6 @@
 # jianbao — developer Makefile (the repo root is also an example office folder).
 #   make            set up (system packages, .venv) and build the example bulletin
-#   make test       run the whole test suite, LibreOffice layout tests included
+#   make test       run the whole test suite, LibreOffice layout tests and yaml-language-server included
 #   make pdf        build the example bulletin and its PDF
 #   make layout-long  the page-breaking property test on 300 random bulletins (issue 13; ~20 min)
 #   make bench      benchmark: start-up against pandoc, render cost, a 520-issue archive (bench/run.py)
@@ -13,7 +13,7 @@ DOCX    := $(patsubst issues/%.yaml,build/%.docx,$(ISSUES))
 PDF     := $(DOCX:.docx=.pdf)
 PRESET  := $(wildcard templates/layouts/*.yaml)
 
-.PHONY: all setup deps web-deps example pdf check test layout-long bench pictures clean
+.PHONY: all setup deps web-deps editor-deps example pdf check test layout-long bench pictures clean
 all: example
 
 deps:
@@ -26,6 +26,14 @@ $(BIN)/jianbao: pyproject.toml
 	touch $@
 
 setup: deps $(BIN)/jianbao
+
+# yaml-language-server for the editor tests (tests/test_yaml_language_server.py), pinned in
+# tests/editor/package-lock.json.
+editor-deps: tests/editor/node_modules/.package-lock.json
+
+tests/editor/node_modules/.package-lock.json: tests/editor/package.json tests/editor/package-lock.json
+	cd tests/editor && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 web-deps:
 	bash scripts/install-web-test-deps.sh
@@ -41,7 +49,7 @@ pdf: setup
 check: $(BIN)/jianbao
 	$(BIN)/jianbao check issues
 
-test: setup web-deps
+test: setup web-deps editor-deps
 	$(BIN)/pytest -q
 
 layout-long: setup

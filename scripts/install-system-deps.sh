@@ -23,6 +23,8 @@
 #                                   fontconfig nor LibreOffice can tell them from the Regular
 #                                   ones (黑体 came out bold, 方正小标宋 regular); we set it to 700.
 #   python3 -m venv, make        <- python3-venv, make (only when missing)
+#   node, npm                    <- nodejs, npm (only when missing): the tests run yaml-language-server,
+#                                   installed by `npm ci` in tests/editor (make editor-deps)
 set -euo pipefail
 
 FANDOL_DIR=/usr/local/share/fonts/fandol
@@ -122,6 +124,8 @@ check_all() {
     have_font 'AR PL UKai CN' || need_pkg fonts-arphic-ukai
     have_font 'Liberation Serif' || need_pkg fonts-liberation2
     command -v make >/dev/null 2>&1 || need_pkg make
+    command -v node >/dev/null 2>&1 || need_pkg nodejs
+    command -v npm >/dev/null 2>&1 || need_pkg npm
     venv_works || need_pkg python3-venv
     if ! fandol_present || ! have_font FandolFang || ! have_font FandolKai ||
         ! fandol_bold_fixed; then
@@ -131,7 +135,7 @@ check_all() {
 
 check_all
 if [ "${#missing_pkgs[@]}" -eq 0 ] && [ "$need_fandol" -eq 0 ]; then
-    say "all present (soffice, python3-uno, poppler-utils, fontconfig, Noto CJK, AR PL UKai, Liberation, Fandol)"
+    say "all present (soffice, python3-uno, poppler-utils, fontconfig, Noto CJK, AR PL UKai, Liberation, Fandol, node, npm)"
     exit 0
 fi
 

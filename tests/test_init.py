@@ -17,7 +17,8 @@ from jianbao.load import load_yaml
 from jianbao.model import SERIES_KEYS, SeriesFile
 from jianbao.validate import validate
 
-EXPECTED = ["jianbao.yaml", "issues/.gitkeep", "Makefile", "build.cmd", ".gitignore", "README.md"]
+EXPECTED = ["jianbao.yaml", "issues/.gitkeep", "Makefile", "build.cmd", ".gitignore", "README.md", ".vscode/settings.json",
+            ".vscode/extensions.json", "schemas/jianbao.schema.json", "schemas/issue.schema.json"]
 
 
 def files_under(folder: Path) -> list[str]:
@@ -113,7 +114,9 @@ def test_force_creates_only_what_is_missing_and_touches_nothing_else(tmp_path, c
         os.utime(p, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
     result = cli("init", folder, "--force")
     assert result.exit_code == 0, result.stderr
-    assert sorted(Path(line).name for line in result.stdout.splitlines()) == [".gitignore", "Makefile", "build.cmd"]
+    assert sorted(Path(line).name for line in result.stdout.splitlines()) == [
+        ".gitignore", "Makefile", "build.cmd", "extensions.json", "issue.schema.json", "jianbao.schema.json",
+        "settings.json"]
     for p, text in keep.items():
         assert p.read_text(encoding="utf-8") == text
         assert p.stat().st_mtime_ns == 1_000_000_000_000_000_000

@@ -85,12 +85,19 @@ def test_a_body_may_be_one_string_or_a_list():
         assert not list(v.iter_errors({"number": 1, "date": "2024-05-13", "body": body, "note": body}))
 
 
+#: Subschemas that only constrain (if/then rules, "one of these is required"): their properties are not fields.
+RULES = ("if", "then", "else", "allOf", "not")
+
+
 def _properties(node, where=""):
     if isinstance(node, dict):
+        if "required" in node and "type" not in node:  # {"required": ["title"], …}: a rule, not a field
+            return
         for key, prop in (node.get("properties") or {}).items():
             yield f"{where}/{key}", prop
         for key, value in node.items():
-            yield from _properties(value, f"{where}/{key}")
+            if key not in RULES:
+                yield from _properties(value, f"{where}/{key}")
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _properties(value, f"{where}[{i}]")
@@ -149,3 +156,44 @@ def test_unchanged_schemas_are_not_rewritten(tmp_path):
     stamps = [p.stat().st_mtime_ns for p in first]
     write_schemas(tmp_path)
     assert [p.stat().st_mtime_ns for p in first] == stamps
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_every_definition_has_a_chinese_title_and_no_null_branch_makes_noise(name):
+    schema = schema_for(SCHEMAS[name])
+    for key, sub in schema.get("$defs", {}).items():
+        assert CJK.search(sub.get("title", "")), f"$defs/{key}: no Chinese title"
+    nulls = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for branch in node.get("anyOf", []) + node.get("oneOf", []):
+                if branch == {"type": "null"}:
+                    nulls.append(where)
+            if node.get("default", 0) is None:
+                nulls.append(where + " (default null)")
+            for k, v in node.items():
+                walk(v, f"{where}/{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, f"{where}[{i}]")
+    walk(schema, "")
+    assert nulls == []
+
+
+def test_examples_keep_the_order_in_which_they_print():
+    schema = schema_for(SCHEMAS["issue.schema.json"])
+    assert list(schema["properties"]["period"]["examples"][0]) == ["start", "end"]
+    settings = schema_for(SCHEMAS["jianbao.schema.json"])
+    assert list(settings["properties"]["distribution"]["examples"][0]) == ["报", "发"]
+    assert list(settings["properties"]) == ["name", "editor", "mark", "copies", "distribution", "separator", "layout"]
+
+
+def test_four_levels_are_four_definitions():
+    defs = schema_for(SCHEMAS["issue.schema.json"])["$defs"]
+    chain = [defs["Section"]["properties"]["items"]["items"]["allOf"][0]["$ref"]]
+    for name in ("Item2", "Item3"):
+        chain.append(defs[name]["properties"]["items"]["items"]["allOf"][0]["$ref"])
+    assert chain == ["#/$defs/Item2", "#/$defs/Item3", "#/$defs/Item4"]
+    assert "items" not in defs["Item4"]["properties"]["items"]  # nothing below the fourth level
+    assert [defs[n]["title"][:4] for n in ("Section", "Item2", "Item3", "Item4")] == ["一级部分", "二级条目", "三级条目", "四级条目"]

@@ -306,6 +306,13 @@ def _sources(path: Path) -> tuple[Source | None, Source | None]:
         return src, None
 
 
+def check_text(path: Path, text: str) -> list[Diagnostic]:
+    """What ``jianbao check PATH`` reports when the file holds *text* (an editor's buffer, not yet saved)."""
+    from .pipeline import compile
+
+    return compile(path, write=False, text=text).diagnostics
+
+
 #: Folders with this many issue files or more are checked on every core (below, starting the
 #: worker processes costs more than it saves).
 PARALLEL_FROM = 40

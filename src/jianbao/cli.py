@@ -355,6 +355,7 @@ def new(
 
     各部分沿用上一期的标题，用到模板（{{ }}）的句子照抄上一期，其余内容留作“待填”；
     data 沿用上一期的名称，每个数写作“待填”（行末注释是上一期的数）。已有的文件绝不覆盖。
+    编辑器用的 schemas/ 缺少或过期时顺便更新（新文件第一行指向 ../schemas/issue.schema.json）。
 
     \b
     示例：jianbao new
@@ -371,13 +372,17 @@ def new(
         _report(exc.diagnostics, console)
         raise typer.Exit(2) from None
     warnings: list = []
+    refreshed: list[Path] = []
     try:
-        written = new_issue(path, date=when, supplement=supplement, from_file=from_file, warnings=warnings)
+        written = new_issue(path, date=when, supplement=supplement, from_file=from_file, warnings=warnings,
+                            refreshed=refreshed)
     except JianbaoError as exc:
         _report(exc.diagnostics, console)
         raise typer.Exit(1) from None
     _report(warnings, console)
     typer.echo(_shown(written))
+    for p in refreshed:
+        console.print(f"已更新编辑器用的 {_shown(p)}（与这一版 jianbao 一致）")
     console.print(f"[green]已新建 {_shown(written)}：请把其中的“待填”换成本期内容，"
                   f"再运行 jianbao check {_shown(written)}。[/green]")
 
@@ -388,7 +393,8 @@ def init(
     force: Annotated[bool, typer.Option(
         "--force", help="文件夹不是空的也继续：只补建缺少的文件，已有的文件一律不动。")] = False,
 ) -> None:
-    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、build.cmd（Windows 上代替 make）、.gitignore 和使用说明 README.md。
+    """新建简报文件夹：jianbao.yaml（系列设置）、issues/、Makefile、build.cmd（Windows 上代替 make）、.gitignore、
+    使用说明 README.md，以及编辑器用的 schemas/ 和 .vscode/（VS Code 打开文件夹即有中文补全和检查）。
 
     \b
     示例：jianbao init 工作动态
@@ -513,7 +519,9 @@ def schema(
 
     写出 schemas/jianbao.schema.json 和 schemas/issue.schema.json；办公室文件夹从当前文件夹向上查找 jianbao.yaml。
 
-    在 YAML 文件第一行写“# yaml-language-server: $schema=schemas/issue.schema.json”，编辑器即可提示字段说明和示例。
+    jianbao init 和 jianbao new 已经写好 schemas/，升级 jianbao 后也可以手动运行本命令。各文件第一行的
+    “# yaml-language-server: $schema=…”写相对于该文件的路径：jianbao.yaml 写 schemas/jianbao.schema.json，
+    issues/ 下的各期写 ../schemas/issue.schema.json。
 
     \b
     示例：
@@ -538,6 +546,30 @@ def schema(
         raise typer.Exit(1) from None
     for p in written:
         typer.echo(_shown(p))
+
+
+@app.command()
+def lsp() -> None:
+    """语言服务器（LSP，经标准输入输出）：编辑器里随输入显示 jianbao check 的诊断（代码、中文说明、改法）。
+
+    与 yaml-language-server（按 schemas/ 补全和检查字段）并用：Neovim、Helix，或 VS Code 的通用 LSP 客户端。
+    命令 jianbao.build 编译当前文件，jianbao.preview 还生成 PDF 和页面图片。需要 pygls：pip install 'jianbao[lsp]'。
+
+    \b
+    Neovim：vim.lsp.start({ name = "jianbao", cmd = { "jianbao", "lsp" } })
+    Helix（languages.toml）：[language-server.jianbao] command = "jianbao", args = ["lsp"]
+    """
+    try:
+        import pygls  # noqa: F401
+
+        from .lsp import serve
+    except ImportError:
+        from .diagnostics import Diagnostic
+
+        _report([Diagnostic("JB504", "jianbao lsp 需要 pygls，但没有安装",
+                            hint="pip install 'jianbao[lsp]'（或 pip install pygls）。")])
+        raise typer.Exit(1) from None
+    serve()
 
 
 @app.command()

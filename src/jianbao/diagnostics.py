@@ -83,6 +83,7 @@ RULES: dict[str, Rule] = {
         Rule("JB501", "output-failed", _E, "无法写入输出文件", "检查输出目录是否存在、是否有写入权限、文件是否正被 Word/WPS 打开。"),
         Rule("JB502", "pdf-failed", _E, "PDF 转换失败", "运行 `jianbao doctor` 查看 LibreOffice 和字体情况。"),
         Rule("JB503", "build-crashed", _E, "编译这一期的进程意外退出（被终止或内存不足）", "单独编译这一期看是否重现；检查模板中是否有占用大量内存的计算。"),
+        Rule("JB504", "lsp-unavailable", _E, "jianbao lsp 需要的 pygls 没有安装", "pip install 'jianbao[lsp]'（或 pip install pygls），再启动 jianbao lsp。"),
         # JB2xx text lint (jianbao.check), JB3xx across the issues of a folder (jianbao.check_series),
         # JB4xx settings: warnings unless the bulletin would print wrong or unfinished.
         Rule("JB201", "halfwidth-punctuation", _W, "汉字旁用了半角标点", "中文里用全角标点：，；：（）？！"),
@@ -120,6 +121,7 @@ RULES: dict[str, Rule] = {
         Rule("JB607", "date-not-workday", _W, "印发日期不是工作日", "核对 date；确实在休息日印发的，可以不理会这条提示。"),
         Rule("JB608", "period-omitted", _W, "推算不出报告期，没有写 period", "印发日期早于下一个报告期的第一个工作日：按实际情况补写 period，或改 --date。"),
         Rule("JB609", "scaffold-template-invalid", _E, "新建文件用的模板有误", "对照内置的 templates/scaffold/issue.yaml.j2 修改本地的 templates/scaffold/ 模板，或删去它改用内置模板。"),
+        Rule("JB610", "schemas-not-written", _W, "编辑器用的 schemas/ 没有写好", "在简报文件夹里运行 jianbao schema（或检查 schemas/ 的写入权限）：编辑器靠它补全和检查字段。"),
         # JB7xx figures: data, templated text ({{ … }}), running totals and tables (jianbao.resolve,
         # jianbao.check_figures).
         Rule("JB701", "template-undefined", _E, "模板中用到的名称没有定义", "检查名称的拼写；名称来自本期的 data，以及 number、total、date、period、supplement、prev、ytd。"),

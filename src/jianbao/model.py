@@ -55,6 +55,11 @@ def _strict_date(value: Any) -> Any:
 
 YDate = Annotated[dt.date, BeforeValidator(_strict_date)]
 
+#: Numbers and booleans as written, not coerced from text: ``number: "1"`` and ``supplement: 1`` are refused
+#: (the JSON Schema for editors says the same; issue 16).  YAML's own ``yes``/``no`` are booleans already.
+StrictInt = Annotated[int, Strict()]
+StrictBool = Annotated[bool, Strict()]
+
 
 def _not_bool(value: Any) -> Any:
     """``number: yes`` is YAML 1.1's true, which pydantic would count as 1."""
@@ -191,7 +196,7 @@ class Table(_Model):
     align: Aligns | None = Field(
         None, title="对齐", description="各列的对齐方式 left/center/right（一个值则各列相同），不写则居中（文字较长的列居左）",
         examples=[["left", "center", "center"], "center"])
-    total: bool = Field(False, title="合计行", description="为 true 时在末尾自动加一行“合计”，对各数字列求和",
+    total: StrictBool = Field(False, title="合计行", description="为 true 时在末尾自动加一行“合计”，对各数字列求和",
                         examples=[True])
 
 
@@ -383,7 +388,7 @@ class IssueFile(SeriesFields):
 
     number: Count = Field(..., ge=1, le=10_000, description="期号：“第18期”", examples=[18])
     total: Annotated[int, Field(ge=1, le=100_000), BeforeValidator(_not_bool)] | None = Field(None, description="总期号：“（总第356期）”，可不写", examples=[356])
-    supplement: bool = Field(False, description="是否增刊：增刊单独编号，印“增刊第2期”", examples=[False])
+    supplement: StrictBool = Field(False, description="是否增刊：增刊单独编号，印“增刊第2期”", examples=[False])
     date: YDate = Field(..., description="印发日期，写作 2024-05-13，印为“2024年5月13日”", examples=["2024-05-13"])
     period: Period | None = Field(None, description="报告期（start 第一天、end 最后一天），印在期号下方：“（4月29日—4月30日）”；可不写",
                                   examples=[{"start": "2024-04-29", "end": "2024-04-30"}])

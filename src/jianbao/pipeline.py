@@ -33,8 +33,12 @@ __all__ = ["Checked", "Result", "compile", "compile_issue", "default_output", "p
 
 # --- the stages -----------------------------------------------------------------------------------
 
-def read(issue_path: Path) -> Loaded:
-    """Stage 1: the issue file and the ``jianbao.yaml`` that governs it, loaded."""
+def read(issue_path: Path, text: str | None = None) -> Loaded:
+    """Stage 1: the issue file and the ``jianbao.yaml`` that governs it, loaded.
+
+    *text* stands for the issue file's content when that is not (yet) what the file holds: an
+    editor's unsaved buffer (``jianbao lsp``); jianbao.yaml and the neighbours still come from disk.
+    """
     issue_path = Path(issue_path)
     if issue_path.is_dir():
         raise JianbaoError(Diagnostic("JB001", f"这是一个文件夹，不是简报文件：{issue_path}", file=issue_path))
@@ -47,7 +51,7 @@ def read(issue_path: Path) -> Loaded:
             "JB009", f"{issue_path.name} 和 {twin.name} 并存：两期都会写到 build/{issue_path.stem}.docx，"
             "总有一期编不出来", file=issue_path, hint=f"删去或改名其中一个（{issue_path.name} 或 {twin.name}）。"))
     problems: list[Diagnostic] = []
-    issue_src = load_yaml(issue_path, errors=problems)  # reads past what it can, as a compiler does
+    issue_src = load_yaml(issue_path, text, errors=problems)  # reads past what it can, as a compiler does
     if settings is None:
         raise JianbaoError(Diagnostic(
             "JB007", f"找不到 {SETTINGS}：从 {issue_path.parent} 向上的各级文件夹里都没有", file=issue_path,
@@ -152,13 +156,13 @@ DRAFT_TOLERATES = ("JB110", "JB205", "JB208", "JB710")
 
 
 def compile(issue_path: Path, output: Path | None = None, *, write: bool = True,
-            end_page_alone: bool = False, draft: bool = False) -> Result:
+            end_page_alone: bool = False, draft: bool = False, text: str | None = None) -> Result:
     """Run every stage on *issue_path* and write the bulletin (to *output*, default
     ``build/<stem>.docx``) unless a stage found an error or *write* is false.  Never raises for bad
-    input: every diagnostic of every stage that ran is in the result."""
+    input: every diagnostic of every stage that ran is in the result.  *text*: see :func:`read`."""
     result = Result(Path(issue_path))
     try:
-        validated = validate_issue(read(issue_path))
+        validated = validate_issue(read(issue_path, text))
     except JianbaoError as exc:
         result.diagnostics = list(exc.diagnostics)
         return result

@@ -48,7 +48,13 @@ OFFICE_FILES: tuple[tuple[str, str], ...] = (
     ("build.cmd.j2", "build.cmd"),
     ("gitignore.j2", ".gitignore"),
     ("README.md.j2", "README.md"),
+    ("vscode-settings.json.j2", ".vscode/settings.json"),
+    ("vscode-extensions.json.j2", ".vscode/extensions.json"),
 )
+
+#: Where the JSON Schemas for editors go in an office (``jianbao schema`` writes them there too); the
+#: first line of ``jianbao.yaml`` and of every issue file points at them.
+SCHEMAS_DIR = "schemas"
 
 _WEEKDAYS_ZH = "一二三四五六日"
 
@@ -516,13 +522,16 @@ def _template_error(exc: Exception, path: Path) -> JianbaoError:
 
 
 def new_issue(path: Path | None = None, *, date: dt.date | None = None, supplement: bool = False,
-              from_file: Path | None = None, warnings: list[Diagnostic] | None = None) -> Path:
+              from_file: Path | None = None, warnings: list[Diagnostic] | None = None,
+              refreshed: list[Path] | None = None) -> Path:
     """Write the next issue file into ``<office>/issues/`` and return its path.
 
     *path* is the office folder or its issues/ folder (default: found from the current folder).
     *from_file* is an issue whose section headings to repeat instead of the previous issue's.
     Warnings (holidays not checked, a date on a rest day…) are appended to *warnings*.
-    Never overwrites: an existing file raises ``JB601``.
+    Never overwrites: an existing file raises ``JB601``.  Afterwards the office's ``schemas/`` is
+    brought up to date (:func:`refresh_schemas`; the files written are appended to *refreshed*),
+    so that the new file's ``$schema`` line points at schemas of this jianbao.
     """
     from .load import load_yaml
     from .validate import validate
@@ -553,11 +562,51 @@ def new_issue(path: Path | None = None, *, date: dt.date | None = None, suppleme
         raise  # pragma: no cover - _refuse_existing raised
     except OSError as exc:
         raise JianbaoError(Diagnostic("JB501", f"无法写入 {target}（{exc.strerror}）", file=target)) from None
+    schema_problems = refresh_schemas(office, refreshed=refreshed)
     if warnings is not None:
         for d in plan.warnings:
             d.file = d.file or target
-        warnings += plan.warnings
+        warnings += plan.warnings + schema_problems
     return target
+
+
+def refresh_schemas(office: Path, *, refreshed: list[Path] | None = None, missing_only: bool = False) -> list[Diagnostic]:
+    """Bring ``<office>/schemas/`` up to date with this jianbao (what ``$schema=../schemas/…`` points at).
+
+    Files already right are left alone; the ones written are appended to *refreshed*. With
+    *missing_only* (``init --force``) an existing file is never replaced.  A failure to write is
+    no reason to fail the command: it comes back as a JB610 warning that says how to do it by hand.
+    """
+    from .schema import SCHEMAS, schema_bytes
+
+    folder = Path(office) / SCHEMAS_DIR
+    problems: list[Diagnostic] = []
+    if folder.is_symlink() or (folder.exists() and not _inside(folder, Path(office))):
+        return [Diagnostic("JB610", f"{folder} 是指向别处的链接，没有更新其中编辑器用的 schema", file=folder,
+                           hint="jianbao 不会透过链接写文件：删除链接后运行 jianbao schema。")]
+    for name, cls in SCHEMAS.items():
+        path = folder / name
+        data = schema_bytes(cls)
+        try:
+            if path.is_symlink() or path.is_dir():
+                raise IsADirectoryError(21, "不是普通文件")
+            if path.is_file() and (missing_only or path.read_bytes() == data):
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            from .write import write_atomic
+
+            write_atomic(path, data)
+        except JianbaoError:
+            problems.append(Diagnostic("JB610", f"没有更新编辑器用的 {path}", file=path,
+                                       hint="在简报文件夹里运行 jianbao schema。"))
+            continue
+        except OSError as exc:
+            problems.append(Diagnostic("JB610", f"没有更新编辑器用的 {path}（{exc.strerror}）", file=path,
+                                       hint="检查 schemas/ 的写入权限，然后在简报文件夹里运行 jianbao schema。"))
+            continue
+        if refreshed is not None:
+            refreshed.append(path)
+    return problems
 
 
 def _refuse_existing(target: Path) -> None:
@@ -572,6 +621,10 @@ def _refuse_existing(target: Path) -> None:
 
 def init_office(folder: Path, *, force: bool = False, skipped: list[Path] | None = None) -> list[Path]:
     """Scaffold an office folder; return the files created.
+
+    Besides the templates of ``templates/scaffold/office/`` it writes ``schemas/`` (the JSON Schemas
+    the ``$schema`` lines point at) and ``.vscode/settings.json``, which maps ``issues/*.yaml`` and
+    ``jianbao.yaml`` to them, so that an editor helps from the first file opened.
 
     *folder* must be missing or empty (a ``.git`` folder alone counts as empty) unless *force*;
     with *force* nothing that exists is touched: only missing files are created, and what was
@@ -601,11 +654,12 @@ def init_office(folder: Path, *, force: bool = False, skipped: list[Path] | None
     left: list[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        before = {p.name for p in folder.iterdir()}
         for target, text in rendered:
             first = folder / Path(target).parts[0]
             path = folder / target
-            if first != path and (first.exists() or first.is_symlink()):
-                _note(left, first)  # an existing issues/ folder is left as it is
+            if first != path and first.name in before:
+                _note(left, first)  # an existing issues/ (or .vscode/) folder is left as it is
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -618,6 +672,19 @@ def init_office(folder: Path, *, force: bool = False, skipped: list[Path] | None
             created.append(path)
     except OSError as exc:
         raise JianbaoError(Diagnostic("JB501", f"无法在 {folder} 中写入文件（{exc.strerror}）", file=folder)) from None
+    from .schema import SCHEMAS
+
+    if (folder / SCHEMAS_DIR).is_symlink():  # --force on a folder whose schemas/ links elsewhere: leave it
+        _note(left, folder / SCHEMAS_DIR)
+        if skipped is not None:
+            skipped += left
+        return created
+    existing = [folder / SCHEMAS_DIR / name for name in SCHEMAS if (folder / SCHEMAS_DIR / name).exists()]
+    problems = refresh_schemas(folder, refreshed=created, missing_only=True)
+    if problems:  # the other files could be written, so this is not expected: fail as they would
+        raise JianbaoError([Diagnostic("JB501", d.message, file=d.file, hint=d.hint) for d in problems])
+    for p in existing:
+        _note(left, p)
     if skipped is not None:
         skipped += left
     return created
