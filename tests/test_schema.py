@@ -186,7 +186,8 @@ def test_examples_keep_the_order_in_which_they_print():
     assert list(schema["properties"]["period"]["examples"][0]) == ["start", "end"]
     settings = schema_for(SCHEMAS["jianbao.schema.json"])
     assert list(settings["properties"]["distribution"]["examples"][0]) == ["报", "发"]
-    assert list(settings["properties"]) == ["name", "editor", "mark", "copies", "distribution", "separator", "layout"]
+    assert list(settings["properties"]) == ["name", "editor", "mark", "copies", "distribution", "separator", "layout",
+                                          "ignore"]
 
 
 def test_four_levels_are_four_definitions():

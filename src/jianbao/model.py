@@ -69,7 +69,7 @@ def _not_bool(value: Any) -> Any:
 
 
 #: An integer field: a true/false is refused, not read as 1 or 0.
-Count = Annotated[int, BeforeValidator(_not_bool)]
+Count = Annotated[int, BeforeValidator(_not_bool), Strict()]  # "1" in quotes is text, not a count (#16)
 
 
 def one_or_many(value: Any) -> Any:
@@ -343,7 +343,7 @@ class SeriesFields(_Model):
                                examples=["四川省政府政务服务和公共资源交易服务中心"])
     mark: str | None = Field(None, min_length=1, description="左上角标识（密级或“内部资料　注意保存”）；不写则不印",
                              examples=["内部资料　注意保存"])
-    copies: Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(_not_bool)] | None = Field(None, description="共印份数，印在末页最后：“（共印103份）”",
+    copies: Annotated[int, Field(ge=1, le=1_000_000), BeforeValidator(_not_bool), Strict()] | None = Field(None, description="共印份数，印在末页最后：“（共印103份）”",
                                examples=[103])
     distribution: dict[str, Recipients] | None = Field(
         None,
@@ -387,7 +387,7 @@ class IssueFile(SeriesFields):
     model_config = ConfigDict(title="一期简报")
 
     number: Count = Field(..., ge=1, le=10_000, description="期号：“第18期”", examples=[18])
-    total: Annotated[int, Field(ge=1, le=100_000), BeforeValidator(_not_bool)] | None = Field(None, description="总期号：“（总第356期）”，可不写", examples=[356])
+    total: Annotated[int, Field(ge=1, le=100_000), BeforeValidator(_not_bool), Strict()] | None = Field(None, description="总期号：“（总第356期）”，可不写", examples=[356])
     supplement: StrictBool = Field(False, description="是否增刊：增刊单独编号，印“增刊第2期”", examples=[False])
     date: YDate = Field(..., description="印发日期，写作 2024-05-13，印为“2024年5月13日”", examples=["2024-05-13"])
     period: Period | None = Field(None, description="报告期（start 第一天、end 最后一天），印在期号下方：“（4月29日—4月30日）”；可不写",
