@@ -43,6 +43,9 @@ example: setup $(DOCX)
 build/%.docx: issues/%.yaml jianbao.yaml $(PRESET) | $(BIN)/jianbao
 	$(BIN)/jianbao build $<
 
+# what each issue read last time (its photos, the issue before it for prev/ytd): written by jianbao build
+-include $(DOCX:.docx=.d)
+
 pdf: setup
 	$(BIN)/jianbao build --pdf $(ISSUES)
 

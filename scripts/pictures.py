@@ -3,8 +3,10 @@
 
     docs/img/example-page-1.png     the first page of build/2024-05-13.pdf (LibreOffice)
     docs/img/example-page-last.png  its last page, with the end block at the foot
-    docs/img/web-375.png            the web edition on a phone (375 px, headless Chromium)
-    docs/img/web-1280.png           the web edition on a desktop screen (1280 px, top of the page)
+    docs/img/photos-page-1.png      the first page of the next issue, build/2024-05-20.pdf: a photo
+    docs/img/web-375.png            the web edition of 2024-05-20 on a phone (375 px, headless Chromium),
+                                    scrolled to its first photo
+    docs/img/web-1280.png           the web edition of 2024-05-13 on a desktop screen (1280 px, top)
 """
 
 from __future__ import annotations
@@ -27,23 +29,26 @@ def main() -> None:
         office = Path(tmp) / "office"
         (office / "issues").mkdir(parents=True)
         shutil.copy(ROOT / "jianbao.yaml", office)
-        shutil.copy(ROOT / "issues" / "2024-05-13.yaml", office / "issues")
+        for name in ("2024-05-13.yaml", "2024-05-20.yaml"):
+            shutil.copy(ROOT / "issues" / name, office / "issues")
+        shutil.copytree(ROOT / "照片", office / "照片")
         jb = [sys.executable, "-m", "jianbao"]
-        subprocess.run([*jb, "build", str(office / "issues" / "2024-05-13.yaml"), "--pdf", "--html"], check=True)
+        subprocess.run([*jb, "build", str(office / "issues"), "--pdf", "--html", "--force"], check=True)
         pdf = office / "build" / "2024-05-13.pdf"
         pages = int(next(ln.split()[-1] for ln in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
                                                                  text=True, check=True).stdout.splitlines()
                          if ln.startswith("Pages:")))
-        for name, page in (("example-page-1", 1), ("example-page-last", pages)):
+        for name, source, page in (("example-page-1", pdf, 1), ("example-page-last", pdf, pages),
+                                   ("photos-page-1", office / "build" / "2024-05-20.pdf", 1)):
             subprocess.run(["pdftoppm", "-png", "-r", "50", "-singlefile", "-f", str(page), "-l", str(page),
-                            str(pdf), str(OUT / name)], check=True)
+                            str(source), str(OUT / name)], check=True)
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
-            for width, height in ((375, 1400), (1280, 900)):
+            for width, height, stem in ((375, 1400, "2024-05-20"), (1280, 900, "2024-05-13")):
                 page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto((office / "build" / "2024-05-13.html").as_uri())
+                page.goto((office / "build" / f"{stem}.html").as_uri())
                 page.screenshot(path=str(OUT / f"web-{width}.png"))
             browser.close()
     for f in sorted(OUT.glob("*.png")):

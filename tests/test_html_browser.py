@@ -33,7 +33,8 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("site")
     (root / "issues").mkdir()
     shutil.copy(ROOT / "jianbao.yaml", root / "jianbao.yaml")
-    for p in [ROOT / "issues" / "2024-05-13.yaml", *FIXTURES.glob("full/issues/*.yaml"),
+    shutil.copytree(ROOT / "照片", root / "照片")  # the example's second issue has two photos
+    for p in [*ROOT.glob("issues/*.yaml"), *FIXTURES.glob("full/issues/*.yaml"),
               *FIXTURES.glob("shapes/issues/*.yaml"), *FIXTURES.glob("long/issues/*.yaml")]:
         shutil.copy(p, root / "issues" / p.name)
     from jianbao.batch import build_files, write_site
@@ -77,6 +78,14 @@ def test_no_horizontal_scroll_and_no_accessibility_violation(site, browser, widt
         page.goto(page_file.as_uri())
         scroll, view = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert scroll <= view, f"{page_file.name} at {width}px scrolls sideways ({scroll} > {view})"
+        # a photo: as wide as the text on a phone, its print width (a fraction of the text) on a desktop
+        for fig, text, share in page.evaluate(
+                "[...document.querySelectorAll('figure.photo')].map(f => [f.getBoundingClientRect().width,"
+                " f.parentElement.clientWidth - parseFloat(getComputedStyle(f.parentElement).paddingLeft)"
+                " - parseFloat(getComputedStyle(f.parentElement).paddingRight),"
+                " parseFloat(f.style.getPropertyValue('--width')) / 100])"):
+            expected = text if width < 640 else text * share
+            assert abs(fig - expected) < 2, f"{page_file.name} at {width}px: a photo {fig}px wide, not {expected}"
         assert requests == [page_file.as_uri()], f"{page_file.name} fetched {requests[1:]}"
         page.screenshot(path=str(tmp_path / f"{page_file.stem}-{width}.png"), full_page=True)
         page.add_script_tag(path=str(AXE))

@@ -32,6 +32,7 @@ ISSUES = {
     "long": FIX / "long" / "issues" / "2024-06-03.yaml",
     "full": FIX / "full" / "issues" / "2024-05-20-zk.yaml",
     "minimal": FIX / "minimal" / "issues" / "2024-07-01.yaml",
+    "photos": ROOT / "issues" / "2024-05-20.yaml",  # the example's second issue: two photos
 }
 
 
@@ -170,7 +171,7 @@ def test_fonts_per_role(pdfs):
     assert "FandolKai" in g.text_fonts(pdf, "省本级综窗办件情况")  # （一） heading in 楷体
 
 
-@pytest.mark.parametrize("name", ["seed", "long", "full"])
+@pytest.mark.parametrize("name", ["seed", "long", "full", "photos"])
 def test_end_block_at_the_bottom_of_the_last_page(pages, pdfs, name):
     last = len(pages[name])
     rules = [r for r in g.find_rules(pdfs[name], page=last, min_length_mm=100) if r.color == "#000000"]
@@ -219,3 +220,38 @@ def test_every_input_paragraph_is_printed_in_order(pages, name):
         found = printed.find(needle, at)
         assert found >= 0, f"missing or out of order: {s[:40]}"
         at = found + len(needle)
+
+
+def test_the_example_photos_print_with_their_captions_at_300_dpi(pages, pdfs):
+    """The example's second issue: each photo on a page with its caption right under it, centred,
+    and in the PDF no more pixels than 300 dpi at the printed size (a 4000×3000 phone photo is
+    downscaled before it goes into the .docx)."""
+    import subprocess
+
+    issue = prepare(ISSUES["photos"]).bulletin.issue.model_dump()
+    captions = [v["caption"] for v in _blocks(issue) if isinstance(v, dict) and "image" in v]
+    assert len(captions) == 2
+    listing = subprocess.run(["pdfimages", "-list", str(pdfs["photos"])], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    images = [row.split() for row in listing if row.split()[2] == "image"]
+    assert len(images) == 2
+    for row in images:
+        page, x_ppi, y_ppi = int(row[0]), float(row[12]), float(row[13])
+        assert 150 < x_ppi <= 301 and 150 < y_ppi <= 301, row
+        cap = [ln for ln in pages["photos"][page - 1].lines if ln.text.replace(" ", "").startswith("图为")]
+        assert cap, f"no caption on the photo's page {page}"
+        assert abs((cap[0].x0 + cap[0].x1) / 2 - (LEFT + RIGHT) / 2) < 2
+    printed = [ln.text.replace(" ", "") for p in pages["photos"] for ln in p.lines]
+    assert [c for c in captions if c in printed] == captions
+
+
+def _blocks(value) -> list:
+    out: list = []
+    if isinstance(value, dict):
+        out.append(value)
+        for v in value.values():
+            out += _blocks(v)
+    elif isinstance(value, list):
+        for v in value:
+            out += _blocks(v)
+    return out

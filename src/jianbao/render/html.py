@@ -117,7 +117,7 @@ class _Body:
         photo = images.for_web(Path(block.image))
         data = base64.b64encode(photo.data).decode("ascii")
         pct = round((block.width or self.image_width) * 100)
-        self.out.append(f'<figure class="photo" style="width:{pct}%">'
+        self.out.append(f'<figure class="photo" style="--width:{pct}%">'
                         f'<img src="data:{photo.mime};base64,{data}" alt="{_e(block.caption)}" '
                         f'width="{photo.width}" height="{photo.height}">'
                         f"<figcaption>{_e(block.caption)}</figcaption></figure>")
