@@ -230,6 +230,32 @@ def shapes(count: int, seed: int = 13) -> list[Shape]:
     return out[:count]
 
 
+def ending(seed: int, step: int, last: int, base_lines: int = 20) -> Shape:
+    """A text-only bulletin (a heading, paragraphs) whose text ends *step* lines after a fixed
+    point and whose last paragraph has *last* lines: a padding paragraph of *base_lines* + *step*
+    − *last* lines comes before it.  With the default *base_lines*, steps 2–5 end the text on the
+    last lines of page 2, where the end block no longer fits under it — with any *last* of 4–12,
+    the case a .docx built without a PDF must handle by itself (issue 13)."""
+    r = random.Random(seed)
+    gen = _Gen(r)
+    series = {"name": NAMES[1], "editor": "测试中心", "copies": 103,
+              "distribution": {"报": ["上级单位", "相关部门"], "发": "本单位各处室。"}}
+    issue: dict = {"number": 18, "date": "2024-05-13"}
+    gen.h += 1
+    title = f"题{gen.h}" + gen.prose(10).rstrip("。")
+    gen.paras.append(Para("heading", _mk(1, 1) + title, title[:4]))
+    body = []
+    for lines in (6, 4, max(1, base_lines + step - last)):
+        text = gen.para(lines)
+        gen.paras.append(Para("text", text, text[:5]))
+        body.append(text)
+    text = gen.para(last)
+    gen.paras.append(Para("text", text, text[:5]))
+    body.append(text)
+    issue["sections"] = [{"title": title, "body": body}]
+    return Shape(f"e{seed}-{step:02d}-{last:02d}", series, issue, gen.paras, gen.tables)
+
+
 def write_office(sh: Shape, root: Path) -> Path:
     """The office folder of *sh* under *root*; returns the issue file."""
     import yaml

@@ -70,3 +70,46 @@ def test_the_summary_says_what_happened(built):
         with zipfile.ZipFile(r.output) as z:
             xml = z.read("word/document.xml").decode()
         assert '<w:keepLines w:val="1"/>' in xml  # split (its tail kept whole) or kept whole
+
+
+@pytest.fixture(scope="module")
+def docx_only(tmp_path_factory):
+    """The usual weekly case: ``jianbao build`` without ``--pdf``, the .docx converted afterwards
+    (here all in one LibreOffice run, as staff would convert them).  A family whose text ends on
+    each of the last lines of page 2 with last paragraphs of 4–12 lines, and the steps on either
+    side of it (see :func:`shapes.ending`)."""
+    from jianbao.pdf import convert_to_pdf
+
+    keep = os.environ.get("JIANBAO_SHAPES_KEEP")
+    root = (Path(keep) / "docx-only") if keep else tmp_path_factory.mktemp("docx-only")
+    if keep:
+        shutil.rmtree(root, ignore_errors=True)
+    sample = [s.ending(SEED, step, last) for step in range(2, 6) for last in range(4, 13)]
+    sample += [s.ending(SEED, step, last) for step in (1, 6) for last in (4, 12)]
+    paths = [s.write_office(sh, root) for sh in sample]
+    results = build_files(paths, pdf=False, force=True)
+    assert all(r.ok for r in results), [(r.source, r.diagnostics) for r in results if not r.ok]
+    pdfs = convert_to_pdf([r.docx for r in results], out_dir=root / "pdf")
+    return list(zip(sample, results, pdfs))
+
+
+def test_a_docx_built_without_pdf_never_leaves_the_end_block_alone(docx_only):
+    """Every invariant holds in LibreOffice's rendering of a .docx built without a PDF: above all,
+    the end block at the 版心 bottom with at least two lines of text, never alone on its page."""
+    findings = [line for sh, _, pdf in docx_only for line in s.check(sh, pdf)]
+    assert not findings, f"{len(findings)} finding(s) in {len(docx_only)} bulletins:\n" + "\n".join(findings[:60])
+
+
+def test_the_docx_only_family_reaches_the_case(docx_only):
+    """The family does end the text where the end block no longer fits under it: in some of them
+    the last page holds only the two lines that came along with the end block."""
+    import pdfgeom as g
+
+    two = 0
+    for _, _, pdf in docx_only:
+        pages = g.read_pages(pdf)
+        rules = [r for r in g.find_rules(pdf, min_length_mm=100) if r.page == len(pages) and r.color == "#000000"]
+        top = min(r.y for r in rules)
+        body = [ln for ln in pages[-1].lines if ln.y1 < top and s.BODY_H < ln.height < 8.0]
+        two += len(pages) > 1 and len(body) == 2
+    assert two >= 20, two
