@@ -349,3 +349,57 @@ def test_carry_never_leaves_a_lone_first_line(tmp_path):
     whole = paras[-1]
     assert "".join(t.text for t in whole.iter(f"{W}t")) == "（一）" + last
     assert whole.find(f"{W}pPr/{W}keepNext") is not None and whole.find(f"{W}pPr/{W}keepLines") is not None
+
+
+def test_line_starts_break_as_libreoffice_does():
+    """The body grid: 28 characters a line, the first indented two (issue 13: these rules predicted
+    all 640 paragraph breaks of the layout test's sample in LibreOffice 7.4)."""
+    from jianbao.metrics import line_starts
+
+    starts = lambda text, gap=1 / 6: line_starts(text, 8845, 320, -8, 2, gap)  # noqa: E731
+    assert starts("字" * 60) == [0, 26, 54]
+    # "，" may not start a line: it takes the character before it down
+    assert starts("字" * 26 + "，" + "字" * 10) == [0, 25]
+    # an opening bracket does not end a line
+    assert starts("字" * 25 + "（字）" + "字" * 10) == [0, 25]
+    # digits are not broken, and take room beside Chinese text: "段12" holds the first line to 26
+    # characters (24 wide), one fewer than without the space
+    assert starts("段12" + "字" * 40) == [0, 26]
+    assert starts("段12" + "字" * 40, gap=0) == [0, 27]
+
+
+def _last_paragraphs(tmp_path, last: str, **kw):
+    from jianbao.pipeline import prepare
+    from jianbao.render.docx import render
+
+    o = Office(tmp_path)
+    path = o.issue(f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - {last}\n")
+    checked = prepare(path)
+    split: list[str] = []
+    body = render(checked.bulletin, checked.layout, split=split, **kw).element.body
+    paras = [p for p in body.findall(f"{W}p") if p.find(f".//{W}txbxContent") is None]
+    return ["".join(t.text for t in p.iter(f"{W}t")) for p in paras], paras, split
+
+
+def test_a_long_last_paragraph_is_split_before_its_predicted_last_two_lines(tmp_path):
+    """Without a PDF to measure (issue 13): a last paragraph of four lines or more is split where
+    its last two lines are predicted to start, the tail kept whole with the end block, the split
+    reported to the build."""
+    last = "本周" + "推进工作" * 27 + "。"  # 5 lines with "（一）": 26 + 28 + 28 + 28 + 4 characters
+    texts, paras, split = _last_paragraphs(tmp_path, last)
+    printed = "（一）" + last
+    assert texts[-2] + texts[-1] == printed
+    assert texts[-1] == printed[26 + 28 * 2:] and split == [texts[-1]]  # lines 4 and 5
+    head, tail = paras[-2], paras[-1]
+    assert tail.find(f"{W}pPr/{W}keepNext") is not None and tail.find(f"{W}pPr/{W}keepLines") is not None
+    assert tail.find(f"{W}pPr/{W}ind").get(f"{W}firstLineChars") == "0"
+    assert head.find(f"{W}pPr/{W}jc").get(f"{W}val") == "distribute" and head.find(f"{W}pPr/{W}keepNext") is None
+
+
+def test_a_short_last_paragraph_or_an_end_page_of_its_own_is_not_split(tmp_path):
+    three = "本周" + "围绕重点任务推进各项工作，" * 5 + "完成。"
+    texts, _, split = _last_paragraphs(tmp_path / "a", three)
+    assert texts[-1] == "（一）" + three and split == []
+    five = "本周" + "围绕重点任务推进各项工作，" * 9 + "完成。"
+    texts, _, split = _last_paragraphs(tmp_path / "b", five, end_page_alone=True)
+    assert texts[-1] == "（一）" + five and split == []

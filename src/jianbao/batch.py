@@ -41,6 +41,7 @@ class BuildResult:
     end_text: str = ""
     text_bottom: float = 0.0  # the 版心 bottom and the line pitch, in PDF points (from the preset)
     pitch: float = 0.0
+    tail: str = ""  # the last lines the renderer split off the last paragraph (render/docx.py split_last)
 
     @property
     def ok(self) -> bool:
@@ -51,6 +52,12 @@ class BuildResult:
         """The .docx of a result that has one (built or up to date)."""
         assert self.output is not None, self
         return self.output
+
+
+#: What a build says of a long last paragraph split before its last two lines (which then always
+#: stand with the end block): in the .docx, and in Word, they are two paragraphs.
+SPLIT_NOTE = "末段最后两行另成一段，与版记同页（在 Word 中改末段时先合并这两段）"
+MOVED_NOTE = "正文末两行移到版记所在页（末段拆开或整段移过去）"
 
 
 def _inputs_mtime(prepared) -> int:
@@ -107,8 +114,12 @@ def build_one(path: Path, output: Path | None = None, force: bool = False, draft
                 and _same_inputs(prepared, out, output is None):
             res.status = "skipped"
         else:
-            compile_issue(prepared, out, end_page_alone=end_page_alone, carry=carry)
+            split: list[str] = []
+            compile_issue(prepared, out, end_page_alone=end_page_alone, carry=carry, split=split)
             res.status = "built"
+            if split:
+                res.tail = split[0]
+                res.notes.append(SPLIT_NOTE)
         if output is None:  # build/<stem>.d: what make and the next build compare with
             from . import deps
 
@@ -353,7 +364,8 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         odd = [r for r in todo if r.even_end and r.end_text and r.pages and r.pages % 2]
         for r in odd:
             again = build_one(r.source, r.output, True, r.draft, end_page_alone=True)
-            r.status = again.status
+            r.status, r.tail = again.status, again.tail  # a page of its own: nothing is split
+            r.notes = [n for n in r.notes if n != SPLIT_NOTE or again.tail]
             r.diagnostics += [d for d in again.diagnostics if d not in r.diagnostics]
         odd = [r for r in odd if r.ok]
         if not _convert(odd, scratch, keep_pdf):
@@ -381,8 +393,8 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         for r in todo:
             if r.pages and r.end_text and r.pdf and end_block_alone(r.pdf, r.pages, r.end_text):
                 r.notes.append("正文排满末页，版记单独占一页（正文末尾不是可拆分的段落）")
-            elif r in moved:
-                r.notes.append("正文末两行移到版记所在页（末段拆开或整段移过去）")
+            elif r in moved or _moved_tail(r):
+                r.notes = [n for n in r.notes if n != SPLIT_NOTE] + [MOVED_NOTE]
             if scratch:
                 r.pdf = None
     finally:
@@ -454,6 +466,17 @@ def _carry(r: BuildResult) -> str:
     if len(last) > 2 and before and r.text_bottom - before[-1][1] > 2.5 * r.pitch:
         return "".join(text for text, _ in last[-2:])
     return ""
+
+
+def _moved_tail(r: BuildResult) -> bool:
+    """Whether the last lines the renderer split off went to the end block's page while the page
+    before had room for them: the last page holds nothing else above the end block."""
+    if not r.tail or r.pdf is None or not r.pages or r.pages < 2:
+        return False
+    end = re.sub(r"\s+", "", r.end_text)
+    last = "".join(t for t, _ in _text_lines(r.pdf, r.pages) if t not in end)
+    before = _text_lines(r.pdf, r.pages - 1)
+    return last == re.sub(r"\s+", "", r.tail) and bool(before) and r.text_bottom - before[-1][1] > 0.5 * r.pitch
 
 
 def _text_lines(pdf: Path, page: int) -> list[tuple[str, float]]:

@@ -105,11 +105,16 @@ def test_the_docx_only_family_reaches_the_case(docx_only):
     the last page holds only the two lines that came along with the end block."""
     import pdfgeom as g
 
+    from jianbao.batch import SPLIT_NOTE
+
     two = 0
-    for _, _, pdf in docx_only:
+    for _, r, pdf in docx_only:
         pages = g.read_pages(pdf)
         rules = [r for r in g.find_rules(pdf, min_length_mm=100) if r.page == len(pages) and r.color == "#000000"]
         top = min(r.y for r in rules)
         body = [ln for ln in pages[-1].lines if ln.y1 < top and s.BODY_H < ln.height < 8.0]
-        two += len(pages) > 1 and len(body) == 2
+        came = len(pages) > 1 and len(body) == 2
+        two += came
+        if came:  # the summary says the last paragraph was split (and what to mind in Word)
+            assert SPLIT_NOTE in r.notes, (r.source, r.notes)
     assert two >= 20, two

@@ -24,7 +24,7 @@ from .. import document, images
 from ..dates import cn_date
 from ..document import Node, walk
 from ..layout import Layout
-from ..metrics import fit_size, split_balanced
+from ..metrics import LATIN_GAP_EM, fit_size, line_starts, split_balanced
 from ..model import Bulletin, Table
 from ..text import copies_line, end_block_rows, issue_line, period_line
 from ..units import pt_to_twips, twips_to_emu
@@ -36,7 +36,7 @@ from .styles import role_font, write_styles
 
 
 def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, draft: bool = False,
-           carry: str | None = None):
+           carry: str | None = None, split: list[str] | None = None):
     """Build the python-docx ``Document`` for *bulletin* in *layout*.
 
     *end_page_alone* puts the end block on a page of its own, with no page number (for
@@ -60,7 +60,10 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, 
     if draft:
         draft_headers(doc, layout)
     write_core_properties(doc, bulletin)
-    _Body(doc, bulletin, layout, carry=carry, end_page_alone=end_page_alone).build()
+    body = _Body(doc, bulletin, layout, carry=carry, end_page_alone=end_page_alone)
+    body.build()
+    if split is not None and body.split_tail:
+        split.append(body.split_tail)
     if end_page_alone:
         end_block_on_its_own_page(doc)
     return doc
@@ -97,6 +100,7 @@ class _Body:
         self.flow: list[tuple[str, etree._Element, int]] = []
         self.carry_text = carry
         self.end_page_alone = end_page_alone
+        self.split_tail = ""  # the last lines split off the last paragraph (split_last)
 
     # paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, *runs: etree._Element, before: int | None = None) -> etree._Element:
@@ -149,7 +153,36 @@ class _Body:
         self.keeps()
         if self.carry_text:
             self.carry(self.carry_text)
+        elif not self.end_page_alone:
+            self.split_last()
         self.end_block()
+
+    def split_last(self) -> None:
+        """The last two lines of a long last paragraph (four lines or more: shorter ones are kept
+        whole, see :meth:`keeps`) become a paragraph of their own kept with the end block, split
+        where the line breaks are predicted (:func:`jianbao.metrics.line_starts`), so that a .docx
+        opened in Word or converted by LibreOffice never leaves the end block alone on a page —
+        neither engine can be asked for it otherwise: LibreOffice moves a kept paragraph whole.
+        Where the text fits above the end block nothing shows: the head ends at a line end, spread
+        full width, and the tail starts the next line.  The cut is the earlier of the breaks with
+        LibreOffice's measured space between Chinese and Latin text and with a wider one, so the
+        head's last line is never longer than either engine sets it."""
+        if not self.flow or self.flow[-1][0] not in ("text", "lead"):
+            return
+        p = self.flow[-1][1]
+        style = p.find(f"{w('pPr')}/{w('pStyle')}")
+        if style is None or style.get(w("val")) != "Normal":
+            return
+        printed = "".join(t.text or "" for t in p.iter(w("t")))
+        lay = self.layout
+        size, spacing = round(pt_to_twips(lay.fonts.body.size)), lay.grid.char_spacing
+        cuts = [line_starts(printed, lay.page.text_width, size, spacing, lay.grid.first_line_indent, gap)
+                for gap in (LATIN_GAP_EM, 1 / 4)]
+        if min(len(c) for c in cuts) < 4:
+            return
+        cut = min(c[-2] for c in cuts)
+        self.carry(printed[cut:])
+        self.split_tail = printed[cut:]
 
     def carry(self, text: str) -> None:
         """Split the last paragraph before its printed tail *text* (its last lines in a PDF where
