@@ -242,3 +242,18 @@ def test_the_web_page_follows_a_deleted_neighbour_too(office: Office, cli, tmp_p
     middle.rename(tmp_path / "moved-away.yaml")
     assert cli("build", office.root, "--html").exit_code == 0
     assert "累计受理400件" in page.read_text(encoding="utf-8")
+
+
+def test_a_single_build_says_when_the_last_paragraph_was_split(office: Office, cli):
+    """Issue 13: without --pdf and without a summary table, the build still says that the last two
+    lines of a long last paragraph became a paragraph of their own (to merge before editing it in
+    Word); a short last paragraph says nothing."""
+    from jianbao.batch import SPLIT_NOTE
+
+    long_end = "本周" + "推进工作" * 27 + "。"
+    path = office.issue(f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - {long_end}\n")
+    r = cli("build", path)
+    assert r.exit_code == 0 and SPLIT_NOTE in r.stderr, r.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace(long_end, "本周推进工作。"), encoding="utf-8")
+    r = cli("build", path)
+    assert r.exit_code == 0 and SPLIT_NOTE not in r.stderr + r.stdout

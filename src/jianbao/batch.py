@@ -56,7 +56,7 @@ class BuildResult:
 
 #: What a build says of a long last paragraph split before its last two lines (which then always
 #: stand with the end block): in the .docx, and in Word, they are two paragraphs.
-SPLIT_NOTE = "末段最后两行另成一段，与版记同页（在 Word 中改末段时先合并这两段）"
+SPLIT_NOTE = "末段末两行另成一段、与版记同页（在 Word 中改末段时先合并）"
 MOVED_NOTE = "正文末两行移到版记所在页（末段拆开或整段移过去）"
 
 

@@ -184,7 +184,7 @@ REPORT_LIMIT = 30  # diagnostics printed per file by build (check prints them al
 def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html: bool = False,
            site: bool = False, draft: bool = False) -> bool:
     """Build, report, and say whether everything succeeded."""
-    from .batch import build_files, said_once, write_site
+    from .batch import MOVED_NOTE, SPLIT_NOTE, build_files, said_once, write_site
 
     targets = targets_fn()
     many = len(targets) > 1
@@ -205,6 +205,10 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html
                 console.print(f"{_shown(r.source)}：{note}")
         if r.ok and r.status == "built":
             typer.echo(_shown(r.docx))
+            if not summary:  # one file, no table: what the end block did to the text is still said
+                for note in r.notes:
+                    if note in (SPLIT_NOTE, MOVED_NOTE):
+                        console.print(f"{_shown(r.docx)}：{note}")
         if r.ok and r.draft:
             still = f"还有 {r.open} 个问题没有解决（见上），定稿前改正后不加 --draft 再编译" if r.open else "没有未解决的问题"
             console.print(f"[yellow]草稿：{_shown(r.docx)} 每一页都印有草稿标记；{still}。[/yellow]")

@@ -279,8 +279,8 @@ class _Body:
                 owed -= lines2
         # the end of the text: at least two lines come with the end block.  Only short paragraphs
         # are kept: LibreOffice moves a kept paragraph whole (a 20-line one left a page of 8 lines
-        # behind); a long last paragraph that leaves the end block alone is split in the batch PDF
-        # stage instead, before the two lines the PDF shows (carry).
+        # behind); a long last paragraph is split before its predicted last two lines instead
+        # (split_last), or, in the batch PDF stage, before the two lines the PDF shows (carry).
         owed = 2
         for kind, p, lines in reversed(flow):
             if kind == "table" or lines > 3:  # no keepNext in data rows (see table())
