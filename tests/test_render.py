@@ -403,3 +403,24 @@ def test_a_short_last_paragraph_or_an_end_page_of_its_own_is_not_split(tmp_path)
     five = "本周" + "围绕重点任务推进各项工作，" * 9 + "完成。"
     texts, _, split = _last_paragraphs(tmp_path / "b", five, end_page_alone=True)
     assert texts[-1] == "（一）" + five and split == []
+
+
+def test_a_one_line_last_paragraph_takes_a_line_of_the_long_one_before_it(tmp_path):
+    """Two lines come with the end block: after a one-line last paragraph, the long paragraph before
+    it is split before its last two lines (the 80-bulletin run found an end block with one line)."""
+    from jianbao.pipeline import prepare
+    from jianbao.render.docx import render
+
+    o = Office(tmp_path)
+    long_one = "本周" + "推进工作" * 27 + "。"
+    path = o.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n"
+                   f"      - {long_one}\n      - 本周推进工作。\n")
+    checked = prepare(path)
+    split: list[str] = []
+    body = render(checked.bulletin, checked.layout, split=split).element.body
+    paras = [p for p in body.findall(f"{W}p") if p.find(f".//{W}txbxContent") is None]
+    texts = ["".join(t.text for t in p.iter(f"{W}t")) for p in paras]
+    assert texts[-1] == "（二）本周推进工作。" and texts[-3] + texts[-2] == "（一）" + long_one
+    assert split == [texts[-2]] and texts[-2] == ("（一）" + long_one)[26 + 28 * 2:]
+    for p in paras[-2:]:
+        assert p.find(f"{W}pPr/{W}keepNext") is not None

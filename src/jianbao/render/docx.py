@@ -101,6 +101,7 @@ class _Body:
         self.carry_text = carry
         self.end_page_alone = end_page_alone
         self.split_tail = ""  # the last lines split off the last paragraph (split_last)
+        self.owed_at: int | None = None  # the flow index of a paragraph too long to keep (keeps)
 
     # paragraphs ------------------------------------------------------------------------------
     def para(self, style: str, *runs: etree._Element, before: int | None = None) -> etree._Element:
@@ -159,7 +160,8 @@ class _Body:
 
     def split_last(self) -> None:
         """The last two lines of a long last paragraph (four lines or more: shorter ones are kept
-        whole, see :meth:`keeps`) become a paragraph of their own kept with the end block, split
+        whole, see :meth:`keeps`), or of the long paragraph before a last one-line paragraph,
+        become a paragraph of their own kept with the end block (and the short ones after it), split
         where the line breaks are predicted (:func:`jianbao.metrics.line_starts`), so that a .docx
         opened in Word or converted by LibreOffice never leaves the end block alone on a page —
         neither engine can be asked for it otherwise: LibreOffice moves a kept paragraph whole.
@@ -167,9 +169,10 @@ class _Body:
         full width, and the tail starts the next line.  The cut is the earlier of the breaks with
         LibreOffice's measured space between Chinese and Latin text and with a wider one, so the
         head's last line is never longer than either engine sets it."""
-        if not self.flow or self.flow[-1][0] not in ("text", "lead"):
+        at = self.owed_at
+        if at is None or self.flow[at][0] not in ("text", "lead"):
             return
-        p = self.flow[-1][1]
+        p = self.flow[at][1]
         style = p.find(f"{w('pPr')}/{w('pStyle')}")
         if style is None or style.get(w("val")) != "Normal":
             return
@@ -178,14 +181,15 @@ class _Body:
         size, spacing = round(pt_to_twips(lay.fonts.body.size)), lay.grid.char_spacing
         cuts = [line_starts(printed, lay.page.text_width, size, spacing, lay.grid.first_line_indent, gap)
                 for gap in (LATIN_GAP_EM, 1 / 4)]
-        if min(len(c) for c in cuts) < 4:
+        if min(len(c) for c in cuts) < 4:  # three lines after all (the estimate of keeps() is rough)
+            x.set_flag(sub(p, "pPr"), "keepNext")
             return
         cut = min(c[-2] for c in cuts)
-        self.carry(printed[cut:])
+        self.carry(printed[cut:], at)
         self.split_tail = printed[cut:]
 
-    def carry(self, text: str) -> None:
-        """Split the last paragraph before its printed tail *text* (its last lines in a PDF where
+    def carry(self, text: str, at: int = -1) -> None:
+        """Split the last paragraph (or the paragraph *at* that index of the flow) before its printed tail *text* (its last lines in a PDF where
         the end block stood alone): the tail becomes a paragraph of its own, without first-line
         indent, kept whole and with the end block.  The head keeps its lines as they were (the
         split is at a line end, and its last line is spread full width like the lines before it).
@@ -195,9 +199,9 @@ class _Body:
         happens when the text does not end with *text* (a table, or a changed issue); when the head
         would be a single line (an orphan), the whole paragraph is kept together with the end block.
         """
-        if not self.flow or self.flow[-1][0] == "table":
+        if not self.flow or self.flow[at][0] == "table":
             return
-        p = self.flow[-1][1]
+        p = self.flow[at][1]
         runs = p.findall(w("r"))
         printed = "".join(t.text or "" for t in p.iter(w("t")))
         tail = "".join(text.split())
@@ -245,8 +249,9 @@ class _Body:
         ppr.remove(ppr.find(w("keepNext"))) if ppr.find(w("keepNext")) is not None else None
         x.set_jc(ppr, "distribute")  # the head's last line was a full line: it stays one
         p.addnext(second)
-        self.flow[-1] = ("text", p, 3)
-        self.flow.append(("text", second, 2))
+        at %= len(self.flow)
+        self.flow[at] = ("text", p, 3)
+        self.flow.insert(at + 1, ("text", second, 2))
 
     def keeps(self) -> None:
         """Keep rules a typesetter applies, as ``w:keepNext`` (Word and LibreOffice both honour it):
@@ -282,8 +287,12 @@ class _Body:
         # behind); a long last paragraph is split before its predicted last two lines instead
         # (split_last), or, in the batch PDF stage, before the two lines the PDF shows (carry).
         owed = 2
-        for kind, p, lines in reversed(flow):
-            if kind == "table" or lines > 3:  # no keepNext in data rows (see table())
+        for k in range(len(flow) - 1, -1, -1):
+            kind, p, lines = flow[k]
+            if kind == "table":  # no keepNext in data rows (see table())
+                break
+            if lines > 3:  # too long to keep whole: split before its last two lines (split_last)
+                self.owed_at = k
                 break
             x.set_flag(sub(p, "pPr"), "keepNext")
             owed -= lines
