@@ -504,3 +504,14 @@ def test_a_note_of_two_paragraphs_typed_by_hand(tmp_path):
     [r] = import_files([handmade(tmp_path / "n.docx", body)], out=tmp_path / "office")
     data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
     assert data["note"] == ["第一段按语。", "第二段按语。"] and data["body"] == "导语段落。"
+
+
+def test_a_last_paragraph_split_for_the_end_block_imports_as_one(tmp_path):
+    """Issue 13: the .docx holds a long last paragraph as two (its last two lines go with the end
+    block); importing the .docx gives the one paragraph back, and the same .docx again."""
+    last = "本周" + "推进工作" * 27 + "。"
+    issue = Office(tmp_path / "o").issue(
+        f"number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - {last}\n")
+    original, again, written = round_trip(issue, tmp_path)
+    assert again == original
+    assert last in written.read_text(encoding="utf-8")

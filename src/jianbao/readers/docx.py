@@ -238,11 +238,17 @@ class _Walker:
 
     # block level ---------------------------------------------------------------------------------
     def walk_body(self, body) -> None:
+        before = None
         for child in self._blocks(body):
             if child.tag == W + "p":
                 p = self.para(child)
-                if p is not None:
+                last = self.doc.blocks[-1] if self.doc.blocks else None
+                if p is not None and isinstance(last, Para) and _split_tail(before, child):
+                    last.runs = _merge(last.runs + p.runs)  # one paragraph of the source, split for the end block
+                    self.n -= 1
+                elif p is not None:
                     self.doc.blocks.append(p)
+                before = child
                 for box in _block_boxes(child):  # a text box holding a table (jianbao's 版记)
                     self.walk_body(box)
             elif child.tag == W + "tbl":
@@ -418,6 +424,19 @@ class _Walker:
         if buf:
             runs.append(Run("".join(buf), bold=bool(props.get("bold")), font=props.get("font"),
                             size=props.get("size"), color=props.get("color"), style=rstyle))
+
+
+def _split_tail(head, p) -> bool:
+    """Whether *p* is the last lines of the paragraph *head*, split off by jianbao to go with the
+    end block (render/docx.py carry): the head spread full width, the tail unindented and kept
+    whole with the next."""
+    if head is None:
+        return False
+    jc = head.find(f"{W}pPr/{W}jc")
+    ind = p.find(f"{W}pPr/{W}ind")
+    return (jc is not None and jc.get(W + "val") == "distribute" and ind is not None
+            and ind.get(W + "firstLineChars") == "0" and p.find(f"{W}pPr/{W}keepLines") is not None
+            and p.find(f"{W}pPr/{W}keepNext") is not None)
 
 
 def _chosen(el):
