@@ -177,3 +177,22 @@ def test_a_big_folder_is_checked_in_parallel_with_the_same_report(tmp_path: Path
     assert len(pools) == 1
     assert parallel.to_json() == serial.to_json()
     assert serial.errors and serial.warnings and serial.files == files
+
+
+def test_template_is_python_docx_default_trimmed():
+    """template_bytes() skips parsing the 438 KB styles part (issue 17): its parts are still exactly
+    those of python-docx's default package, trimmed, with every style removed."""
+    import docx
+    from docx.api import _default_docx_path
+
+    from jianbao.render.package import template_bytes, trim_package
+
+    doc = docx.Document(_default_docx_path())
+    trim_package(doc)
+    for child in list(doc.styles.element):
+        doc.styles.element.remove(child)
+    slow = io.BytesIO()
+    doc.save(slow)
+    fast, slow_zip = zipfile.ZipFile(io.BytesIO(template_bytes())), zipfile.ZipFile(slow)
+    assert fast.namelist() == slow_zip.namelist()
+    assert {n: fast.read(n) for n in fast.namelist()} == {n: slow_zip.read(n) for n in slow_zip.namelist()}

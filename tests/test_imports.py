@@ -130,3 +130,36 @@ def test_build_with_warnings_still_prints_them(clean: Office, tmp_path: Path):
     modules, log, p = run(["build", "issues/2024-05-13.yaml"], office.root)
     assert p.returncode == 0 and "JB201" in p.stderr
     assert "rich" in modules
+
+
+def test_quiet_build_imports_no_real_click(clean: Office):
+    """typer brings its own click: the real one (if installed) is neither imported nor patched."""
+    modules, log, p = run(["build", "issues/2024-05-13.yaml"], clean.root)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert_not_imported(modules, log, ("click",), "a quiet jianbao build")
+
+
+@pytest.mark.parametrize("args", [["build", "--help"], ["build", "--nope"], ["build", "--jobs", "0", "x.yaml"],
+                                  ["build", "-o", "x.pdf", "x.yaml"], ["check"], ["rules", "--help"],
+                                  ["import", "--help"], ["new", "--help"]])
+def test_one_command_app_says_what_the_whole_app_says(args: list[str], tmp_path: Path, monkeypatch):
+    """main() gives typer only the command that argv names (issue 17: the other nine are not turned
+    into click commands on every run); help, usage errors and exit status are those of the whole app."""
+    from typer.testing import CliRunner
+
+    from jianbao import cli
+
+    monkeypatch.chdir(tmp_path)
+    one = cli._app_for(args)
+    assert one is not cli.app and [c.callback.__name__.rstrip("_") for c in one.registered_commands] == [args[0]]
+    runner = CliRunner()
+    whole, alone = runner.invoke(cli.app, args), runner.invoke(one, args)
+    assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output)
+    assert whole.exit_code in (0, 1, 2) and whole.output
+
+
+@pytest.mark.parametrize("args", [[], ["--help"], ["-V"], ["buidl"], ["--version", "build"]])
+def test_anything_but_a_command_gets_the_whole_app(args: list[str]):
+    from jianbao import cli
+
+    assert cli._app_for(args) is cli.app

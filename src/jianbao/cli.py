@@ -671,6 +671,26 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _app_for(args: list[str]) -> typer.Typer:
+    """The app, with only the command that *args* name when they start with one: typer turns every
+    registered command into a click command (signatures, annotations, help) before it parses
+    anything, and ``jianbao build FILE`` needs one of ten (issue 17).  The group, its options and
+    the command are the same objects either way, so usage, help and errors read the same; anything
+    else (``--help``, ``-V``, an unknown command, shell completion) gets the whole app."""
+    import copy
+    import os
+
+    if not args or any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return app
+    named = [c for c in app.registered_commands
+             if (c.name or typer.main.get_command_name(c.callback.__name__)) == args[0]]
+    if len(named) != 1:
+        return app
+    one = copy.copy(app)
+    one.registered_commands = named
+    return one
+
+
 def main() -> None:  # console-script entry point
     """Run the app; an unexpected failure is reported in one line, never as a traceback."""
     import os
@@ -682,7 +702,7 @@ def main() -> None:  # console-script entry point
     system.safe_console()  # a GBK console shows "?" for what it cannot encode, never a traceback
     try:
         try:
-            app()
+            _app_for(sys.argv[1:])()
         except SystemExit as exc:
             if exc.code == 130:  # typer's answer to KeyboardInterrupt (Ctrl-C, or a signal above)
                 raise KeyboardInterrupt from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 
@@ -24,13 +25,35 @@ def template_bytes() -> bytes:
     import docx
     from docx.api import _default_docx_path
 
-    doc = docx.Document(_default_docx_path())
+    doc = docx.Document(io.BytesIO(_without_styles(_default_docx_path())))
     trim_package(doc)
-    styles = doc.styles.element
-    for child in list(styles):
-        styles.remove(child)
+    del doc.styles.element[:]
     out = io.BytesIO()
     doc.save(out)
+    return out.getvalue()
+
+
+def _without_styles(path: str) -> bytes:
+    """The package at *path* with its styles part already emptied (the root element and its
+    namespaces kept, the children dropped unparsed): python-docx
+    then parses 1 KB of styles instead of 438 KB, the first render of a process ~20 ms sooner (issue 17).
+    The package as it is when its styles part does not look as expected (the result is the same)."""
+    import re
+    import zipfile
+
+    raw = Path(path).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src:
+        names = [i.filename for i in src.infolist()]
+        if "word/styles.xml" not in names:
+            return raw
+        styles = src.read("word/styles.xml")
+        m = re.match(rb"(<\?xml[^>]*\?>\s*<w:styles\b[^>]*[^/]>)\s*<", styles)
+        if m is None:
+            return raw
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+            for name in names:
+                dst.writestr(name, m.group(1) + b"</w:styles>" if name == "word/styles.xml" else src.read(name))
     return out.getvalue()
 
 
