@@ -257,3 +257,34 @@ def test_a_single_build_says_when_the_last_paragraph_was_split(office: Office, c
     path.write_text(path.read_text(encoding="utf-8").replace(long_end, "本周推进工作。"), encoding="utf-8")
     r = cli("build", path)
     assert r.exit_code == 0 and SPLIT_NOTE not in r.stderr + r.stdout
+
+
+def test_watch_builds_a_save_as_soon_as_it_has_settled(monkeypatch):
+    """Issue 17: once a change is seen, the next look comes SETTLE later (not a whole POLL plus
+    SETTLE); a save in two writes seen one after the other is built once, after the second."""
+    import itertools
+
+    from jianbao import watch
+
+    clock = [0.0]
+    sleeps: list[float] = []
+
+    def sleep(s: float) -> None:
+        sleeps.append(round(s, 6))
+        clock[0] += s
+
+    monkeypatch.setattr(watch.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(watch.time, "sleep", sleep)
+    looks = itertools.chain([0, 0, 0, 1, 2], itertools.repeat(2))  # two writes, seen at consecutive looks
+    monkeypatch.setattr(watch, "_snapshot", lambda paths: next(looks))
+    monkeypatch.setattr(watch, "timed", lambda build, console: build())
+    builds: list[float] = []
+
+    class Quiet:
+        def print(self, *a, **k) -> None: ...
+        def rule(self, *a, **k) -> None: ...
+
+    watch.watch_and_build([], lambda: builds.append(round(clock[0], 6)) is None, console=Quiet(), seconds=1.0)
+    P, S = watch.POLL, watch.SETTLE
+    assert sleeps[:5] == [P, P, P, S, S]  # looks 2–4 a POLL apart; after a change, SETTLE
+    assert builds == [0.0, round(3 * P + 2 * S, 6)]  # at the start, then once the second write has stood SETTLE
