@@ -56,7 +56,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "issues" / "2024-05-13.yaml"
 SETTINGS = ROOT / "jianbao.yaml"
 
-TARGETS = {"A": 2.0, "A_stretch": 1.0, "B": 40.0, "C": 1.5, "D_build": 30.0, "D_check": 3.0, "E": 150.0,
+#: A: issue 17's target (≤ 3.0× pandoc, stretch 2.0×); issue 6 had asked 2.0× (stretch 1.0×)
+TARGETS = {"A": 3.0, "A_stretch": 2.0, "B": 40.0, "C": 1.5, "D_build": 30.0, "D_check": 3.0, "E": 150.0,
            "F_pdf": 0.4, "F_year": 15.0, "G": 1.0, "H": 15.0}
 
 
@@ -702,8 +703,12 @@ def bench_f(tmp: Path, *, saves: int, as_is: bool) -> dict:
     r = Runner(env, ROOT)
     r.run(jb + ["build", str(year)])  # .docx once, so that both runs below convert the same files
     one_env = dict(env, JIANBAO_RESIDENT="0")
-    F["year_one_shot"] = Runner(one_env, ROOT).timed(jb + ["build", "--force", "--pdf", str(year)])[0]
-    F["year_resident"] = r.timed(jb + ["build", "--force", "--pdf", str(year)])[0]
+    F["year_load_before"] = os.getloadavg()[0]
+    F["year_one_shot"], F["year_one_shot_cpu"] = Runner(one_env, ROOT).timed(jb + ["build", "--force", "--pdf", str(year)])
+    F["year_resident"], F["year_resident_cpu"] = r.timed(jb + ["build", "--force", "--pdf", str(year)])
+    F["year_load_after"] = os.getloadavg()[0]
+    F["nproc"] = os.cpu_count() or 1
+    F["year_pages"] = sum(n for n in (pdf_pages_of(p) for p in (year / "build").glob("*.pdf")) if n)
     F["year_pdfs"] = len(list((year / "build").glob("*.pdf")))
     res["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return res
@@ -726,7 +731,22 @@ def rows_f(res: dict) -> list[tuple]:
             ("F", f"52-issue year, `build --force --pdf DIR` ({F['year_pdfs']} PDFs): resident / one-shot",
              f"**{F['year_resident']:.1f} s** / {F['year_one_shot']:.1f} s", f"≤ {TARGETS['F_year']:.0f} s",
              ok(F["year_resident"] <= TARGETS["F_year"]))]
+    if "year_resident_cpu" in F:
+        cpu, n = F["year_resident_cpu"], F["nproc"]
+        rows.append(("F′", f"the resident year's CPU (jianbao, its workers, LibreOffice, poppler; {F.get('year_pages') or '?'} "
+                           f"pages) and what it allows on {n} idle cores (load average at its start/end: "
+                           f"{F['year_load_before']:.1f}/{F['year_load_after']:.1f})",
+                     f"{cpu:.1f} s CPU = {cpu / F['year_pdfs']:.2f} s/issue → ≥ {cpu / n:.1f} s on {n} cores "
+                     f"(one-shot: {F['year_one_shot_cpu']:.1f} s CPU)", "", ""))
     return rows
+
+
+def pdf_pages_of(pdf: Path) -> int | None:
+    if not shutil.which("pdfinfo"):
+        return None
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    m = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    return int(m.group(1)) if m else None
 
 
 def table_f(res: dict) -> str:
@@ -750,7 +770,7 @@ def table(res: dict) -> str:
                      ok(A["ratio"] <= TARGETS["A"]) + (", stretch met" if A["ratio"] <= TARGETS["A_stretch"] else "")))
     else:
         rows.append(("A", "cold `jianbao build` of the example (pandoc absent: no ratio)",
-                     f"{A['jianbao_wall'] * 1000:.0f} ms (CPU {A['jianbao_cpu'] * 1000:.0f} ms)", "≤ 2.0× pandoc", "-"))
+                     f"{A['jianbao_wall'] * 1000:.0f} ms (CPU {A['jianbao_cpu'] * 1000:.0f} ms)", f"≤ {TARGETS['A']:.1f}× pandoc", "-"))
     floor = f" · {A['import_floor_wall'] * 1000:.0f}" if "import_floor_wall" in A else ""
     rows.append(("A′", "for scale: `python -c pass`" + (" · importing what a build needs, doing nothing" if floor else "")
                  + " · `jianbao --help` · `jianbao check` the example",

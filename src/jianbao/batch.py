@@ -359,8 +359,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         for r in stale:
             if keep_pdf and r.status == "skipped":  # the .docx was up to date, its PDF was not
                 r.status = "converted"
-        for r in todo:
-            _measure(r, scratch)
+        _each(lambda r: _measure(r, scratch), todo)
         odd = [r for r in todo if r.even_end and r.end_text and r.pages and r.pages % 2]
         for r in odd:
             again = build_one(r.source, r.output, True, r.draft, end_page_alone=True)
@@ -370,15 +369,14 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         odd = [r for r in odd if r.ok]
         if not _convert(odd, scratch, keep_pdf):
             return
+        _each(lambda r: _measure(r, scratch), odd)
         for r in odd:
-            _measure(r, scratch)
             r.notes.append("版记另起一页（双面印刷落在偶数页）")
         # An end block alone on its page: split the last paragraph before the two lines that end
         # the page before it, so that they come with the end block (LibreOffice moves a paragraph
         # kept with the next one whole or not at all; Word needs no split).
-        alone = {id(r): _carry(r) for r in todo
-                 if r not in odd and r.ok and r.pdf and r.pages and r.pages > 1 and r.end_text}
-        alone = {k: v for k, v in alone.items() if v}
+        candidates = [r for r in todo if r not in odd and r.ok and r.pdf and r.pages and r.pages > 1 and r.end_text]
+        alone = {id(r): tail for r, tail in zip(candidates, _each(_carry, candidates)) if tail}
         moved = []
         for r in todo:
             tail = alone.get(id(r))
@@ -388,10 +386,11 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
                 if again.ok and r.output.read_bytes() != before:  # the text did end with those lines
                     moved.append(r)
         if moved and _convert(moved, scratch, keep_pdf):
-            for r in moved:
-                _measure(r, scratch)
-        for r in todo:
-            if r.pages and r.end_text and r.pdf and end_block_alone(r.pdf, r.pages, r.end_text):
+            _each(lambda r: _measure(r, scratch), moved)
+        by_itself = _each(lambda r: bool(r.pages and r.end_text and r.pdf
+                                         and end_block_alone(r.pdf, r.pages, r.end_text)), todo)
+        for r, end_alone in zip(todo, by_itself):
+            if end_alone:
                 r.notes.append("正文排满末页，版记单独占一页（正文末尾不是可拆分的段落）")
             elif r in moved or _moved_tail(r):
                 r.notes = [n for n in r.notes if n != SPLIT_NOTE] + [MOVED_NOTE]
@@ -431,6 +430,18 @@ def _convert(results: list[BuildResult], out_dir: Path | None, keep_pdf: bool) -
                 r.notes.append("无法用 LibreOffice 计算页数，未检查版记是否在偶数页")
         return False
     return True
+
+
+def _each(fn: Callable[[Any], Any], items: list) -> list:
+    """``[fn(x) for x in items]``, side by side: what each does is wait for pdfinfo or pdftotext on
+    one PDF, and a year of issues asks them ~250 times (issue 17).  Results in the order of *items*;
+    the first exception is raised, as by the loop."""
+    if len(items) < 2:
+        return [fn(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(items), 2 * (os.cpu_count() or 1))) as pool:
+        return list(pool.map(fn, items))
 
 
 def _measure(r: BuildResult, out_dir: Path | None) -> None:
