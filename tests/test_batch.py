@@ -4,6 +4,7 @@ skipped, parallel builds give the same bytes, and --watch rebuilds on save."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -288,3 +289,41 @@ def test_watch_builds_a_save_as_soon_as_it_has_settled(monkeypatch):
     P, S = watch.POLL, watch.SETTLE
     assert sleeps[:5] == [P, P, P, S, S]  # looks 2–4 a POLL apart; after a change, SETTLE
     assert builds == [0.0, round(3 * P + 2 * S, 6)]  # at the start, then once the second write has stood SETTLE
+
+
+def _one_page_pdf(path: Path, text: str) -> None:
+    """A minimal one-page PDF that prints *text* (ASCII) in Helvetica."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils")
+def test_end_block_check_reads_a_pdf_page_once_until_the_pdf_changes(tmp_path, monkeypatch):
+    """Issue 17: the PDF stage asks end_block_alone twice per PDF; pdftotext runs once per version."""
+    import jianbao.batch as batch
+
+    runs = []
+    real = batch.subprocess.run
+    monkeypatch.setattr(batch.subprocess, "run", lambda cmd, **kw: runs.append(cmd) or real(cmd, **kw))
+    pdf = tmp_path / "x.pdf"
+    _one_page_pdf(pdf, "ENDBLOCK")
+    assert batch.end_block_alone(pdf, 1, "ENDBLOCK") and batch.end_block_alone(pdf, 1, "END BLOCK")
+    assert not batch.end_block_alone(pdf, 1, "OTHER")
+    assert len(runs) == 1
+    _one_page_pdf(tmp_path / "new.pdf", "TEXT AND ENDBLOCK")
+    os.replace(tmp_path / "new.pdf", pdf)  # LibreOffice's new PDF is renamed into place
+    assert not batch.end_block_alone(pdf, 1, "ENDBLOCK")
+    assert len(runs) == 2

@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -509,12 +510,19 @@ def _text_lines(pdf: Path, page: int) -> list[tuple[str, float]]:
     return [(t, y) for t, y in lines if t and not re.fullmatch(r"—\d+—", t)]
 
 
+@lru_cache(maxsize=512)
+def _page_text(pdf: str, page: int, version: tuple) -> str:
+    """``pdftotext`` of one page of *pdf* as it is now (*version*: inode, mtime, size): the PDF
+    stage asks whether the end block stands alone twice for every PDF it did not convert again."""
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), pdf, "-"],
+                          capture_output=True, text=True).stdout
+
+
 def end_block_alone(pdf: Path, page: int, end_text: str) -> bool:
     """Whether *page* of *pdf* holds nothing but the end block (and its page number)."""
     if not shutil.which("pdftotext"):
         return False
-    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
-                          capture_output=True, text=True).stdout
-    text = re.sub(r"\s+", "", text)
+    st = Path(pdf).stat()
+    text = re.sub(r"\s+", "", _page_text(str(pdf), page, (st.st_ino, st.st_mtime_ns, st.st_size)))
     text = re.sub(r"—\d+—", "", text)
     return text.replace(re.sub(r"\s+", "", end_text), "") == ""
