@@ -682,8 +682,8 @@ def _app_for(args: list[str]) -> typer.Typer:
 
     if not args or any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
         return app
-    named = [c for c in app.registered_commands
-             if (c.name or typer.main.get_command_name(c.callback.__name__)) == args[0]]
+    named = [c for c in app.registered_commands if c.callback is not None
+             and (c.name or typer.main.get_command_name(c.callback.__name__)) == args[0]]
     if len(named) != 1:
         return app
     one = copy.copy(app)
