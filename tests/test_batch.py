@@ -327,3 +327,22 @@ def test_end_block_check_reads_a_pdf_page_once_until_the_pdf_changes(tmp_path, m
     os.replace(tmp_path / "new.pdf", pdf)  # LibreOffice's new PDF is renamed into place
     assert not batch.end_block_alone(pdf, 1, "ENDBLOCK")
     assert len(runs) == 2
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils")
+def test_text_lines_of_a_pdf_page_are_read_once_until_the_pdf_changes(tmp_path, monkeypatch):
+    """_carry and _moved_tail ask for the same pages: one pdftotext -bbox run per version of the PDF."""
+    import jianbao.batch as batch
+
+    runs = []
+    real = batch.subprocess.run
+    monkeypatch.setattr(batch.subprocess, "run", lambda cmd, **kw: runs.append(cmd) or real(cmd, **kw))
+    pdf = tmp_path / "lines.pdf"
+    _one_page_pdf(pdf, "FIRST")
+    first = batch._text_lines(pdf, 1)
+    assert [t for t, _ in first] == ["FIRST"] and batch._text_lines(pdf, 1) == first and len(runs) == 1
+    batch._text_lines(pdf, 1).clear()  # a caller's list is its own
+    assert batch._text_lines(pdf, 1) == first
+    _one_page_pdf(tmp_path / "new.pdf", "SECOND")
+    os.replace(tmp_path / "new.pdf", pdf)
+    assert [t for t, _ in batch._text_lines(pdf, 1)] == ["SECOND"] and len(runs) == 2

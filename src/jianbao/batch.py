@@ -495,7 +495,15 @@ def _text_lines(pdf: Path, page: int) -> list[tuple[str, float]]:
     """The text lines of *page* above its page number: (text without spaces, bottom in points)."""
     if not shutil.which("pdftotext"):
         return []
-    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+    st = Path(pdf).stat()
+    return list(_lines_of(str(pdf), page, (st.st_ino, st.st_mtime_ns, st.st_size)))
+
+
+@lru_cache(maxsize=512)
+def _lines_of(pdf: str, page: int, version: tuple) -> tuple[tuple[str, float], ...]:
+    """:func:`_text_lines` of *pdf* as it is now (*version*: inode, mtime, size): _carry and
+    _moved_tail ask for the same two pages of a PDF that was not converted again in between."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), pdf, "-"],
                          capture_output=True, text=True).stdout
     pattern = r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>'
     words = sorted((float(y1), float(x0), text) for x0, y1, text in re.findall(pattern, xml))
@@ -507,7 +515,7 @@ def _text_lines(pdf: Path, page: int) -> list[tuple[str, float]]:
             rows.append([(y1, x0, text)])
     lines = [("".join(t for _, _, t in sorted(ws, key=lambda w: w[1])), max(y for y, _, _ in ws)) for ws in rows]
     lines = [(re.sub(r"\s+", "", t), y) for t, y in lines]
-    return [(t, y) for t, y in lines if t and not re.fullmatch(r"—\d+—", t)]
+    return tuple((t, y) for t, y in lines if t and not re.fullmatch(r"—\d+—", t))
 
 
 @lru_cache(maxsize=512)
