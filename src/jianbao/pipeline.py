@@ -235,14 +235,14 @@ def default_output(checked: Checked, suffix: str = ".docx") -> Path:
 
 
 def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False, carry: str | None = None,
-                  split: list[str] | None = None) -> Path:
+                  split: list[str] | None = None, nudge: int = 0) -> Path:
     """Stages 5 and 6: render *checked* and write it atomically to *out* (*end_page_alone*,
-    *carry*, *split*: see :func:`jianbao.render.docx.render`)."""
+    *carry*, *split*, *nudge*: see :func:`jianbao.render.docx.render`)."""
     from .render.docx import render
     from .write import docx_bytes, write_atomic
 
     refuse_output(out, checked.office, [checked.path, checked.series_src.path, checked.layout_path])
     doc = render(checked.bulletin, checked.layout, end_page_alone=end_page_alone, draft=checked.draft, carry=carry,
-                 split=split)
+                 split=split, nudge=nudge)
     write_atomic(out, docx_bytes(doc))
     return out

@@ -334,8 +334,10 @@ def check(sh: Shape, pdf: Path) -> list[str]:
                     f(page.number, f"line {k + 1} off the grid")
                     break
             nxt = pages[page.number] if page.number < last else None
+            # a table moved whole to the next page takes its caption and the headings or a lead
+            # standing before it along (at most three lines above its header)
             starts_table = nxt is not None and any(t.caption in _squash(ln.text) for t in sh.tables
-                                                   for ln in _content(nxt)[:1])
+                                                   for ln in _content(nxt)[:3])
             # the page before the end block's may keep room for the block and the two lines it
             # takes along (GB/T 9704: the 版记 is not squeezed in; layout.md allows the short page)
             eb_lines = -(-(BOTTOM - end_top[last]) // PITCH) if end_rules[last] else 0
@@ -405,8 +407,9 @@ def check(sh: Shape, pdf: Path) -> list[str]:
                 f(n, f"table {t.t} without its header")
             elif n != span[0] and any(ln.height > BODY_H or ln.y0 > lines[head[0]].y0 + 12 for ln in lines[:head[0]]):
                 f(n, f"table {t.t}: the repeated header is not at the top of the page")
-            # the first page of a table may hold the header and one row: see render/docx.py table()
-            least = 1 if n == span[0] else min(2, t.rows + t.total)
+            # a page holds two rows of a table that goes on, or none of it (a table of fewer
+            # rows is kept whole); the last page may hold one data row and the 合计 row
+            least = min(2, t.rows + t.total)
             if rows_here + has_total < least:
                 f(n, f"table {t.t}: the header and {rows_here + has_total} row(s) on the page")
             if has_total:

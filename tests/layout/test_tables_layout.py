@@ -120,3 +120,50 @@ def test_fonts_and_no_first_line_indent_in_cells(built):
     assert len(starts) > 10 and all(abs(x - (col + 1.9)) < 1.0 for x in starts), starts
     after = pages[-1].find("表后的正文段落")[0]  # the body after the table keeps its indent
     assert after.x0 > LEFT + 2 * 16 * g.PT - 1
+
+
+FOOT_ISSUE = """\
+number: 3
+date: 2024-05-13
+sections:
+  - title: 工作动态
+    body:
+{lead}      - table:
+          caption: 表1各地办件情况
+          header: [栏1项目, 本周办件数量合计及说, 本周, 说明]
+          widths: [2, 1, 1, 1]
+          rows:
+{rows}
+      - 表后的正文段落。
+"""
+
+
+FOOT_SERIES = """\
+name: 测试工作动态
+editor: 测试中心
+copies: 20
+distribution: {报: [上级单位], 发: 本单位各处室。}
+"""
+
+
+def test_a_table_at_the_page_foot_takes_two_rows_or_moves_whole(tmp_path):
+    """Issue 13's case: a 30-row table under a two-line header whose caption comes with nine
+    one-line paragraphs before it, so that the header and exactly ONE row fit at the foot of page 1.
+    A typesetter's rule: the page holds at least two rows of a table that goes on, or none of it
+    (before the fix, page 1 ended with the header and T1R1 alone).  Every row is printed once, in
+    order (LibreOffice loses rows in a layout loop when its split fails: see render/docx.py table())."""
+    import re
+
+    lead = "".join(f"      - 段{j}围绕重点任务推进各项工作召开专题会议研究部署。\n" for j in range(9))
+    rows = "\n".join(f"            - [T1R{r}行, {100 + r}, {r}, 情况E1R{r}]" for r in range(1, 31))
+    from conftest import Office
+
+    p = Office(tmp_path / "office", FOOT_SERIES).issue(FOOT_ISSUE.format(lead=lead, rows=rows))
+    docx = compile_issue(prepare(p), tmp_path / "foot.docx")
+    [pdf] = convert_to_pdf([docx], out_dir=tmp_path)
+    pages = g.read_pages(pdf)
+    seen = [(pg.number, int(m)) for pg in pages for ln in body(pg) for m in re.findall(r"T1R(\d+)行", ln.text.replace(" ", ""))]
+    assert [r for _, r in seen] == list(range(1, 31)), seen
+    per_page = {n: sum(1 for pg, _ in seen if pg == n) for n, _ in seen}
+    assert all(k >= 2 for k in per_page.values()), per_page
+    assert per_page.get(1, 0) != 1
