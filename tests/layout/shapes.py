@@ -1,8 +1,8 @@
 """Bulletins of random shape, and the page invariants their PDFs must keep (issue 13).
 
 :func:`generate` makes office folders from a seed: sections, levels, run-in and standalone leads,
-tables of random size and header height at random places, 编者按, title, mark, short and long
-bodies — and *families* of one shape whose last paragraph grows one line at a time over a whole
+tables of random size and header height at random places, photos (small generated PNG and JPEG
+files, wide, square or tall) at random places, 编者按, title, mark, short and long bodies — and *families* of one shape whose last paragraph grows one line at a time over a whole
 page, so that the end of the text crosses a page boundary in one-line steps.  :func:`check`
 reads a PDF (pdftotext, pdftocairo through :mod:`pdfgeom`) and lists every broken invariant:
 
@@ -15,12 +15,14 @@ reads a PDF (pdftotext, pdftocairo through :mod:`pdfgeom`) and lists every broke
   page where the table starts; the 合计 row with a data row of its table;
 - no heading at the foot of a page without two lines after it; no run-in lead as a page's last
   line; no first line of a paragraph alone at the foot of a page, no last line alone at the top;
+- photos: each on the page of its caption; a heading before a photo is not left at a page foot
+  (a photo and its caption count as two lines after it);
 - the end block on the last page only, its last rule on the 版心 bottom, with at least two lines
   of text above it;
 - every paragraph of the input printed, in order.
 
 Markers make the text traceable: headings carry 题N, leads 要N, paragraphs 段N, table rows
-TtRr (first cell) and EtRr (end of the last cell), header cells 栏t.
+TtRr (first cell) and EtRr (end of the last cell), header cells 栏t, photo captions 图N.
 """
 
 from __future__ import annotations
@@ -59,17 +61,33 @@ class TableSpec:
 
 
 @dataclass
+class PhotoSpec:
+    k: int
+    caption: str
+    size: tuple[int, int]  # pixels
+    fmt: str  # PNG or JPEG
+
+    @property
+    def file(self) -> str:
+        return f"p{self.k}.{'png' if self.fmt == 'PNG' else 'jpg'}"
+
+
+@dataclass
 class Shape:
     name: str
     series: dict
     issue: dict
     paras: list[Para] = field(default_factory=list)
     tables: list[TableSpec] = field(default_factory=list)
+    photos: list[PhotoSpec] = field(default_factory=list)
 
 
 class _Gen:
-    def __init__(self, rnd: random.Random):
+    def __init__(self, rnd: random.Random, photos: random.Random | None = None):
         self.r = rnd
+        # photos come from a stream of their own: the shapes without them stay as they were
+        self.p = photos
+        self.photos: list[PhotoSpec] = []
         self.n = 0  # paragraph counter
         self.h = 0  # heading / lead counter
         self.t = 0  # table counter
@@ -115,11 +133,24 @@ class _Gen:
             spec["total"] = True
         return {"table": spec}
 
+    def photo(self) -> dict:
+        assert self.p is not None
+        k = len(self.photos) + 1
+        size = self.p.choice([(400, 300), (300, 300), (300, 400), (800, 200), (240, 420)])
+        spec = PhotoSpec(k, f"图{k}为工作现场", size, self.p.choice(["PNG", "JPEG"]))
+        self.photos.append(spec)
+        block: dict = {"image": f"../照片/{spec.file}", "caption": spec.caption}
+        if self.p.random() < 0.6:
+            block["width"] = self.p.choice([0.4, 0.5, 0.75, 1])
+        return block
+
     def blocks(self, max_paras: int, tables: bool, mk: str = "") -> list:
-        """Body blocks (paragraphs, tables), recorded in :attr:`paras` as printed; *mk* (a number)
-        goes before the first paragraph."""
+        """Body blocks (paragraphs, tables, photos), recorded in :attr:`paras` as printed; *mk* (a
+        number) goes before the first paragraph."""
         out = []
         for _ in range(self.r.randint(1, max_paras)):
+            if self.p is not None and self.p.random() < 0.2:
+                out.append(self.photo())
             if tables and self.r.random() < 0.18:
                 out.append(self.table())
             else:
@@ -160,11 +191,15 @@ def _mk(level: int, n: int) -> str:
     return marker(level, n)
 
 
-def shape(seed: int, grow: int = 0, regression: bool = False) -> Shape:
+def shape(seed: int, grow: int = 0, regression: bool = False, photos: bool | None = None) -> Shape:
     """One random bulletin; *grow* adds that many lines to its last paragraph.  A *regression*
-    shape opens with the table of issue 13: 30 rows under a two-line header, inside an item."""
+    shape opens with the table of issue 13: 30 rows under a two-line header, inside an item.
+    Half the seeds (by a stream of their own, so the others stay as they were) have photos, unless
+    *photos* says."""
     r = random.Random(seed)
-    gen = _Gen(r)
+    pr = random.Random(seed * 31 + 7)
+    with_photos = pr.random() < 0.5 if photos is None else photos
+    gen = _Gen(r, pr if with_photos else None)
     series = {
         "name": r.choice(NAMES),
         "editor": "测试中心",
@@ -211,7 +246,7 @@ def shape(seed: int, grow: int = 0, regression: bool = False) -> Shape:
         extra = gen.para(grow)
         sections[-1]["items"].append(extra)
         gen.paras.append(Para("text", _mk(2, len(sections[-1]["items"])) + extra, extra[:5]))
-    return Shape(f"s{seed}-{grow:02d}", series, issue, gen.paras, gen.tables)
+    return Shape(f"s{seed}-{grow:02d}", series, issue, gen.paras, gen.tables, gen.photos)
 
 
 def shapes(count: int, seed: int = 13) -> list[Shape]:
@@ -266,6 +301,15 @@ def write_office(sh: Shape, root: Path) -> Path:
     (office / "jianbao.yaml").write_text(dump(sh.series), encoding="utf-8")
     path = office / "issues" / f"{sh.name}.yaml"  # stems unique: one LibreOffice run converts them all
     path.write_text(dump(sh.issue), encoding="utf-8")
+    if sh.photos:
+        from PIL import Image, ImageDraw
+
+        (office / "照片").mkdir(exist_ok=True)
+        for ph in sh.photos:
+            img = Image.new("RGB", ph.size, (60 + 40 * (ph.k % 4), 120, 200 - 30 * (ph.k % 5)))
+            ImageDraw.Draw(img).rectangle([ph.size[0] // 4, ph.size[1] // 4, ph.size[0] // 2, ph.size[1] // 2],
+                                          fill=(230, 200, 40))
+            img.save(office / "照片" / ph.file, ph.fmt)
     return path
 
 
@@ -278,6 +322,14 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def image_pages(pdf: Path) -> list[int]:
+    """The page of every image in *pdf*, in order (poppler's pdfimages)."""
+    import subprocess
+
+    out = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [int(line.split()[0]) for line in out.splitlines()[2:] if line.strip() and line.split()[2] == "image"]
+
+
 def check(sh: Shape, pdf: Path) -> list[str]:
     """Every broken page invariant of *sh* rendered as *pdf*, as one line of text each."""
     pages = g.read_pages(pdf)
@@ -286,6 +338,11 @@ def check(sh: Shape, pdf: Path) -> list[str]:
 
     def f(page: int, msg: str) -> None:
         bad.append(f"{sh.name} p{page}: {msg}")
+
+    captions = {ph.caption for ph in sh.photos}
+
+    def weight(lines: list[g.Line]) -> int:  # lines of text, a photo's caption for two (photo + caption)
+        return sum(2 if any(c in _squash(ln.text) for c in captions) else 1 for ln in lines)
 
     end_rules = {p.number: [r for r in rules if r.page == p.number and r.color == "#000000" and r.width_pt > 0.6]
                  for p in pages}
@@ -314,7 +371,7 @@ def check(sh: Shape, pdf: Path) -> list[str]:
         if abs(end_rules[last][-1].y - BOTTOM) > 1.0:
             f(last, f"end block's last rule at {end_rules[last][-1].y:.1f} mm, not on the 版心 bottom")
         above = [ln for ln in _content(pages[-1]) if ln.y1 < end_top[last]]
-        if len(above) < 2:
+        if weight(above) < 2:
             f(last, f"the end block stands with {len(above)} line(s) of text")
 
     # body lines: 28 characters, 22 lines, the grid, short pages
@@ -334,10 +391,11 @@ def check(sh: Shape, pdf: Path) -> list[str]:
                     f(page.number, f"line {k + 1} off the grid")
                     break
             nxt = pages[page.number] if page.number < last else None
-            # a table moved whole to the next page takes its caption and the headings or a lead
-            # standing before it along (at most three lines above its header)
-            starts_table = nxt is not None and any(t.caption in _squash(ln.text) for t in sh.tables
-                                                   for ln in _content(nxt)[:3])
+            # a table or a photo moved whole to the next page takes its caption and the headings or
+            # a lead standing before it along (at most three lines above its header; a photo's
+            # caption is the first text under it)
+            starts_table = nxt is not None and any(c in _squash(ln.text) for c in [t.caption for t in sh.tables]
+                                                   + sorted(captions) for ln in _content(nxt)[:3])
             # the page before the end block's may keep room for the block and the two lines it
             # takes along (GB/T 9704: the 版记 is not squeezed in; layout.md allows the short page)
             eb_lines = -(-(BOTTOM - end_top[last]) // PITCH) if end_rules[last] else 0
@@ -357,7 +415,7 @@ def check(sh: Shape, pdf: Path) -> list[str]:
                          and _squash(ln.text).startswith(_squash(p.text)[:len(m) + 8])), None)
             if para is None or para.kind == "text":
                 continue
-            after = len(lines) - k - 1
+            after = weight(lines[k + 1:])
             need = 2 if para.kind in ("heading", "standalone") else 1
             if after < need and page.number < last:
                 f(page.number, f"{para.kind} {para.marker} at the foot of the page with {after} line(s) after it")
@@ -416,6 +474,17 @@ def check(sh: Shape, pdf: Path) -> list[str]:
                 totals = rows_here
         if t.total and totals < 1:
             f(span[-1], f"table {t.t}: the 合计 row without a data row")
+
+    # photos: each on the page of its caption
+    if sh.photos:
+        printed_at = image_pages(pdf)
+        if len(printed_at) != len(sh.photos):
+            f(0, f"{len(printed_at)} image(s) printed for {len(sh.photos)} photo(s)")
+        else:
+            for ph, n in zip(sh.photos, printed_at):
+                cap = [p.number for p in pages if any(ph.caption in _squash(ln.text) for ln in _content(p))]
+                if cap != [n]:
+                    f(n, f"photo {ph.k} on page {n}, its caption on page(s) {cap}")
 
     # every paragraph, in order
     printed = _squash("".join(ln.text for p in pages for ln in _content(p) if BODY_H < ln.height < 8.0))

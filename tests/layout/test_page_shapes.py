@@ -46,13 +46,14 @@ def built(tmp_path_factory):
 
 def test_the_sample_has_the_shapes_the_invariants_are_about(built):
     """The checks below could fail: the sample holds long tables with two- and three-line headers,
-    leads, 编者按, titles, and text ending on every line of a page."""
+    photos, leads, 编者按, titles, and text ending on every line of a page."""
     sample = [sh for sh, _ in built]
     assert all(r.pdf and r.pdf.is_file() for _, r in built)
     tables = [t for sh in sample for t in sh.tables]
     assert any(t.rows >= 20 for t in tables)
     assert {p.kind for sh in sample for p in sh.paras} >= {"text", "heading", "lead"}
     assert any("note" in sh.issue for sh in sample) and any("title" in sh.issue for sh in sample)
+    assert sum(len(sh.photos) for sh in sample) >= 5
     assert sum(sh.name.endswith(f"-{k:02d}") for sh in sample for k in range(1, 23)) >= 22
 
 
@@ -138,7 +139,7 @@ def test_rows_libreoffice_loses_are_brought_back(tmp_path):
     from jianbao.pdf import convert_to_pdf
     from jianbao.pipeline import compile_issue, prepare
 
-    sh = s.shape(933230)
+    sh = s.shape(933230, photos=False)
     path = s.write_office(sh, tmp_path)
     plain = compile_issue(prepare(path), tmp_path / "plain" / "s933230.docx")
     [pdf] = convert_to_pdf([plain], out_dir=tmp_path / "plain")

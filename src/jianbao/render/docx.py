@@ -100,7 +100,8 @@ class _Body:
         self.open_lead: etree._Element | None = None
         # The text after the masthead, in order, for the keep rules (:meth:`keeps`): (kind, element,
         # estimated lines); kind is "heading", "lead" (a paragraph opening with a run-in lead),
-        # "standalone" (a lead on a line of its own), "text" or "table".
+        # "standalone" (a lead on a line of its own), "text", "table" or "image" (a photo and its
+        # caption; the element is the caption).
         self.flow: list[tuple[str, etree._Element, int]] = []
         self.carry_text = carry
         self.end_page_alone = end_page_alone
@@ -204,7 +205,7 @@ class _Body:
         happens when the text does not end with *text* (a table, or a changed issue); when the head
         would be a single line (an orphan), the whole paragraph is kept together with the end block.
         """
-        if not self.flow or self.flow[at][0] == "table":
+        if not self.flow or self.flow[at][0] in ("table", "image"):
             return
         p = self.flow[at][1]
         runs = p.findall(w("r"))
@@ -263,9 +264,11 @@ class _Body:
 
         - a heading (or a lead standing on its own line) stays with at least two lines of what
           follows it: orphan control keeps the first two lines of a longer paragraph together, so
-          only a one-line paragraph after it needs its own keepNext;
+          only a one-line paragraph after it needs its own keepNext; a table or a photo after it
+          keeps itself (its caption and top rows; the photo and its caption, style JBImage);
         - a paragraph opening with a run-in lead that fits on one line stays with the next one;
-        - the last two lines of the text stay with the end block (see :meth:`end_block`).
+        - the last two lines of the text stay with the end block (see :meth:`end_block`), or the
+          photo that ends it.
         """
         flow = self.flow
         for k, (kind, p, lines) in enumerate(flow):
@@ -281,7 +284,7 @@ class _Body:
                 continue
             owed = 2 if kind == "heading" else 1  # a run-in lead's own line counts as one
             for kind2, p2, lines2 in flow[k + 1:]:
-                if kind2 in ("heading", "table"):  # a heading keeps itself; a table keeps its top rows
+                if kind2 in ("heading", "table", "image"):  # each keeps itself (its top rows, its caption)
                     break
                 if lines2 >= owed:
                     break
@@ -294,6 +297,9 @@ class _Body:
         owed = 2
         for k in range(len(flow) - 1, -1, -1):
             kind, p, lines = flow[k]
+            if kind == "image":  # a photo ends the text: it comes along, with its caption
+                x.set_flag(sub(p, "pPr"), "keepNext")
+                break
             if kind == "table":  # no keepNext in data rows (see table())
                 break
             if lines > 3:  # too long to keep whole: split before its last two lines (split_last)
@@ -409,7 +415,7 @@ class _Body:
         # at least N lines: exactly N when the photo fits (it does, with room for the descent), and
         # never clipped — LibreOffice crops an inline picture taller than an exact line's ascent
         x.set_spacing(sub(p, "pPr"), line=lines * pitch, rule="atLeast", before=before)
-        self.text("JBImageCaption", block.caption)
+        self.flow.append(("image", self.text("JBImageCaption", block.caption), 0))
 
     def table(self, node: Node) -> None:
         """Caption, then the table: full borders, the header row repeated on every page, explicit
@@ -518,6 +524,8 @@ class _Body:
         for kind, p, n in reversed(self.flow):
             if kind == "table":
                 return p, list(reversed(tail))
+            if kind == "image":  # a photo after the table: the text does not end with the table
+                break
             tail.append(p)
             lines += n
             if lines >= 2:
