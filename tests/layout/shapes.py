@@ -399,7 +399,12 @@ def check(sh: Shape, pdf: Path) -> list[str]:
             # the page before the end block's may keep room for the block and the two lines it
             # takes along (GB/T 9704: the 版记 is not squeezed in; layout.md allows the short page)
             eb_lines = -(-(BOTTOM - end_top[last]) // PITCH) if end_rules[last] else 0
-            least = 19 if page.number < last - 1 else 22 - eb_lines - 3
+            # ... and when the end block's page opens with a heading, the heading's two lines and
+            # the end block's two come along as one chain (heading, short items, the last lines)
+            heads = [p.marker for p in sh.paras if p.kind in ("heading", "standalone")]
+            opens = next((ln for ln in _content(pages[-1]) if BODY_H < ln.height < 8.0), None)
+            chain = 6 if opens is not None and any(m in _squash(opens.text)[:12] for m in heads) else 3
+            least = 19 if page.number < last - 1 else 22 - eb_lines - chain
             if page.number < last and len(body) < least and not starts_table:
                 f(page.number, f"a page of text with only {len(body)} lines")
 
