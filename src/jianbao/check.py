@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .check_figures import check_figures
 from .diagnostics import Diagnostic, Edit
-from .document import walk
+from .document import PHOTO_KINDS, walk
 from .load import Source
 from .metrics import fit_size, is_wide
 from .model import Bulletin, IssueFile
@@ -116,7 +116,7 @@ def iter_texts(issue: IssueFile) -> Iterator[Text]:
     for node in walk(issue):
         if node.is_text:
             yield Text(node.path, node.value, not node.is_heading)
-        elif node.kind == "image":  # a caption prints: it is linted like a heading
+        elif node.kind in PHOTO_KINDS:  # a caption prints: it is linted like a heading
             yield Text(node.path + ("caption",), node.value.caption, False)
 
 

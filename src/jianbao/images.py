@@ -61,9 +61,9 @@ def locate(value: str, issue: Path, office: Path) -> Path | None:
     return target
 
 
-def check(src: Source, path: tuple, value: str, office: Path) -> tuple[Path | None, Diagnostic | None]:
-    """(the photo's file, None) when *value* names a usable photo, else (None, the reason)."""
-    where = path + ("image",)
+def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | None, Diagnostic | None]:
+    """(the photo's file, None) when *value* names a usable photo, else (None, the reason at *where*,
+    the path of the string in the issue file: ``image``, or an item of ``images``)."""
     target = locate(value, Path(src.path), office)
     if target is None:
         return None, src.diagnostic("JB801", f"照片“{value}”在简报文件夹之外", where,
@@ -120,6 +120,29 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
     except (OSError, ValueError, SyntaxError):
         raise _Bad("JB803", "已损坏或不完整，无法读取", "重新从相机或手机导出这张照片。") from None
     return im, fmt
+
+
+def in_parallel(fn, calls: list[tuple]) -> list:
+    """``fn(*args)`` for each of *calls*, in order, on as many threads as there are cores (up to 4):
+    Pillow decodes, resizes and encodes without holding the GIL, so photos are prepared side by side."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    workers = min(len(calls), cores, 4)
+    if workers < 2:
+        return [fn(*args) for args in calls]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="jianbao-photo") as pool:
+        return list(pool.map(lambda args: fn(*args), calls))
+
+
+def ratio(path: Path) -> float:
+    """Height over width of the checked photo at *path*, upright."""
+    st = os.stat(path)
+    im, _ = _load(path, st.st_mtime_ns, st.st_size)
+    return im.height / im.width
 
 
 def prepared(path: Path, width_twips: int) -> Photo:

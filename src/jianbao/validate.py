@@ -76,7 +76,7 @@ def _model_fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
 
     by_parent = {"period": m.Period, "sections": m.Section, "items": m.Item, "table": m.Table}
     if len(loc) >= 3 and loc[-3] in ("body", "note") and isinstance(loc[-2], int):
-        return ["table", "image"]  # a block of a body: a paragraph, {table: …} or {image: …}
+        return ["table", "image", "images"]  # a block of a body: a paragraph, {table: …}, {image: …} or {images: …}
     for part in reversed(loc[:-1]):
         if isinstance(part, str) and part in by_parent:
             return list(by_parent[part].model_fields)  # type: ignore[attr-defined]
@@ -323,7 +323,7 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     if etype == "missing" and name == "table" and len(loc) >= 3 and loc[-3] == "body":
         return src.diagnostic("JB102", f"{where_zh(loc[:-1])}既不是一段文字，也不是表格或照片", loc[:-1],
                               hint="一段文字直接写在“- ”后面；表格写作“- table:”，下面写 caption、header 和 rows；"
-                                   "照片写作“- image:”。")
+                                   "照片写作“- image:”，并排的两三张照片写作“- images:”。")
     if etype == "missing":
         return src.diagnostic("JB101", f"缺少必填字段 {label}", loc[:-1], key=True,
                               hint=f"在 {_field(loc[:-1])} 下补上“{name}: …”。")

@@ -406,6 +406,58 @@ class _Body:
         x.set_spacing(sub(p, "pPr"), line=lines * pitch, rule="atLeast", before=before)
         self.text("JBImageCaption", block.caption)
 
+    def images(self, node: Node) -> None:
+        """Two or three photos side by side, one caption under them: as tall as each other, together
+        (with the preset's image.gap between them) as wide as the row — the block's width or
+        image.row_width of the 版心, narrower and centred when the row would be taller than
+        image.max_lines.  One left-aligned paragraph: a tab stop before each photo places it, the
+        paragraph's height is rounded up to whole grid lines as a single photo's is (the text after
+        it stays on the grid), and it is kept with its caption; the figure moves to the next page whole."""
+        from io import BytesIO
+
+        lay, block = self.layout, node.value
+        pitch = lay.grid.line_pitch
+        sizes = self.row_sizes(block)
+        height = sizes[0][2]
+        lines = -(-(height + pitch // 4) // pitch)  # rounded up, with the same room as a single photo
+        photos = images.in_parallel(images.prepared, [(path, w_) for path, w_, _ in sizes])
+        gap = self.row_gap(block)
+        row = sum(w_ for _, w_, _ in sizes) + gap * (len(sizes) - 1)
+        left = (lay.page.text_width - row) // 2
+        runs, stops, at = [], [], left
+        for (path, width, h), photo in zip(sizes, photos):
+            if at > 0:
+                runs.append(x.tab_run())
+                stops.append(at)
+            inline = self.part.new_pic_inline(BytesIO(photo.data), twips_to_emu(width), twips_to_emu(h))
+            runs.append(x.drawing_run(inline))
+            at += width + gap
+        before = self.pending_before
+        p = self.para("JBImage", *runs, before=0)
+        ppr = sub(p, "pPr")
+        x.set_left_tabs(ppr, stops)
+        x.set_jc(ppr, "left")
+        x.set_spacing(ppr, line=lines * pitch, rule="atLeast", before=before)
+        self.text("JBImageCaption", block.caption)
+
+    def row_gap(self, block) -> int:
+        """The space between photos side by side: the preset's, at most a quarter of a photo's share."""
+        n = len(block.images)
+        row = round((block.width or self.layout.image.row_width) * self.layout.page.text_width)
+        return min(self.layout.image.gap, row // (4 * n))
+
+    def row_sizes(self, block) -> list[tuple[Path, int, int]]:
+        """(file, width, height) in twips of each photo of a row, left to right: one height for all."""
+        lay = self.layout
+        pitch = lay.grid.line_pitch
+        paths = [Path(p) for p in block.images]
+        row = round((block.width or lay.image.row_width) * lay.page.text_width)
+        room = row - self.row_gap(block) * (len(paths) - 1)
+        ratios = [images.ratio(p) for p in paths]
+        height = min(room / sum(1 / r for r in ratios), lay.image.max_lines * pitch - pitch // 4)
+        # widths rounded down: the row never comes out wider than the text area (its last photo would wrap)
+        return [(p, max(1, int(height / r)), max(1, round(height))) for p, r in zip(paths, ratios)]
+
     def table(self, node: Node) -> None:
         """Caption, then the table: full borders, the header row repeated on every page, explicit
         column widths (relative ``widths`` scaled to the text area, equal by default)."""
