@@ -161,3 +161,149 @@ def test_the_web_page_embeds_the_photo_with_its_caption_as_alt_text(office):
 
     data = base64.b64decode(re.search(r'src="data:image/jpeg;base64,([^"]+)"', page).group(1))
     assert Image.open(io.BytesIO(data)).width == 960
+
+
+# --- photos side by side (images:) -------------------------------------------------------------
+
+ROW = """\
+number: 3
+date: 2024-05-13
+sections:
+  - title: 工作动态
+    body:
+      - 本周召开专题会议。
+      - images: [{a}, {b}]
+        caption: 图为专题会议现场（左）和窗口调研（右）。{width}
+      - 会议部署了下一阶段的重点工作。
+"""
+
+
+def row(office: Office, a: str, b: str, width: str = "") -> object:
+    return office.issue(ROW.format(a=a, b=b, width=f"\n        width: {width}" if width else ""))
+
+
+def places(path) -> list[tuple[str, int | None, int | None]]:
+    with pytest.raises(JianbaoError) as exc:
+        prepare(path)
+    return [(d.code, d.line, d.column) for d in exc.value.diagnostics]
+
+
+def test_photos_side_by_side_are_one_paragraph_of_equal_heights_filling_the_row(office, tmp_path):
+    import re
+
+    p = row(office, photo(office, "横.jpg", size=(4000, 3000)), photo(office, "竖.jpg", size=(3000, 4000)))
+    out = compile_issue(prepare(p), tmp_path / "x.docx")
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    [para] = [m for m in re.findall(r"<w:p>.*?</w:p>", xml) if "pic:pic" in m]
+    extents = [tuple(map(int, e)) for e in re.findall(r'<wp:extent cx="(\d+)" cy="(\d+)"', para)]
+    assert len(extents) == 2 and extents[0][1] == extents[1][1]  # one paragraph, one height
+    (w1, h), (w2, _) = extents
+    assert abs(w1 / h - 4 / 3) < 0.001 and abs(w2 / h - 3 / 4) < 0.001
+    gap = 160 * 635
+    assert 8844 * 635 - 2 * 635 <= w1 + w2 + gap <= 8844 * 635  # the whole 版心, never wider
+    assert re.findall(r'<w:tab w:val="left" w:pos="(\d+)"/>', para) == [str(round(w1 / 635) + 160)]
+    assert para.count('distL="0"') == 2  # LibreOffice's default space around a picture would push the row
+    line = int(re.search(r'w:line="(\d+)" w:lineRule="atLeast"', para).group(1))
+    assert line % 579 == 0 and line >= h / 635  # whole grid lines, at least the photos' height
+    assert "图为专题会议现场（左）和窗口调研（右）。" in xml
+    # each photo at 300 dpi at its printed size (EMU → inches → pixels)
+    got = sorted(Image.open(io.BytesIO(d)).size for d in media(out).values())
+    want = sorted((cx / 914400 * 300, cy / 914400 * 300) for cx, cy in extents)
+    assert all(abs(a - b) <= 1.5 for g, t in zip(got, want) for a, b in zip(g, t)), (got, want)
+
+
+def test_a_row_narrower_than_the_page_is_centred_and_a_tall_one_is_capped(office, tmp_path):
+    import re
+
+    p = row(office, photo(office, "竖1.jpg", size=(1000, 4000)), photo(office, "竖2.jpg", size=(1000, 4000)), "0.5")
+    out = compile_issue(prepare(p), tmp_path / "x.docx")
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    extents = [tuple(map(int, e)) for e in re.findall(r'<wp:extent cx="(\d+)" cy="(\d+)"', xml)]
+    assert all(cy <= 16 * 579 * 635 for _, cy in extents)  # at most max_lines tall
+    stops = [int(s) for s in re.findall(r'<w:tab w:val="left" w:pos="(\d+)"/>', xml)]
+    w = extents[0][0] / 635
+    left = stops[0]
+    assert len(stops) == 2 and abs(stops[1] - (left + w + 160)) <= 1
+    assert abs((left + (2 * w + 160) / 2) - 8844 / 2) <= 2  # centred in the 版心
+
+
+def test_every_photo_of_a_row_is_an_input(office):
+    p = row(office, photo(office, "甲.jpg"), photo(office, "乙.png", format="PNG"))
+    names = {i.name for i in prepare(p).inputs}
+    assert {"甲.jpg", "乙.png"} <= names
+
+
+def test_the_dependency_file_lists_every_photo_of_a_row(office):
+    from jianbao.batch import build_one
+
+    r = build_one(row(office, photo(office, "甲.jpg"), photo(office, "乙.jpg")), force=True)
+    assert r.ok
+    d = (r.docx.parent / (r.docx.stem + ".d")).read_text(encoding="utf-8")
+    assert "照片/甲.jpg" in d and "照片/乙.jpg" in d
+
+
+def test_a_bad_photo_in_a_row_is_an_error_at_its_item(office):
+    folder = office.root / "照片"
+    good = photo(office, "好.jpg")
+    (folder / "文字.jpg").write_text("这不是照片", encoding="utf-8")
+    data = (folder / "好.jpg").read_bytes()
+    (folder / "半张.jpg").write_bytes(data[: len(data) // 2])
+    (folder / "炸弹.png").write_bytes(_png_header_only(100_000, 100_000))
+    column = len("      - images: [") + len(good) + len(", ") + 1  # the second item of the flow list
+    for bad, code in [("../照片/没有.jpg", "JB801"), ("../../外面.jpg", "JB801"), ("../照片/文字.jpg", "JB803"),
+                      ("../照片/半张.jpg", "JB803"), ("../照片/炸弹.png", "JB802")]:
+        assert places(row(office, good, bad)) == [(code, 7, column)], bad
+    # both bad: both reported, left to right
+    assert places(row(office, "../照片/没有.jpg", "../照片/文字.jpg")) == [
+        ("JB801", 7, len("      - images: [") + 1), ("JB803", 7, len("      - images: [../照片/没有.jpg, ") + 1)]
+
+
+def test_a_bad_photo_in_a_block_list_is_an_error_at_its_line(office):
+    good = photo(office, "好.jpg")
+    p = office.issue(f"""\
+number: 3
+date: 2024-05-13
+sections:
+  - title: 工作动态
+    body:
+      - images:
+          - {good}
+          - ../照片/没有.jpg
+          - {good}
+        caption: 图为三张。
+""")
+    assert places(p) == [("JB801", 8, 13)]
+
+
+@pytest.mark.parametrize("images, code", [("[../照片/a.jpg]", "JB1"), ("[a, b, c, d]", "JB1"), ("../照片/a.jpg", "JB1")])
+def test_one_photo_or_four_in_a_row_are_refused(office, images, code):
+    p = office.issue(ROW.replace("[{a}, {b}]", images).format(width=""))
+    with pytest.raises(JianbaoError) as exc:
+        prepare(p)
+    assert [d.code[:3] for d in exc.value.diagnostics] == [code] and exc.value.diagnostics[0].line == 7
+
+
+def test_a_row_without_a_caption_is_refused(office):
+    p = office.issue(ROW.replace("        caption: 图为专题会议现场（左）和窗口调研（右）。{width}\n", "").format(
+        a=photo(office, "甲.jpg"), b=photo(office, "乙.jpg")))
+    with pytest.raises(JianbaoError) as exc:
+        prepare(p)
+    [d] = exc.value.diagnostics
+    assert d.code == "JB101" and "caption" in d.message
+
+
+def test_the_web_page_shows_a_row_as_one_figure_with_an_alt_text_for_each_photo(office):
+    from jianbao.render.html import render_html
+
+    p = prepare(row(office, photo(office, "横.jpg", size=(4000, 3000)), photo(office, "竖.jpg", size=(3000, 4000))))
+    page = render_html(p.bulletin, p.layout)
+    import re
+
+    [figure] = re.findall(r'<figure class="photo photos".*?</figure>', page)
+    assert figure.count("<img ") == 2 and figure.count("<figcaption>") == 1
+    assert re.findall(r'alt="([^"]+)"', figure) == ["左图：图为专题会议现场（左）和窗口调研（右）。",
+                                                    "右图：图为专题会议现场（左）和窗口调研（右）。"]
+    grows = [float(g) for g in re.findall(r"flex-grow:([\d.]+)", figure)]
+    assert abs(grows[0] - 4 / 3) < 0.001 and abs(grows[1] - 3 / 4) < 0.001  # equal heights in the row
+    widths = [int(w) for w in re.findall(r' width="(\d+)"', figure)]
+    assert widths == [960, 960]
