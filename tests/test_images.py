@@ -307,3 +307,63 @@ def test_the_web_page_shows_a_row_as_one_figure_with_an_alt_text_for_each_photo(
     assert abs(grows[0] - 4 / 3) < 0.001 and abs(grows[1] - 3 / 4) < 0.001  # equal heights in the row
     widths = [int(w) for w in re.findall(r' width="(\d+)"', figure)]
     assert widths == [960, 960]
+
+
+# --- the house style of captions (JB804) --------------------------------------------------------
+
+def _house(office: Office, lead: str = "图为", most: str = "2") -> None:
+    from jianbao.layout import builtin_templates
+
+    text = (builtin_templates() / "layouts" / "gbt9704.yaml").read_text(encoding="utf-8")
+    text = text.replace("caption_lead: ~", f"caption_lead: {lead}").replace("caption_max_lines: ~", f"caption_max_lines: {most}")
+    (office.root / "templates" / "layouts").mkdir(parents=True)
+    (office.root / "templates" / "layouts" / "本单位.yaml").write_text(text, encoding="utf-8")
+    settings = office.root / "jianbao.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "layout: 本单位\n", encoding="utf-8")
+
+
+def _warnings(path, code: str = "JB804"):
+    from jianbao.check_series import check_paths
+
+    return [(d.line, d.column, d.message) for d in check_paths([path]).diagnostics if d.code == code]
+
+
+def caption_issue(office: Office, caption: str, kind: str = "image") -> object:
+    block = (f"      - image: {photo(office)}\n" if kind == "image"
+             else f"      - images: [{photo(office)}, {photo(office, '乙.jpg')}]\n")
+    return office.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    body:\n"
+                        f"      - 本周召开专题会议。\n{block}        caption: {caption}\n")
+
+
+def test_a_caption_without_its_lead_in_is_a_warning_at_the_caption_when_the_preset_asks(office):
+    _house(office)
+    [(line, column, message)] = _warnings(caption_issue(office, "调研组在综合窗口了解办件情况。"))
+    assert (line, column) == (8, 18) and "没有以“图为”开头" in message
+    [(line, _, _)] = _warnings(caption_issue(office, "调研组察看综合窗口（左）和座谈会（右）。", "images"))
+    assert line == 8
+    assert _warnings(caption_issue(office, "图为调研组在综合窗口了解办件情况。")) == []
+
+
+def test_a_caption_over_two_lines_is_a_warning_counted_at_the_caption_size(office):
+    _house(office)
+    # 四号 (14 pt) across the 156 mm 版心 (442.2 pt): 31 characters a line
+    assert _warnings(caption_issue(office, "图为" + "调" * 60)) == []  # 62 characters: two full lines
+    [(line, _, message)] = _warnings(caption_issue(office, "图为" + "调" * 61))  # one more: a third line
+    assert line == 8 and "约有 3 行，超过版式预设的 2 行" in message
+    # half-width characters are half as wide: 124 digits are still two lines
+    assert _warnings(caption_issue(office, "图为" + "1" * 120)) == []
+
+
+def test_the_caption_style_is_not_checked_unless_the_preset_asks(office):
+    assert _warnings(caption_issue(office, "调研组" * 40)) == []  # the built-in preset asks for neither
+    _house(office, lead="~", most="1")
+    [(_, _, message)] = _warnings(caption_issue(office, "调研组" * 11))
+    assert "约有 2 行" in message  # only the length: any lead-in will do
+
+
+def test_the_line_count_is_the_text_layer_estimate():
+    from jianbao.metrics import line_count
+
+    assert line_count("图" * 31, 14, 8844) == 1 and line_count("图" * 32, 14, 8844) == 2
+    assert line_count("a" * 63, 14, 8844) == 1 and line_count("a" * 64, 14, 8844) == 2
+    assert line_count("", 14, 8844) == 1

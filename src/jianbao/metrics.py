@@ -37,6 +37,19 @@ def fit_size(text: str, sizes: list[float], width_twips: int, spacing_twips: int
     return None
 
 
+def line_count(text: str, size_pt: float, width_twips: int, spacing_twips: int = 0) -> int:
+    """How many lines *text* takes at *size_pt* on lines *width_twips* wide, filled character by
+    character (Chinese breaks between any two characters) with :func:`em_width`'s estimate."""
+    em = pt_to_twips(size_pt)
+    lines, used = 1, 0.0
+    for c in text:
+        w = em_width(c) * em + spacing_twips
+        if used and used + w > width_twips:
+            lines, used = lines + 1, 0.0
+        used += w
+    return lines
+
+
 def split_balanced(text: str) -> str:
     """Break *text* into two lines of nearly equal width (for masthead names too long for one)."""
     total = em_width(text)

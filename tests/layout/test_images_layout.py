@@ -118,3 +118,20 @@ def test_photos_side_by_side_are_one_row_on_the_grid(office, tmp_path, sizes, wi
         assert abs((last.y0 - after.y0) - PITCH_MM) < 0.3
     if lead == 30:  # did not fit under the text on page 2: the figure moved to page 3, whole, at its top
         assert row[0].page == 3 and row[0].y0 < TOP + 2 * PITCH_MM
+
+
+def test_the_caption_line_count_of_jb804_is_what_libreoffice_prints(office, tmp_path):
+    """JB804's estimate (jianbao.metrics.line_count): 31 characters of 四号 a line across the 版心."""
+    from jianbao.metrics import line_count
+
+    (office.root / "照片").mkdir()
+    Image.new("RGB", (1600, 300), (40, 120, 200)).save(office.root / "照片" / "a.jpg")
+    two, three = "图为" + "甲" * 60, "图为" + "乙" * 61
+    p = office.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    body:\n      - 本周召开专题会议。\n"
+                     f"      - image: ../照片/a.jpg\n        caption: {two}\n"
+                     f"      - image: ../照片/a.jpg\n        caption: {three}\n")
+    docx = compile_issue(prepare(p), tmp_path / "x.docx")
+    [pdf] = convert_to_pdf([docx], out_dir=tmp_path)
+    lines = [ln for pg in g.read_pages(pdf) for ln in pg.lines]
+    assert len([ln for ln in lines if "甲" in ln.text]) == line_count(two, 14, 8844) == 2
+    assert len([ln for ln in lines if "乙" in ln.text]) == line_count(three, 14, 8844) == 3
