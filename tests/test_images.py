@@ -367,3 +367,46 @@ def test_the_line_count_is_the_text_layer_estimate():
     assert line_count("图" * 31, 14, 8844) == 1 and line_count("图" * 32, 14, 8844) == 2
     assert line_count("a" * 63, 14, 8844) == 1 and line_count("a" * 64, 14, 8844) == 2
     assert line_count("", 14, 8844) == 1
+
+
+# --- a photo small enough goes in as it is, without its metadata -----------------------------------
+
+def test_a_small_upright_photo_goes_in_unencoded_without_its_metadata(office, tmp_path):
+    folder = office.root / "照片"
+    folder.mkdir()
+    im = Image.effect_noise((1200, 900), 30).convert("RGB")
+    exif = im.getexif()
+    exif[0x010F] = "手机厂商"  # Make
+    exif.get_ifd(0x8825)[2] = (30.0, 39.0, 12.0)  # GPS latitude: where it was taken
+    im.save(folder / "小.jpg", quality=80, exif=exif, comment=b"secret")
+    original = Image.open(folder / "小.jpg")
+    assert original.getexif() and original.info.get("comment") == b"secret"
+    out = compile_issue(prepare(issue(office, "../照片/小.jpg")), tmp_path / "x.docx")
+    [data] = media(out).values()
+    placed = Image.open(io.BytesIO(data))
+    assert placed.size == (1200, 900) and not placed.getexif() and "comment" not in placed.info
+    assert b"Exif" not in data and "手机厂商".encode() not in data
+    assert placed.convert("RGB").tobytes() == original.convert("RGB").tobytes()  # not re-encoded
+
+
+def test_a_small_png_loses_its_text_chunks_not_its_pixels(office, tmp_path):
+    from PIL import PngImagePlugin
+
+    folder = office.root / "照片"
+    folder.mkdir()
+    meta = PngImagePlugin.PngInfo()
+    meta.add_text("Author", "某某")
+    meta.add_text("Location", "30.39N")
+    im = Image.new("RGB", (800, 600), (40, 120, 200))
+    im.save(folder / "图.png", pnginfo=meta)
+    out = compile_issue(prepare(issue(office, "../照片/图.png")), tmp_path / "x.docx")
+    [data] = media(out).values()
+    assert b"tEXt" not in data and b"Location" not in data
+    assert Image.open(io.BytesIO(data)).convert("RGB").tobytes() == im.tobytes()
+
+
+def test_a_small_photo_taken_sideways_is_still_turned(office, tmp_path):
+    p = issue(office, photo(office, "侧.jpg", size=(1200, 900), orientation=6))
+    out = compile_issue(prepare(p), tmp_path / "x.docx")
+    placed = Image.open(io.BytesIO(next(iter(media(out).values()))))
+    assert placed.size == (900, 1200) and not placed.getexif()

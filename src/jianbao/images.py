@@ -105,12 +105,17 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
             raise _Bad("JB803", f"是 {im.format} 格式，不是 JPEG 或 PNG", "另存为 JPEG（.jpg）或 PNG 后再用。")
         if im.width * im.height > MAX_PIXELS:
             raise _Bad("JB802", f"有 {im.width}×{im.height} 像素，超过上限", "照片不超过 6000 万像素。")
-        fmt = im.format
+        fmt, taken = im.format, im.size
+        turn = im.getexif().get(0x0112, 1)
         if fmt == "JPEG":  # decode at 1/2, 1/4 … scale when that is still wide enough to print
-            sideways = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-            im.draft("RGB", (1, DRAFT_WIDTH) if sideways else (DRAFT_WIDTH, 1))
+            im.draft("RGB", (1, DRAFT_WIDTH) if turn in (5, 6, 7, 8) else (DRAFT_WIDTH, 1))
         im.load()  # decode it all (every byte is read, in draft mode too): a truncated file fails here
         ImageOps.exif_transpose(im, in_place=True)  # turned upright (a copy only when it needs turning)
+        # a photo already upright and small enough may go in as it is, without its metadata: no
+        # generation loss, no time spent encoding (see _prepared)
+        as_is = None
+        if turn in (None, 1) and im.size == taken and im.width <= DRAFT_WIDTH and im.mode in _AS_IS_MODES[fmt]:
+            as_is = _strip(raw, fmt)
     except _Bad:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -119,7 +124,79 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
         raise _Bad("JB803", "不是可以识别的图片", "照片要用 JPEG（.jpg）或 PNG 格式。") from None
     except (OSError, ValueError, SyntaxError):
         raise _Bad("JB803", "已损坏或不完整，无法读取", "重新从相机或手机导出这张照片。") from None
-    return im, fmt
+    return im, fmt, as_is
+
+
+_AS_IS_MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGB", "RGBA", "L", "LA", "P")}
+#: APP0 (JFIF) and APP14 (Adobe: how the colours are coded) stay; APP2 stays when it is the ICC profile.
+_JPEG_KEEP = {0xE0, 0xEE}
+#: PNG chunks that say how to show the pixels; the rest (text, time, EXIF …) is left out.
+_PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
+
+
+def _strip(raw: bytes, fmt: str) -> bytes | None:
+    """*raw* without its metadata (EXIF and its GPS position, XMP, IPTC, comments, PNG text), the image
+    data untouched; None when the file is laid out in a way this does not follow (then it is encoded)."""
+    from PIL import Image
+
+    try:
+        out = _strip_jpeg(raw) if fmt == "JPEG" else _strip_png(raw)
+        if out is not None:  # what is left still opens as the same picture (its header; the data is as checked)
+            with Image.open(io.BytesIO(out)) as again:
+                if (again.format, again.size) != (fmt, Image.open(io.BytesIO(raw)).size):
+                    return None
+        return out
+    except (IndexError, ValueError, OSError):
+        return None
+
+
+def _strip_jpeg(raw: bytes) -> bytes | None:
+    if raw[:2] != b"\xff\xd8":
+        return None
+    out, i = [raw[:2]], 2
+    while i + 4 <= len(raw):
+        if raw[i] != 0xFF:
+            return None
+        marker = raw[i + 1]
+        if marker == 0xFF:  # a fill byte
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            out.append(raw[i:i + 2])
+            i += 2
+            continue
+        if marker == 0xDA:  # start of scan: the image data up to its end (EOI) — not what a phone
+            end = raw.find(b"\xff\xd9", i)  # appends after it (MPF depth and gain maps, with their EXIF)
+            if end < 0:
+                return None
+            out.append(raw[i:end + 2])
+            return b"".join(out)
+        length = int.from_bytes(raw[i + 2:i + 4], "big")
+        if length < 2 or i + 2 + length > len(raw):
+            return None
+        segment = raw[i:i + 2 + length]
+        metadata = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        if not metadata or marker in _JPEG_KEEP or (marker == 0xE2 and segment[4:16] == b"ICC_PROFILE\0"):
+            out.append(segment)
+        i += 2 + length
+    return None
+
+
+def _strip_png(raw: bytes) -> bytes | None:
+    if raw[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    out, i = [raw[:8]], 8
+    while i + 12 <= len(raw):
+        length = int.from_bytes(raw[i:i + 4], "big")
+        kind = raw[i + 4:i + 8]
+        if i + 12 + length > len(raw):
+            return None
+        if kind in _PNG_KEEP:
+            out.append(raw[i:i + 12 + length])
+        i += 12 + length
+        if kind == b"IEND":
+            return b"".join(out)
+    return None
 
 
 def in_parallel(fn, calls: list[tuple]) -> list:
@@ -141,7 +218,7 @@ def in_parallel(fn, calls: list[tuple]) -> list:
 def ratio(path: Path) -> float:
     """Height over width of the checked photo at *path*, upright."""
     st = os.stat(path)
-    im, _ = _load(path, st.st_mtime_ns, st.st_size)
+    im, _, _ = _load(path, st.st_mtime_ns, st.st_size)
     return im.height / im.width
 
 
@@ -153,14 +230,18 @@ def prepared(path: Path, width_twips: int) -> Photo:
 
 @lru_cache(maxsize=64)
 def _prepared(path: Path, mtime: int, size: int, width_twips: int) -> Photo:
-    im, fmt = _load(path, mtime, size)
+    im, fmt, as_is = _load(path, mtime, size)
     most = max(1, round(width_twips / TWIPS_PER_INCH * PRINT_DPI))
+    if as_is is not None and im.width <= most:
+        return Photo(as_is, fmt, im.width, im.height)
     return _encode(_resize(im, most, _BILINEAR, 3.0), fmt)
 
 
 @lru_cache(maxsize=64)
 def _web(path: Path, mtime: int, size: int) -> Photo:
-    im, fmt = _load(path, mtime, size)
+    im, fmt, as_is = _load(path, mtime, size)
+    if as_is is not None and im.width <= WEB_WIDTH:
+        return Photo(as_is, fmt, im.width, im.height)
     # a screen copy: halved by a box filter first (reduce) when it is more than twice too wide
     return _encode(_resize(im, WEB_WIDTH, _BICUBIC, 1.0), fmt)
 
