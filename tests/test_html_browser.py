@@ -53,10 +53,10 @@ def _photo_issue(root: Path) -> None:
     """An issue with a photo and three photos side by side (landscape, portrait, landscape)."""
     from PIL import Image
 
-    (root / "照片").mkdir()
+    (root / "照片" / "并排").mkdir(parents=True, exist_ok=True)
     for name, size, color in [("横.jpg", (1600, 1200), (40, 120, 200)), ("竖.jpg", (900, 1200), (200, 80, 40)),
                               ("宽.png", (1800, 1000), (60, 160, 60))]:
-        Image.new("RGB", size, color).save(root / "照片" / name)
+        Image.new("RGB", size, color).save(root / "照片" / "并排" / name)
     (root / "issues" / f"{PHOTOS}.yaml").write_text("""\
 number: 9
 date: 2024-06-03
@@ -64,9 +64,9 @@ sections:
   - title: 工作动态
     body:
       - 本周召开专题会议。
-      - image: ../照片/横.jpg
+      - image: ../照片/并排/横.jpg
         caption: 图为专题会议现场。
-      - images: [../照片/横.jpg, ../照片/竖.jpg, ../照片/宽.png]
+      - images: [../照片/并排/横.jpg, ../照片/并排/竖.jpg, ../照片/并排/宽.png]
         caption: 图为窗口、座谈会和自助服务区。
 """, encoding="utf-8")
 

@@ -144,7 +144,7 @@ class _Body:
             photo = images.for_web(Path(name))
             imgs.append(f'<img src="data:{photo.mime};base64,{_b64(photo.data)}" alt="{_e(place + "：" + block.caption)}" '
                         f'width="{photo.width}" height="{photo.height}" style="flex-grow:{photo.width / photo.height:.4f}">')
-        self.out.append(f'<figure class="photo photos" style="width:{pct}%"><div class="row">{"".join(imgs)}</div>'
+        self.out.append(f'<figure class="photo photos" style="--width:{pct}%"><div class="row">{"".join(imgs)}</div>'
                         f"<figcaption>{_e(block.caption)}</figcaption></figure>")
 
     def table(self, node: Node) -> None:
