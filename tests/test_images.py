@@ -410,3 +410,16 @@ def test_a_small_photo_taken_sideways_is_still_turned(office, tmp_path):
     out = compile_issue(prepare(p), tmp_path / "x.docx")
     placed = Image.open(io.BytesIO(next(iter(media(out).values()))))
     assert placed.size == (900, 1200) and not placed.getexif()
+
+
+def test_a_row_of_one_or_four_says_two_or_three_and_a_typo_suggests_caption(office):
+    for images, words in [("[../照片/a.jpg]", "至少要有 2 项（现在是 1 项）"), ("[a, b, c, d]", "最多 3 项（现在是 4 项）")]:
+        p = office.issue(ROW.replace("[{a}, {b}]", images).format(width=""))
+        with pytest.raises(JianbaoError) as exc:
+            prepare(p)
+        [d] = exc.value.diagnostics
+        assert d.code == "JB111" and words in d.message and (d.line, d.column) == (7, 17)
+    p = office.issue(ROW.replace("caption:", "captoin:").format(a="a.jpg", b="b.jpg", width=""))
+    with pytest.raises(JianbaoError) as exc:
+        prepare(p)
+    assert any(d.code == "JB103" and d.hint == "是不是要写 caption？" for d in exc.value.diagnostics)
