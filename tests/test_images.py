@@ -423,3 +423,19 @@ def test_a_row_of_one_or_four_says_two_or_three_and_a_typo_suggests_caption(offi
     with pytest.raises(JianbaoError) as exc:
         prepare(p)
     assert any(d.code == "JB103" and d.hint == "是不是要写 caption？" for d in exc.value.diagnostics)
+
+
+def test_changing_the_second_photo_of_a_row_rebuilds_the_issue(office):
+    import os
+    import time
+
+    from jianbao.batch import build_one
+
+    p = row(office, photo(office, "甲.jpg"), photo(office, "乙.jpg"))
+    assert build_one(p).status == "built"
+    assert build_one(p).status == "skipped"
+    second = office.root / "照片" / "乙.jpg"
+    Image.new("RGB", (3000, 4000), (200, 40, 40)).save(second)
+    later = time.time() + 5
+    os.utime(second, (later, later))
+    assert build_one(p).status == "built"
