@@ -439,3 +439,19 @@ def test_changing_the_second_photo_of_a_row_rebuilds_the_issue(office):
     later = time.time() + 5
     os.utime(second, (later, later))
     assert build_one(p).status == "built"
+
+
+def test_a_huge_photo_is_kept_no_larger_than_it_can_print(office, tmp_path):
+    from jianbao import images
+
+    folder = office.root / "照片"
+    folder.mkdir()
+    Image.new("RGB", (8000, 6000), (40, 120, 200)).save(folder / "大.png")  # 48 megapixels
+    p = prepare(issue(office, "../照片/大.png"))
+    path = next(i for i in p.inputs if i.name == "大.png")
+    st = path.stat()
+    kept, _, _ = images._load(path, st.st_mtime_ns, st.st_size)
+    assert kept.size == (2000, 1500)  # reduced by 4: still wider than the 版心 at 300 dpi (1843 px)
+    out = compile_issue(p, tmp_path / "x.docx")
+    [data] = media(out).values()
+    assert Image.open(io.BytesIO(data)).size == (1382, 1036)  # 0.75 of the 版心 at 300 dpi

@@ -29,6 +29,8 @@ PRINT_DPI = 300
 #: A JPEG is decoded at the smallest of libjpeg's scales (1, 1/2, 1/4, 1/8) that keeps it this wide:
 #: 300 dpi across the A4 版心 (156 mm) is 1843 px.
 DRAFT_WIDTH = 1900
+#: The tallest a photo prints, in pixels: 22 grid lines (the most image.max_lines allows) at 300 dpi.
+DRAFT_HEIGHT = 2700
 WEB_WIDTH = 960
 FORMATS = {"JPEG": ("image/jpeg", "jpeg"), "PNG": ("image/png", "png")}
 
@@ -116,6 +118,11 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
         as_is = None
         if turn in (None, 1) and im.size == taken and im.width <= DRAFT_WIDTH and im.mode in _AS_IS_MODES[fmt]:
             as_is = _strip(raw, fmt)
+        # what is kept (and cached) is no larger than it can print: a 60-megapixel PNG is reduced by a
+        # whole factor (box filter) while it stays at least DRAFT_WIDTH wide or DRAFT_HEIGHT tall
+        factor = int(max(im.width / DRAFT_WIDTH, im.height / DRAFT_HEIGHT))
+        if factor >= 2:
+            im = im.reduce(factor)
     except _Bad:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
