@@ -455,3 +455,21 @@ def test_a_huge_photo_is_kept_no_larger_than_it_can_print(office, tmp_path):
     out = compile_issue(p, tmp_path / "x.docx")
     [data] = media(out).values()
     assert Image.open(io.BytesIO(data)).size == (1382, 1036)  # 0.75 of the 版心 at 300 dpi
+
+
+def test_watch_sees_every_photo_of_a_row_after_the_first_build(office):
+    import os
+
+    from jianbao.batch import build_one
+    from jianbao.watch import _snapshot
+
+    p = row(office, photo(office, "甲.jpg"), photo(office, "乙.jpg"))
+    second = office.root / "照片" / "乙.jpg"
+    assert second not in _snapshot([p])  # nothing built yet: no dependency file to read
+    assert build_one(p).ok
+    before = _snapshot([p])
+    assert {office.root / "照片" / "甲.jpg", second} <= set(before)
+    st = second.stat()
+    os.utime(second, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert _snapshot([p]) != before
+    assert _snapshot([office.root / "issues"]).keys() >= {second}  # watching the folder too
