@@ -421,7 +421,7 @@ class _Body:
         sizes = self.row_sizes(block)
         height = sizes[0][2]
         lines = -(-(height + pitch // 4) // pitch)  # rounded up, with the same room as a single photo
-        photos = images.in_parallel(images.prepared, [(path, w_) for path, w_, _ in sizes])
+        photos = [images.prepared(path, w_) for path, w_, _ in sizes]  # made ready by photos_ahead()
         gap = self.row_gap(block)
         row = sum(w_ for _, w_, _ in sizes) + gap * (len(sizes) - 1)
         left = (lay.page.text_width - row) // 2
