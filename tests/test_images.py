@@ -473,3 +473,16 @@ def test_watch_sees_every_photo_of_a_row_after_the_first_build(office):
     os.utime(second, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert _snapshot([p]) != before
     assert _snapshot([office.root / "issues"]).keys() >= {second}  # watching the folder too
+
+
+@pytest.mark.parametrize("mode", ["P", "1", "I;16", "LA"])
+def test_a_huge_photo_of_any_png_mode_builds(office, tmp_path, mode):
+    folder = office.root / "照片"
+    folder.mkdir()
+    if mode == "I;16":  # 16-bit grey: Pillow cannot reduce() it; it is resized as it is
+        Image.new("I;16", (6000, 4500), 3000).save(folder / "大.png")
+    else:
+        Image.new("RGB", (6000, 4500), (40, 120, 200)).convert(mode).save(folder / "大.png")
+    out = compile_issue(prepare(issue(office, "../照片/大.png")), tmp_path / "x.docx")
+    [data] = media(out).values()
+    assert Image.open(io.BytesIO(data)).width == 1382

@@ -122,7 +122,8 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
         # whole factor (box filter) while it stays at least DRAFT_WIDTH wide or DRAFT_HEIGHT tall
         factor = int(max(im.width / DRAFT_WIDTH, im.height / DRAFT_HEIGHT))
         if factor >= 2:
-            im = im.reduce(factor)
+            as_is = None
+            im = _reduced(im, factor)
     except _Bad:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -132,6 +133,17 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
     except (OSError, ValueError, SyntaxError):
         raise _Bad("JB803", "已损坏或不完整，无法读取", "重新从相机或手机导出这张照片。") from None
     return im, fmt, as_is
+
+
+def _reduced(im, factor: int):
+    """*im* reduced by *factor* (a box filter); a palette or 1-bit image as colours first, and as it
+    was when Pillow cannot reduce its mode (16-bit grey …): only smaller, never an error."""
+    if im.mode in ("P", "PA", "1"):
+        im = im.convert("RGBA" if im.mode == "PA" or "transparency" in im.info else "RGB")
+    try:
+        return im.reduce(factor)
+    except (ValueError, OSError):
+        return im
 
 
 _AS_IS_MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGB", "RGBA", "L", "LA", "P")}
