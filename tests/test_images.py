@@ -350,8 +350,8 @@ def test_a_caption_over_two_lines_is_a_warning_counted_at_the_caption_size(offic
     assert _warnings(caption_issue(office, "图为" + "调" * 60)) == []  # 62 characters: two full lines
     [(line, _, message)] = _warnings(caption_issue(office, "图为" + "调" * 61))  # one more: a third line
     assert line == 8 and "约有 3 行，超过版式预设的 2 行" in message
-    # half-width characters are half as wide: 124 digits are still two lines
-    assert _warnings(caption_issue(office, "图为" + "1" * 120)) == []
+    # half-width characters are half as wide: 120 digits in twelve groups of ten are still two lines
+    assert _warnings(caption_issue(office, "图为" + "，".join(["1234567890"] * 6) + "。")) == []
 
 
 def test_the_caption_style_is_not_checked_unless_the_preset_asks(office):
@@ -366,6 +366,7 @@ def test_the_line_count_is_the_text_layer_estimate():
 
     assert line_count("图" * 31, 14, 8844) == 1 and line_count("图" * 32, 14, 8844) == 2
     assert line_count("a" * 63, 14, 8844) == 1 and line_count("a" * 64, 14, 8844) == 2
+    assert line_count("图" * 30 + "。", 14, 8844) == 1 and line_count("图" * 31 + "。", 14, 8844) == 2  # no 。 at a line start
     assert line_count("", 14, 8844) == 1
 
 

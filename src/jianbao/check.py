@@ -550,7 +550,8 @@ def check_settings(bulletin: Bulletin, src: Source, layout=None, series_src: Sou
 def check_captions(issue: IssueFile, src: Source, layout) -> list[Diagnostic]:
     """JB804: a photo's caption that does not open with the preset's ``image.caption_lead`` (图为), or
     runs over ``image.caption_max_lines`` lines at the caption's size across the 版心 (the estimate of
-    :func:`~jianbao.metrics.line_count`; the caption style has no character spacing)."""
+    :func:`~jianbao.metrics.line_count`, the renderer's line breaking; the caption style has no
+    character spacing)."""
     from .metrics import line_count
 
     lay = layout.image

@@ -37,19 +37,6 @@ def fit_size(text: str, sizes: list[float], width_twips: int, spacing_twips: int
     return None
 
 
-def line_count(text: str, size_pt: float, width_twips: int, spacing_twips: int = 0) -> int:
-    """How many lines *text* takes at *size_pt* on lines *width_twips* wide, filled character by
-    character (Chinese breaks between any two characters) with :func:`em_width`'s estimate."""
-    em = pt_to_twips(size_pt)
-    lines, used = 1, 0.0
-    for c in text:
-        w = em_width(c) * em + spacing_twips
-        if used and used + w > width_twips:
-            lines, used = lines + 1, 0.0
-        used += w
-    return lines
-
-
 def split_balanced(text: str) -> str:
     """Break *text* into two lines of nearly equal width (for masthead names too long for one)."""
     total = em_width(text)
@@ -72,6 +59,11 @@ def split_balanced(text: str) -> str:
 NO_LINE_START = frozenset("，。、；：？！）》」』”’〉】〕…·%.,;:!?)")
 NO_LINE_END = frozenset("（《「『“‘〈【〔(")
 LATIN_GAP_EM = 1 / 6
+
+
+def line_count(text: str, size_pt: float, width_twips: int, spacing_twips: int = 0) -> int:
+    """How many lines *text* takes at *size_pt* on lines *width_twips* wide, no indent: :func:`line_starts`."""
+    return len(line_starts(text, width_twips, round(pt_to_twips(size_pt)), spacing_twips, 0))
 
 
 def line_starts(text: str, width: int, size_twips: int, spacing: int, indent_em: float,
