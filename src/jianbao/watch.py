@@ -17,23 +17,38 @@ def _snapshot(paths: list[Path]) -> dict[Path, tuple]:
     from .office import find_settings
 
     files: list[Path] = []
-    photos: list[Path] = []
     for p in paths:
         if p.is_dir():  # not the office's build/ (a folder named build higher up is fine)
-            issues = [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]]
-            files += issues
+            files += [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]]
         else:
-            issues = [p]
             files.append(p)
             files += list(p.parent.glob("*.y*ml"))  # prev/ytd neighbours
         settings = find_settings(p if p.is_dir() else p.parent)
         if settings:
             files.append(settings)
             files += list((settings.parent / "templates" / "layouts").glob("*.yaml"))
-            photos += _photos(issues, settings.parent)
     seen = {f: _fingerprint(f) for f in dict.fromkeys(files)}
-    seen.update({f: _stat(f) for f in dict.fromkeys(photos) if f not in seen})
+    seen.update({f: v for f, v in _photo_snapshot(paths).items() if f not in seen})
     return seen
+
+
+def _photo_snapshot(paths: list[Path]) -> dict[Path, tuple]:
+    """(mtime, size) of the photos the last builds of the watched issues read."""
+    from .office import find_settings
+
+    photos: list[Path] = []
+    for p in paths:
+        settings = find_settings(p if p.is_dir() else p.parent)
+        if settings:
+            issues = [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]] if p.is_dir() else [p]
+            photos += _photos(issues, settings.parent)
+    return {f: _stat(f) for f in dict.fromkeys(photos)}
+
+
+def _with_new_photos(last, paths: list[Path]):
+    """*last* and the photos a build just read that it did not know: watched from now on, not a change."""
+    new = {f: v for f, v in _photo_snapshot(paths).items() if f not in last}
+    return {**last, **new} if new else last
 
 
 def _photos(issues: list[Path], office: Path) -> list[Path]:
@@ -94,8 +109,7 @@ def watch_and_build(paths: list[Path], build: Callable[[], bool], *, console, se
     try:
         last = _snapshot(paths)  # before the first build: a save while it runs is built after it
         timed(build, console)
-        # the photos the build read (its .d files) are watched from now on: not a change in themselves
-        last.update({f: v for f, v in _snapshot(paths).items() if f not in last})
+        last = _with_new_photos(last, paths)  # the photos the build read (its .d files)
         while end is None or time.monotonic() < end:
             # after a change, the next look comes when it has stood SETTLE, not a whole POLL later
             time.sleep(SETTLE if pending else POLL)
@@ -108,6 +122,6 @@ def watch_and_build(paths: list[Path], build: Callable[[], bool], *, console, se
                 pending = False
                 console.rule("[dim]文件已修改，重新编译[/dim]")
                 timed(build, console)
-                last.update({f: v for f, v in _snapshot(paths).items() if f not in last})  # a photo just added
+                last = _with_new_photos(last, paths)  # a photo just added
     except KeyboardInterrupt:
         console.print("[dim]已停止监视。[/dim]")
