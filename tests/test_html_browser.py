@@ -37,12 +37,38 @@ def site(tmp_path_factory) -> Path:
     for p in [*ROOT.glob("issues/*.yaml"), *FIXTURES.glob("full/issues/*.yaml"),
               *FIXTURES.glob("shapes/issues/*.yaml"), *FIXTURES.glob("long/issues/*.yaml")]:
         shutil.copy(p, root / "issues" / p.name)
+    _photo_issue(root)
     from jianbao.batch import build_files, write_site
 
     results = build_files(sorted((root / "issues").glob("*.yaml")), html=True, jobs=1)
     assert all(r.ok for r in results), [d.message for r in results for d in r.diagnostics]
     write_site(results, root / "build")
     return root / "build"
+
+
+PHOTOS = "2024-06-03-photos"
+
+
+def _photo_issue(root: Path) -> None:
+    """An issue with a photo and three photos side by side (landscape, portrait, landscape)."""
+    from PIL import Image
+
+    (root / "照片" / "并排").mkdir(parents=True, exist_ok=True)
+    for name, size, color in [("横.jpg", (1600, 1200), (40, 120, 200)), ("竖.jpg", (900, 1200), (200, 80, 40)),
+                              ("宽.png", (1800, 1000), (60, 160, 60))]:
+        Image.new("RGB", size, color).save(root / "照片" / "并排" / name)
+    (root / "issues" / f"{PHOTOS}.yaml").write_text("""\
+number: 9
+date: 2024-06-03
+sections:
+  - title: 工作动态
+    body:
+      - 本周召开专题会议。
+      - image: ../照片/并排/横.jpg
+        caption: 图为专题会议现场。
+      - images: [../照片/并排/横.jpg, ../照片/并排/竖.jpg, ../照片/并排/宽.png]
+        caption: 图为窗口、座谈会和自助服务区。
+""", encoding="utf-8")
 
 
 def pages(site: Path) -> list[Path]:
@@ -94,3 +120,21 @@ def test_no_horizontal_scroll_and_no_accessibility_violation(site, browser, widt
             ".then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target).join(', ')))")
         assert violations == [], f"{page_file.name} at {width}px: {violations}"
         page.close()
+
+
+@pytest.mark.parametrize("width, stacked", [(375, True), (1280, False)])
+def test_photos_side_by_side_stack_on_a_phone_and_stand_level_on_a_desk(site, browser, width, stacked):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((site / f"{PHOTOS}.html").as_uri())
+    boxes = page.evaluate("[...document.querySelectorAll('figure.photos img')].map(i => {"
+                          "const r = i.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })")
+    figure = page.evaluate("document.querySelector('figure.photos').getBoundingClientRect().width")
+    page.close()
+    assert len(boxes) == 3
+    if stacked:  # one under the other, each the figure's width: a photo a third of 375 px is too small
+        assert all(abs(w - figure) < 1 for _, _, w, _ in boxes)
+        assert boxes[0][1] < boxes[1][1] < boxes[2][1]
+    else:  # side by side, equally tall, filling the figure with the gaps between them
+        assert boxes[0][0] < boxes[1][0] < boxes[2][0]
+        assert all(abs(h - boxes[0][3]) < 1.5 and abs(top - boxes[0][1]) < 1 for _, top, _, h in boxes)
+        assert figure - 3 * 8 - 2 <= sum(w for _, _, w, _ in boxes) <= figure

@@ -161,3 +161,329 @@ def test_the_web_page_embeds_the_photo_with_its_caption_as_alt_text(office):
 
     data = base64.b64decode(re.search(r'src="data:image/jpeg;base64,([^"]+)"', page).group(1))
     assert Image.open(io.BytesIO(data)).width == 960
+
+
+# --- photos side by side (images:) -------------------------------------------------------------
+
+ROW = """\
+number: 3
+date: 2024-05-13
+sections:
+  - title: 工作动态
+    body:
+      - 本周召开专题会议。
+      - images: [{a}, {b}]
+        caption: 图为专题会议现场（左）和窗口调研（右）。{width}
+      - 会议部署了下一阶段的重点工作。
+"""
+
+
+def row(office: Office, a: str, b: str, width: str = "") -> object:
+    return office.issue(ROW.format(a=a, b=b, width=f"\n        width: {width}" if width else ""))
+
+
+def places(path) -> list[tuple[str, int | None, int | None]]:
+    with pytest.raises(JianbaoError) as exc:
+        prepare(path)
+    return [(d.code, d.line, d.column) for d in exc.value.diagnostics]
+
+
+def test_photos_side_by_side_are_one_paragraph_of_equal_heights_filling_the_row(office, tmp_path):
+    import re
+
+    p = row(office, photo(office, "横.jpg", size=(4000, 3000)), photo(office, "竖.jpg", size=(3000, 4000)))
+    out = compile_issue(prepare(p), tmp_path / "x.docx")
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    [para] = [m for m in re.findall(r"<w:p>.*?</w:p>", xml) if "pic:pic" in m]
+    extents = [tuple(map(int, e)) for e in re.findall(r'<wp:extent cx="(\d+)" cy="(\d+)"', para)]
+    assert len(extents) == 2 and extents[0][1] == extents[1][1]  # one paragraph, one height
+    (w1, h), (w2, _) = extents
+    assert abs(w1 / h - 4 / 3) < 0.001 and abs(w2 / h - 3 / 4) < 0.001
+    gap = 160 * 635
+    assert 8844 * 635 - 2 * 635 <= w1 + w2 + gap <= 8844 * 635  # the whole 版心, never wider
+    assert re.findall(r'<w:tab w:val="left" w:pos="(\d+)"/>', para) == [str(round(w1 / 635) + 160)]
+    assert para.count('distL="0"') == 2  # LibreOffice's default space around a picture would push the row
+    line = int(re.search(r'w:line="(\d+)" w:lineRule="atLeast"', para).group(1))
+    assert line % 579 == 0 and line >= h / 635  # whole grid lines, at least the photos' height
+    assert "图为专题会议现场（左）和窗口调研（右）。" in xml
+    # each photo at 300 dpi at its printed size (EMU → inches → pixels)
+    got = sorted(Image.open(io.BytesIO(d)).size for d in media(out).values())
+    want = sorted((cx / 914400 * 300, cy / 914400 * 300) for cx, cy in extents)
+    assert all(abs(a - b) <= 1.5 for g, t in zip(got, want) for a, b in zip(g, t)), (got, want)
+
+
+def test_a_row_narrower_than_the_page_is_centred_and_a_tall_one_is_capped(office, tmp_path):
+    import re
+
+    p = row(office, photo(office, "竖1.jpg", size=(1000, 4000)), photo(office, "竖2.jpg", size=(1000, 4000)), "0.5")
+    out = compile_issue(prepare(p), tmp_path / "x.docx")
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    extents = [tuple(map(int, e)) for e in re.findall(r'<wp:extent cx="(\d+)" cy="(\d+)"', xml)]
+    assert all(cy <= 16 * 579 * 635 for _, cy in extents)  # at most max_lines tall
+    stops = [int(s) for s in re.findall(r'<w:tab w:val="left" w:pos="(\d+)"/>', xml)]
+    w = extents[0][0] / 635
+    left = stops[0]
+    assert len(stops) == 2 and abs(stops[1] - (left + w + 160)) <= 1
+    assert abs((left + (2 * w + 160) / 2) - 8844 / 2) <= 2  # centred in the 版心
+
+
+def test_every_photo_of_a_row_is_an_input(office):
+    p = row(office, photo(office, "甲.jpg"), photo(office, "乙.png", format="PNG"))
+    names = {i.name for i in prepare(p).inputs}
+    assert {"甲.jpg", "乙.png"} <= names
+
+
+def test_the_dependency_file_lists_every_photo_of_a_row(office):
+    from jianbao.batch import build_one
+
+    r = build_one(row(office, photo(office, "甲.jpg"), photo(office, "乙.jpg")), force=True)
+    assert r.ok
+    d = (r.docx.parent / (r.docx.stem + ".d")).read_text(encoding="utf-8")
+    assert "照片/甲.jpg" in d and "照片/乙.jpg" in d
+
+
+def test_a_bad_photo_in_a_row_is_an_error_at_its_item(office):
+    folder = office.root / "照片"
+    good = photo(office, "好.jpg")
+    (folder / "文字.jpg").write_text("这不是照片", encoding="utf-8")
+    data = (folder / "好.jpg").read_bytes()
+    (folder / "半张.jpg").write_bytes(data[: len(data) // 2])
+    (folder / "炸弹.png").write_bytes(_png_header_only(100_000, 100_000))
+    column = len("      - images: [") + len(good) + len(", ") + 1  # the second item of the flow list
+    for bad, code in [("../照片/没有.jpg", "JB801"), ("../../外面.jpg", "JB801"), ("../照片/文字.jpg", "JB803"),
+                      ("../照片/半张.jpg", "JB803"), ("../照片/炸弹.png", "JB802")]:
+        assert places(row(office, good, bad)) == [(code, 7, column)], bad
+    # both bad: both reported, left to right
+    assert places(row(office, "../照片/没有.jpg", "../照片/文字.jpg")) == [
+        ("JB801", 7, len("      - images: [") + 1), ("JB803", 7, len("      - images: [../照片/没有.jpg, ") + 1)]
+
+
+def test_a_bad_photo_in_a_block_list_is_an_error_at_its_line(office):
+    good = photo(office, "好.jpg")
+    p = office.issue(f"""\
+number: 3
+date: 2024-05-13
+sections:
+  - title: 工作动态
+    body:
+      - images:
+          - {good}
+          - ../照片/没有.jpg
+          - {good}
+        caption: 图为三张。
+""")
+    assert places(p) == [("JB801", 8, 13)]
+
+
+@pytest.mark.parametrize("images, code", [("[../照片/a.jpg]", "JB1"), ("[a, b, c, d]", "JB1"), ("../照片/a.jpg", "JB1")])
+def test_one_photo_or_four_in_a_row_are_refused(office, images, code):
+    p = office.issue(ROW.replace("[{a}, {b}]", images).format(width=""))
+    with pytest.raises(JianbaoError) as exc:
+        prepare(p)
+    assert [d.code[:3] for d in exc.value.diagnostics] == [code] and exc.value.diagnostics[0].line == 7
+
+
+def test_a_row_without_a_caption_is_refused(office):
+    p = office.issue(ROW.replace("        caption: 图为专题会议现场（左）和窗口调研（右）。{width}\n", "").format(
+        a=photo(office, "甲.jpg"), b=photo(office, "乙.jpg")))
+    with pytest.raises(JianbaoError) as exc:
+        prepare(p)
+    [d] = exc.value.diagnostics
+    assert d.code == "JB101" and "caption" in d.message
+
+
+def test_the_web_page_shows_a_row_as_one_figure_with_an_alt_text_for_each_photo(office):
+    from jianbao.render.html import render_html
+
+    p = prepare(row(office, photo(office, "横.jpg", size=(4000, 3000)), photo(office, "竖.jpg", size=(3000, 4000))))
+    page = render_html(p.bulletin, p.layout)
+    import re
+
+    [figure] = re.findall(r'<figure class="photo photos".*?</figure>', page)
+    assert figure.count("<img ") == 2 and figure.count("<figcaption>") == 1
+    assert re.findall(r'alt="([^"]+)"', figure) == ["左图：图为专题会议现场（左）和窗口调研（右）。",
+                                                    "右图：图为专题会议现场（左）和窗口调研（右）。"]
+    grows = [float(g) for g in re.findall(r"flex-grow:([\d.]+)", figure)]
+    assert abs(grows[0] - 4 / 3) < 0.001 and abs(grows[1] - 3 / 4) < 0.001  # equal heights in the row
+    widths = [int(w) for w in re.findall(r' width="(\d+)"', figure)]
+    assert widths == [960, 960]
+
+
+# --- the house style of captions (JB804) --------------------------------------------------------
+
+def _house(office: Office, lead: str = "图为", most: str = "2") -> None:
+    from jianbao.layout import builtin_templates
+
+    text = (builtin_templates() / "layouts" / "gbt9704.yaml").read_text(encoding="utf-8")
+    text = text.replace("caption_lead: ~", f"caption_lead: {lead}").replace("caption_max_lines: ~", f"caption_max_lines: {most}")
+    (office.root / "templates" / "layouts").mkdir(parents=True)
+    (office.root / "templates" / "layouts" / "本单位.yaml").write_text(text, encoding="utf-8")
+    settings = office.root / "jianbao.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "layout: 本单位\n", encoding="utf-8")
+
+
+def _warnings(path, code: str = "JB804"):
+    from jianbao.check_series import check_paths
+
+    return [(d.line, d.column, d.message) for d in check_paths([path]).diagnostics if d.code == code]
+
+
+def caption_issue(office: Office, caption: str, kind: str = "image") -> object:
+    block = (f"      - image: {photo(office)}\n" if kind == "image"
+             else f"      - images: [{photo(office)}, {photo(office, '乙.jpg')}]\n")
+    return office.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    body:\n"
+                        f"      - 本周召开专题会议。\n{block}        caption: {caption}\n")
+
+
+def test_a_caption_without_its_lead_in_is_a_warning_at_the_caption_when_the_preset_asks(office):
+    _house(office)
+    [(line, column, message)] = _warnings(caption_issue(office, "调研组在综合窗口了解办件情况。"))
+    assert (line, column) == (8, 18) and "没有以“图为”开头" in message
+    [(line, _, _)] = _warnings(caption_issue(office, "调研组察看综合窗口（左）和座谈会（右）。", "images"))
+    assert line == 8
+    assert _warnings(caption_issue(office, "图为调研组在综合窗口了解办件情况。")) == []
+
+
+def test_a_caption_over_two_lines_is_a_warning_counted_at_the_caption_size(office):
+    _house(office)
+    # 四号 (14 pt) across the 156 mm 版心 (442.2 pt): 31 characters a line
+    assert _warnings(caption_issue(office, "图为" + "调" * 60)) == []  # 62 characters: two full lines
+    [(line, _, message)] = _warnings(caption_issue(office, "图为" + "调" * 61))  # one more: a third line
+    assert line == 8 and "约有 3 行，超过版式预设的 2 行" in message
+    # half-width characters are half as wide: 120 digits in twelve groups of ten are still two lines
+    assert _warnings(caption_issue(office, "图为" + "，".join(["1234567890"] * 6) + "。")) == []
+
+
+def test_the_caption_style_is_not_checked_unless_the_preset_asks(office):
+    assert _warnings(caption_issue(office, "调研组" * 40)) == []  # the built-in preset asks for neither
+    _house(office, lead="~", most="1")
+    [(_, _, message)] = _warnings(caption_issue(office, "调研组" * 11))
+    assert "约有 2 行" in message  # only the length: any lead-in will do
+
+
+def test_the_line_count_is_the_text_layer_estimate():
+    from jianbao.metrics import line_count
+
+    assert line_count("图" * 31, 14, 8844) == 1 and line_count("图" * 32, 14, 8844) == 2
+    assert line_count("a" * 63, 14, 8844) == 1 and line_count("a" * 64, 14, 8844) == 2
+    assert line_count("图" * 30 + "。", 14, 8844) == 1 and line_count("图" * 31 + "。", 14, 8844) == 2  # no 。 at a line start
+    assert line_count("", 14, 8844) == 1
+
+
+# --- a photo small enough goes in as it is, without its metadata -----------------------------------
+
+def test_a_small_upright_photo_goes_in_unencoded_without_its_metadata(office, tmp_path):
+    folder = office.root / "照片"
+    folder.mkdir()
+    im = Image.effect_noise((1200, 900), 30).convert("RGB")
+    exif = im.getexif()
+    exif[0x010F] = "手机厂商"  # Make
+    exif.get_ifd(0x8825)[2] = (30.0, 39.0, 12.0)  # GPS latitude: where it was taken
+    im.save(folder / "小.jpg", quality=80, exif=exif, comment=b"secret")
+    original = Image.open(folder / "小.jpg")
+    assert original.getexif() and original.info.get("comment") == b"secret"
+    out = compile_issue(prepare(issue(office, "../照片/小.jpg")), tmp_path / "x.docx")
+    [data] = media(out).values()
+    placed = Image.open(io.BytesIO(data))
+    assert placed.size == (1200, 900) and not placed.getexif() and "comment" not in placed.info
+    assert b"Exif" not in data and "手机厂商".encode() not in data
+    assert placed.convert("RGB").tobytes() == original.convert("RGB").tobytes()  # not re-encoded
+
+
+def test_a_small_png_loses_its_text_chunks_not_its_pixels(office, tmp_path):
+    from PIL import PngImagePlugin
+
+    folder = office.root / "照片"
+    folder.mkdir()
+    meta = PngImagePlugin.PngInfo()
+    meta.add_text("Author", "某某")
+    meta.add_text("Location", "30.39N")
+    im = Image.new("RGB", (800, 600), (40, 120, 200))
+    im.save(folder / "图.png", pnginfo=meta)
+    out = compile_issue(prepare(issue(office, "../照片/图.png")), tmp_path / "x.docx")
+    [data] = media(out).values()
+    assert b"tEXt" not in data and b"Location" not in data
+    assert Image.open(io.BytesIO(data)).convert("RGB").tobytes() == im.tobytes()
+
+
+def test_a_small_photo_taken_sideways_is_still_turned(office, tmp_path):
+    p = issue(office, photo(office, "侧.jpg", size=(1200, 900), orientation=6))
+    out = compile_issue(prepare(p), tmp_path / "x.docx")
+    placed = Image.open(io.BytesIO(next(iter(media(out).values()))))
+    assert placed.size == (900, 1200) and not placed.getexif()
+
+
+def test_a_row_of_one_or_four_says_two_or_three_and_a_typo_suggests_caption(office):
+    for images, words in [("[../照片/a.jpg]", "至少要有 2 项（现在是 1 项）"), ("[a, b, c, d]", "最多 3 项（现在是 4 项）")]:
+        p = office.issue(ROW.replace("[{a}, {b}]", images).format(width=""))
+        with pytest.raises(JianbaoError) as exc:
+            prepare(p)
+        [d] = exc.value.diagnostics
+        assert d.code == "JB111" and words in d.message and (d.line, d.column) == (7, 17)
+    p = office.issue(ROW.replace("caption:", "captoin:").format(a="a.jpg", b="b.jpg", width=""))
+    with pytest.raises(JianbaoError) as exc:
+        prepare(p)
+    assert any(d.code == "JB103" and d.hint == "是不是要写 caption？" for d in exc.value.diagnostics)
+
+
+def test_changing_the_second_photo_of_a_row_rebuilds_the_issue(office):
+    import os
+    import time
+
+    from jianbao.batch import build_one
+
+    p = row(office, photo(office, "甲.jpg"), photo(office, "乙.jpg"))
+    assert build_one(p).status == "built"
+    assert build_one(p).status == "skipped"
+    second = office.root / "照片" / "乙.jpg"
+    Image.new("RGB", (3000, 4000), (200, 40, 40)).save(second)
+    later = time.time() + 5
+    os.utime(second, (later, later))
+    assert build_one(p).status == "built"
+
+
+def test_a_huge_photo_is_kept_no_larger_than_it_can_print(office, tmp_path):
+    from jianbao import images
+
+    folder = office.root / "照片"
+    folder.mkdir()
+    Image.new("RGB", (8000, 6000), (40, 120, 200)).save(folder / "大.png")  # 48 megapixels
+    p = prepare(issue(office, "../照片/大.png"))
+    path = next(i for i in p.inputs if i.name == "大.png")
+    st = path.stat()
+    kept, _, _ = images._load(path, st.st_mtime_ns, st.st_size)
+    assert kept.size == (2000, 1500)  # reduced by 4: still wider than the 版心 at 300 dpi (1843 px)
+    out = compile_issue(p, tmp_path / "x.docx")
+    [data] = media(out).values()
+    assert Image.open(io.BytesIO(data)).size == (1382, 1036)  # 0.75 of the 版心 at 300 dpi
+
+
+def test_watch_sees_every_photo_of_a_row_after_the_first_build(office):
+    import os
+
+    from jianbao.batch import build_one
+    from jianbao.watch import _snapshot
+
+    p = row(office, photo(office, "甲.jpg"), photo(office, "乙.jpg"))
+    second = office.root / "照片" / "乙.jpg"
+    assert second not in _snapshot([p])  # nothing built yet: no dependency file to read
+    assert build_one(p).ok
+    before = _snapshot([p])
+    assert {office.root / "照片" / "甲.jpg", second} <= set(before)
+    st = second.stat()
+    os.utime(second, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert _snapshot([p]) != before
+    assert _snapshot([office.root / "issues"]).keys() >= {second}  # watching the folder too
+
+
+@pytest.mark.parametrize("mode", ["P", "1", "I;16", "LA"])
+def test_a_huge_photo_of_any_png_mode_builds(office, tmp_path, mode):
+    folder = office.root / "照片"
+    folder.mkdir()
+    if mode == "I;16":  # 16-bit grey: Pillow cannot reduce() it; it is resized as it is
+        Image.new("I;16", (6000, 4500), 3000).save(folder / "大.png")
+    else:
+        Image.new("RGB", (6000, 4500), (40, 120, 200)).convert(mode).save(folder / "大.png")
+    out = compile_issue(prepare(issue(office, "../照片/大.png")), tmp_path / "x.docx")
+    [data] = media(out).values()
+    assert Image.open(io.BytesIO(data)).width == 1382

@@ -61,3 +61,19 @@ def test_the_validator_catches_a_misordered_style(tmp_path):
             zout.writestr(name, data)
     r = audit(bad)
     assert r.returncode != 0 and "name" in r.stdout
+
+
+def test_photos_and_photos_side_by_side_pass_the_ooxml_validator(office, tmp_path):
+    """Pictures with dist* attributes and a row's tab stops (issue #15), as Word reads them."""
+    from PIL import Image
+
+    (office.root / "照片").mkdir()
+    for name, size in [("a.jpg", (1600, 1200)), ("b.jpg", (900, 1200)), ("c.png", (1200, 900))]:
+        Image.new("RGB", size, (40, 120, 200)).save(office.root / "照片" / name)
+    p = office.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    body:\n      - 本周召开专题会议。\n"
+                     "      - image: ../照片/a.jpg\n        caption: 图为会议现场。\n"
+                     "      - images: [../照片/a.jpg, ../照片/b.jpg, ../照片/c.png]\n        caption: 图为三处现场。\n"
+                     "        width: 0.8\n      - 会议部署了下一阶段的重点工作。\n")
+    out = compile_issue(prepare(p), tmp_path / "out.docx")
+    r = audit(out)
+    assert r.returncode == 0, r.stdout + r.stderr

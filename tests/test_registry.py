@@ -41,7 +41,10 @@ def _office(root: Path, ex: Example, *, good: bool) -> Path:
         (root / "issues" / "2024-05-06.yaml").write_text(before, encoding="utf-8")
     for name, text in ex.files:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
+        if isinstance(text, bytes):
+            (root / name).write_bytes(text)
+        else:
+            (root / name).write_text(text, encoding="utf-8")
     path = root / "issues" / "2024-05-13.yaml"
     path.write_text(ex.good if good else ex.bad, encoding="utf-8")
     return path

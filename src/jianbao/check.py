@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .check_figures import check_figures
 from .diagnostics import Diagnostic, Edit
-from .document import walk
+from .document import PHOTO_KINDS, walk
 from .load import Source
 from .metrics import fit_size, is_wide
 from .model import Bulletin, IssueFile
@@ -56,6 +56,8 @@ def check_issue(resolved: Resolved) -> list[Diagnostic]:
     out += check_text(bulletin.issue, src, skip_start=starts)
     out += check_lines(src)
     out += check_settings(bulletin, src, resolved.layout, resolved.series_src)
+    if resolved.layout is not None:
+        out += check_captions(bulletin.issue, src, resolved.layout)
     out.sort(key=lambda d: (d.file != src.path, str(d.file), d.line or 0, d.column or 0))
     return out
 
@@ -116,7 +118,7 @@ def iter_texts(issue: IssueFile) -> Iterator[Text]:
     for node in walk(issue):
         if node.is_text:
             yield Text(node.path, node.value, not node.is_heading)
-        elif node.kind == "image":  # a caption prints: it is linted like a heading
+        elif node.kind in PHOTO_KINDS:  # a caption prints: it is linted like a heading
             yield Text(node.path + ("caption",), node.value.caption, False)
 
 
@@ -542,6 +544,38 @@ def check_settings(bulletin: Bulletin, src: Source, layout=None, series_src: Sou
                 f"（版心宽 {width_mm} 毫米），报头将分两行印出", "name",
                 hint=f"缩短名称（{smallest:g} 磅时一行约能排 {int(layout.page.text_width / pt_to_twips(smallest))} 个汉字），"
                      "或在版式预设的 masthead.name_sizes 中加入更小的字号。"))
+    return out
+
+
+def check_captions(issue: IssueFile, src: Source, layout) -> list[Diagnostic]:
+    """JB804: a photo's caption that does not open with the preset's ``image.caption_lead`` (图为), or
+    runs over ``image.caption_max_lines`` lines at the caption's size across the 版心 (the estimate of
+    :func:`~jianbao.metrics.line_count`, the renderer's line breaking; the caption style has no
+    character spacing)."""
+    from .metrics import line_count
+
+    lay = layout.image
+    if lay.caption_lead is None and lay.caption_max_lines is None:
+        return []
+    out: list[Diagnostic] = []
+    for node in walk(issue):
+        if node.kind not in PHOTO_KINDS:
+            continue
+        caption, path = node.value.caption, node.path + ("caption",)
+        if lay.caption_lead is not None and not caption.lstrip().startswith(lay.caption_lead):
+            out.append(src.diagnostic(
+                "JB804", f"图注没有以“{lay.caption_lead}”开头：“{_clip(caption)}”", path,
+                hint=f"写作“{lay.caption_lead}……”，如“{lay.caption_lead}调研组在综合窗口了解办件情况。”"
+                     "（本单位的版式预设 image.caption_lead 要求这样写）。"))
+        most = lay.caption_max_lines
+        if most is not None:
+            n = line_count(caption, lay.caption.size, layout.page.text_width)
+            if n > most:
+                per = int(layout.page.text_width // pt_to_twips(lay.caption.size))
+                out.append(src.diagnostic(
+                    "JB804", f"图注约有 {n} 行，超过版式预设的 {most} 行：“{_clip(caption)}”", path,
+                    hint=f"图注只说是谁、在哪里、做什么（{lay.caption.size:g} 磅时一行约 {per} 个字，"
+                         f"{most} 行约 {per * most} 个字），其余的写进正文。"))
     return out
 
 

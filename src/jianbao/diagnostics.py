@@ -141,6 +141,7 @@ RULES: dict[str, Rule] = {
         Rule("JB801", "image-not-found", _E, "找不到照片，或照片在简报文件夹之外", "照片放进简报文件夹，路径写相对于本期文件的位置。"),
         Rule("JB802", "image-too-large", _E, "照片文件或像素数过大", "照片不超过 30 MB、6000 万像素；先缩小再用。"),
         Rule("JB803", "image-unreadable", _E, "照片不是 JPEG/PNG，或已损坏", "重新导出为 JPEG 或 PNG。"),
+        Rule("JB804", "caption-style", _W, "图注不合版式预设要求的写法（开头的“图为”、最多几行）", "图注写作“图为……。”，一两行说清是谁、在哪里、做什么；版式预设 image.caption_lead 和 caption_max_lines 决定是否检查。"),
         # JB9xx import: reading finished bulletins (.docx .doc .wps .odt .txt .pdf) back into issue files
         # (jianbao.readers, jianbao.importer) and linting them where they are (jianbao check FILE.docx).
         Rule("JB901", "import-unsupported", _E, "不支持导入这种文件", "可以导入 .docx、.doc、.wps、.odt、.txt 和 .pdf；其他格式请先在 Word/WPS 中另存为 .docx。"),

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .model import ImageBlock, IssueFile, Item, Section, Table, TableBlock
+from .model import ImageBlock, ImagesBlock, IssueFile, Item, Section, Table, TableBlock
 from .numbering import MAX_LEVEL, marker
 
 Path_ = tuple  # keys and list indexes from the issue file's root, as in Source.positions
@@ -30,10 +30,13 @@ Path_ = tuple  # keys and list indexes from the issue file's root, as in Source.
 #: What a node is.  Containers: ``section`` (level 1), ``item`` (levels 2–4).  Text: ``note`` (a
 #: paragraph of 编者按), ``title`` (one line of the article title), ``subtitle``, ``heading`` (a
 #: standalone section or item title), ``lead`` (a run-in heading), ``paragraph``.  Blocks:
-#: ``table``, ``image`` (a photo and its caption).
-Kind = Literal["section", "item", "note", "title", "subtitle", "heading", "lead", "paragraph", "table", "image"]
+#: ``table``, ``image`` (a photo and its caption), ``images`` (two or three photos side by side, one caption).
+Kind = Literal["section", "item", "note", "title", "subtitle", "heading", "lead", "paragraph", "table", "image",
+               "images"]
 
 TEXT_KINDS = frozenset({"note", "title", "subtitle", "heading", "lead", "paragraph"})
+#: Blocks of photos, each with one caption.
+PHOTO_KINDS = frozenset({"image", "images"})
 #: Text kinds that print as headings, not as paragraphs of running text.
 HEADING_KINDS = frozenset({"title", "subtitle", "heading", "lead"})
 
@@ -110,11 +113,14 @@ def _blocks(blocks: list, path: Path_, level: int, number: int = 0) -> Iterator[
         yield from _block(block, path + (j,), level, number)
 
 
-def _block(block: str | TableBlock | ImageBlock, path: Path_, level: int, number: int) -> Iterator[Node]:
+def _block(block: str | TableBlock | ImageBlock | ImagesBlock, path: Path_, level: int,
+           number: int) -> Iterator[Node]:
     if isinstance(block, str):
         yield Node("paragraph", path, block, level, number)
     elif isinstance(block, ImageBlock):
         yield Node("image", path, block, level, number)
+    elif isinstance(block, ImagesBlock):
+        yield Node("images", path, block, level, number)
     else:
         yield Node("table", path + ("table",), block.table, level, number)
 
@@ -129,7 +135,7 @@ def texts(issue: IssueFile, *, cells: bool = True) -> Iterator[tuple[Path_, str]
             yield node.path, node.value
         elif node.kind == "table" and cells:
             yield from table_texts(node.value, node.path)
-        elif node.kind == "image":
+        elif node.kind in PHOTO_KINDS:
             yield node.path + ("caption",), node.value.caption
 
 
@@ -145,11 +151,19 @@ def table_texts(t: Table, path: Path_) -> Iterator[tuple[Path_, str]]:
                 yield path + ("rows", r, c), v
 
 
-def images(issue: IssueFile) -> Iterator[tuple[Path_, ImageBlock]]:
-    """(path, image block) of every photo."""
+def images(issue: IssueFile) -> Iterator[tuple[Path_, ImageBlock | ImagesBlock]]:
+    """(path, block) of every photo block: a photo, or a row of them."""
     for node in walk(issue):
-        if node.kind == "image":
+        if node.kind in PHOTO_KINDS:
             yield node.path, node.value
+
+
+def photo_files(block: ImageBlock | ImagesBlock, path: Path_) -> list[tuple[Path_, str]]:
+    """(path, file) of each photo of a photo block, left to right: the path leads to the string that
+    names the file (``image``, or ``images`` and its index)."""
+    if isinstance(block, ImageBlock):
+        return [(path + ("image",), block.image)]
+    return [(path + ("images", k), name) for k, name in enumerate(block.images)]
 
 
 def tables(issue: IssueFile) -> Iterator[tuple[Path_, Table]]:

@@ -29,6 +29,8 @@ PRINT_DPI = 300
 #: A JPEG is decoded at the smallest of libjpeg's scales (1, 1/2, 1/4, 1/8) that keeps it this wide:
 #: 300 dpi across the A4 版心 (156 mm) is 1843 px.
 DRAFT_WIDTH = 1900
+#: The tallest a photo prints, in pixels: 22 grid lines (the most image.max_lines allows) at 300 dpi.
+DRAFT_HEIGHT = 2700
 WEB_WIDTH = 960
 FORMATS = {"JPEG": ("image/jpeg", "jpeg"), "PNG": ("image/png", "png")}
 
@@ -61,9 +63,9 @@ def locate(value: str, issue: Path, office: Path) -> Path | None:
     return target
 
 
-def check(src: Source, path: tuple, value: str, office: Path) -> tuple[Path | None, Diagnostic | None]:
-    """(the photo's file, None) when *value* names a usable photo, else (None, the reason)."""
-    where = path + ("image",)
+def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | None, Diagnostic | None]:
+    """(the photo's file, None) when *value* names a usable photo, else (None, the reason at *where*,
+    the path of the string in the issue file: ``image``, or an item of ``images``)."""
     target = locate(value, Path(src.path), office)
     if target is None:
         return None, src.diagnostic("JB801", f"照片“{value}”在简报文件夹之外", where,
@@ -105,12 +107,23 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
             raise _Bad("JB803", f"是 {im.format} 格式，不是 JPEG 或 PNG", "另存为 JPEG（.jpg）或 PNG 后再用。")
         if im.width * im.height > MAX_PIXELS:
             raise _Bad("JB802", f"有 {im.width}×{im.height} 像素，超过上限", "照片不超过 6000 万像素。")
-        fmt = im.format
+        fmt, taken = im.format, im.size
+        turn = im.getexif().get(0x0112, 1)
         if fmt == "JPEG":  # decode at 1/2, 1/4 … scale when that is still wide enough to print
-            sideways = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-            im.draft("RGB", (1, DRAFT_WIDTH) if sideways else (DRAFT_WIDTH, 1))
+            im.draft("RGB", (1, DRAFT_WIDTH) if turn in (5, 6, 7, 8) else (DRAFT_WIDTH, 1))
         im.load()  # decode it all (every byte is read, in draft mode too): a truncated file fails here
-        im = ImageOps.exif_transpose(im)
+        ImageOps.exif_transpose(im, in_place=True)  # turned upright (a copy only when it needs turning)
+        # a photo already upright and small enough may go in as it is, without its metadata: no
+        # generation loss, no time spent encoding (see _prepared)
+        as_is = None
+        if turn in (None, 1) and im.size == taken and im.width <= DRAFT_WIDTH and im.mode in _AS_IS_MODES[fmt]:
+            as_is = _strip(raw, fmt)
+        # what is kept (and cached) is no larger than it can print: a 60-megapixel PNG is reduced by a
+        # whole factor (box filter) while it stays at least DRAFT_WIDTH wide or DRAFT_HEIGHT tall
+        factor = int(max(im.width / DRAFT_WIDTH, im.height / DRAFT_HEIGHT))
+        if factor >= 2:
+            as_is = None
+            im = _reduced(im, factor)
     except _Bad:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -119,7 +132,113 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
         raise _Bad("JB803", "不是可以识别的图片", "照片要用 JPEG（.jpg）或 PNG 格式。") from None
     except (OSError, ValueError, SyntaxError):
         raise _Bad("JB803", "已损坏或不完整，无法读取", "重新从相机或手机导出这张照片。") from None
-    return im, fmt
+    return im, fmt, as_is
+
+
+def _reduced(im, factor: int):
+    """*im* reduced by *factor* (a box filter); a palette or 1-bit image as colours first, and as it
+    was when Pillow cannot reduce its mode (16-bit grey …): only smaller, never an error."""
+    if im.mode in ("P", "PA", "1"):
+        im = im.convert("RGBA" if im.mode == "PA" or "transparency" in im.info else "RGB")
+    try:
+        return im.reduce(factor)
+    except (ValueError, OSError):
+        return im
+
+
+_AS_IS_MODES = {"JPEG": ("RGB", "L"), "PNG": ("RGB", "RGBA", "L", "LA", "P")}
+#: APP0 (JFIF) and APP14 (Adobe: how the colours are coded) stay; APP2 stays when it is the ICC profile.
+_JPEG_KEEP = {0xE0, 0xEE}
+#: PNG chunks that say how to show the pixels; the rest (text, time, EXIF …) is left out.
+_PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
+
+
+def _strip(raw: bytes, fmt: str) -> bytes | None:
+    """*raw* without its metadata (EXIF and its GPS position, XMP, IPTC, comments, PNG text), the image
+    data untouched; None when the file is laid out in a way this does not follow (then it is encoded)."""
+    from PIL import Image
+
+    try:
+        out = _strip_jpeg(raw) if fmt == "JPEG" else _strip_png(raw)
+        if out is not None:  # what is left still opens as the same picture (its header; the data is as checked)
+            with Image.open(io.BytesIO(out)) as again:
+                if (again.format, again.size) != (fmt, Image.open(io.BytesIO(raw)).size):
+                    return None
+        return out
+    except (IndexError, ValueError, OSError):
+        return None
+
+
+def _strip_jpeg(raw: bytes) -> bytes | None:
+    if raw[:2] != b"\xff\xd8":
+        return None
+    out, i = [raw[:2]], 2
+    while i + 4 <= len(raw):
+        if raw[i] != 0xFF:
+            return None
+        marker = raw[i + 1]
+        if marker == 0xFF:  # a fill byte
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
+            out.append(raw[i:i + 2])
+            i += 2
+            continue
+        if marker == 0xDA:  # start of scan: the image data up to its end (EOI) — not what a phone
+            end = raw.find(b"\xff\xd9", i)  # appends after it (MPF depth and gain maps, with their EXIF)
+            if end < 0:
+                return None
+            out.append(raw[i:end + 2])
+            return b"".join(out)
+        length = int.from_bytes(raw[i + 2:i + 4], "big")
+        if length < 2 or i + 2 + length > len(raw):
+            return None
+        segment = raw[i:i + 2 + length]
+        metadata = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        if not metadata or marker in _JPEG_KEEP or (marker == 0xE2 and segment[4:16] == b"ICC_PROFILE\0"):
+            out.append(segment)
+        i += 2 + length
+    return None
+
+
+def _strip_png(raw: bytes) -> bytes | None:
+    if raw[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    out, i = [raw[:8]], 8
+    while i + 12 <= len(raw):
+        length = int.from_bytes(raw[i:i + 4], "big")
+        kind = raw[i + 4:i + 8]
+        if i + 12 + length > len(raw):
+            return None
+        if kind in _PNG_KEEP:
+            out.append(raw[i:i + 12 + length])
+        i += 12 + length
+        if kind == b"IEND":
+            return b"".join(out)
+    return None
+
+
+def in_parallel(fn, calls: list[tuple]) -> list:
+    """``fn(*args)`` for each of *calls*, in order, on as many threads as there are cores (up to 4):
+    Pillow decodes, resizes and encodes without holding the GIL, so photos are prepared side by side."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    workers = min(len(calls), cores, 4)
+    if workers < 2:
+        return [fn(*args) for args in calls]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="jianbao-photo") as pool:
+        return list(pool.map(lambda args: fn(*args), calls))
+
+
+def ratio(path: Path) -> float:
+    """Height over width of the checked photo at *path*, upright."""
+    st = os.stat(path)
+    im, _, _ = _load(path, st.st_mtime_ns, st.st_size)
+    return im.height / im.width
 
 
 def prepared(path: Path, width_twips: int) -> Photo:
@@ -130,15 +249,20 @@ def prepared(path: Path, width_twips: int) -> Photo:
 
 @lru_cache(maxsize=64)
 def _prepared(path: Path, mtime: int, size: int, width_twips: int) -> Photo:
-    im, fmt = _load(path, mtime, size)
+    im, fmt, as_is = _load(path, mtime, size)
     most = max(1, round(width_twips / TWIPS_PER_INCH * PRINT_DPI))
-    return _encode(im, fmt, most)
+    if as_is is not None and im.width <= most:
+        return Photo(as_is, fmt, im.width, im.height)
+    return _encode(_resize(im, most, _BILINEAR, 3.0), fmt)
 
 
 @lru_cache(maxsize=64)
 def _web(path: Path, mtime: int, size: int) -> Photo:
-    im, fmt = _load(path, mtime, size)
-    return _encode(im, fmt, WEB_WIDTH)
+    im, fmt, as_is = _load(path, mtime, size)
+    if as_is is not None and im.width <= WEB_WIDTH:
+        return Photo(as_is, fmt, im.width, im.height)
+    # a screen copy: halved by a box filter first (reduce) when it is more than twice too wide
+    return _encode(_resize(im, WEB_WIDTH, _BICUBIC, 1.0), fmt)
 
 
 def for_web(path: Path) -> Photo:
@@ -147,16 +271,24 @@ def for_web(path: Path) -> Photo:
     return _web(path, st.st_mtime_ns, st.st_size)
 
 
-def _encode(im, fmt: str, most: int) -> Photo:
-    """JPEG stays JPEG (quality 85, no EXIF), PNG stays PNG (it may be a screenshot or a chart)."""
-    from PIL import Image
+_BILINEAR, _BICUBIC = 2, 3  # PIL.Image.Resampling values, without importing Pillow here
 
-    if im.width > most:
-        im = im.resize((most, max(1, round(im.height * most / im.width))), Image.Resampling.BICUBIC,
-                       reducing_gap=2.0)
+
+def _resize(im, most: int, resample: int, gap: float):
+    """*im* at most *most* pixels wide.  For print, bilinear: on a reduction Pillow widens the filter to
+    the scale (no aliasing) and reads half the pixels bicubic does; at 300 dpi the difference does not
+    print.  *gap* is Pillow's reducing_gap: a box-filter reduce() by the whole factor first when the
+    photo is at least that many times too wide."""
+    if im.width <= most:
+        return im
+    return im.resize((most, max(1, round(im.height * most / im.width))), resample, reducing_gap=gap)
+
+
+def _encode(im, fmt: str) -> Photo:
+    """JPEG stays JPEG (quality 85, no EXIF), PNG stays PNG (it may be a screenshot or a chart)."""
     out = io.BytesIO()
     if fmt == "JPEG":
-        im.convert("RGB").save(out, "JPEG", quality=85)
+        (im if im.mode in ("RGB", "L") else im.convert("RGB")).save(out, "JPEG", quality=85)
     else:
         im.save(out, "PNG", compress_level=6)
     return Photo(out.getvalue(), fmt, im.width, im.height)

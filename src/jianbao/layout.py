@@ -138,8 +138,14 @@ class ImageLayout(_Preset):
     """Photos in the body: width, the tallest they may be, and the caption under them."""
 
     width: float = Field(0.75, gt=0.1, le=1)  # default width, as a fraction of the 版心 width
+    row_width: float = Field(1.0, gt=0.1, le=1)  # photos side by side (images:): the row's default width
+    gap: Length = Field(160, le=720)  # between photos side by side, twips
     max_lines: int = Field(16, ge=2, le=22)  # a photo is at most this many grid lines tall (else scaled down)
     caption: Font = Font(east_asia="楷体_GB2312", latin="Times New Roman", size=14)
+    # The house style of captions, which jianbao check holds them to (JB804): the words a caption
+    # opens with (图为), and the most lines it may print on.  None: not asked.
+    caption_lead: str | None = Field(None, min_length=1, max_length=10)
+    caption_max_lines: int | None = Field(None, ge=1, le=10)
 
 
 class TableLayout(_Preset):

@@ -61,6 +61,11 @@ NO_LINE_END = frozenset("（《「『“‘〈【〔(")
 LATIN_GAP_EM = 1 / 6
 
 
+def line_count(text: str, size_pt: float, width_twips: int, spacing_twips: int = 0) -> int:
+    """How many lines *text* takes at *size_pt* on lines *width_twips* wide, no indent: :func:`line_starts`."""
+    return len(line_starts(text, width_twips, round(pt_to_twips(size_pt)), spacing_twips, 0))
+
+
 def line_starts(text: str, width: int, size_twips: int, spacing: int, indent_em: float,
                 latin_gap_em: float = LATIN_GAP_EM) -> list[int]:
     """Where each line of a justified paragraph of *text* starts (indexes into *text*), on lines

@@ -222,11 +222,28 @@ class ImageBlock(_Model):
                                 examples=[0.8])
 
 
+class ImagesBlock(_Model):
+    """正文中并排的两三张照片，共用一个图注：``{images: [左.jpg, 右.jpg], caption: 图为……}``。"""
+
+    images: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        ..., min_length=2, max_length=3, title="并排的照片",
+        description="两张或三张照片（JPEG 或 PNG）的路径，从左到右；相对于本期文件，须在简报文件夹内",
+        examples=[["../照片/2024-05-13-窗口.jpg", "../照片/2024-05-13-座谈.jpg"]])
+    caption: str = Field(..., min_length=1, max_length=200, title="图注",
+                         description="印在这一排照片下方居中的一个说明，如“图为……”；网页版的替代文字由它加上“（左）”“（右）”等",
+                         examples=["图为调研组察看综合窗口（左）和召开座谈会（右）。"])
+    width: float | None = Field(None, gt=0.1, le=1, title="宽度",
+                                description="这一排照片（连同其间的空隙）占版心宽度的比例（0.1—1），不写则用版式预设 image.row_width",
+                                examples=[1])
+
+
 def _block_kind(value: Any) -> str | None:
     if isinstance(value, str):
         return "<paragraph>"
     if isinstance(value, ImageBlock) or (isinstance(value, dict) and "image" in value):
         return "<image>"
+    if isinstance(value, ImagesBlock) or (isinstance(value, dict) and "images" in value):
+        return "<images>"
     if isinstance(value, (dict, TableBlock)):
         return "<table>"
     return None
@@ -234,9 +251,10 @@ def _block_kind(value: Any) -> str | None:
 
 Block = Annotated[
     Union[Annotated[Paragraph, Tag("<paragraph>")], Annotated[TableBlock, Tag("<table>")],
-          Annotated[ImageBlock, Tag("<image>")]],
+          Annotated[ImageBlock, Tag("<image>")], Annotated[ImagesBlock, Tag("<images>")]],
     Discriminator(_block_kind, custom_error_type="jb_union",
-                  custom_error_message="正文块应为一段文字、{table: …} 表格或 {image: …, caption: …} 照片"),
+                  custom_error_message="正文块应为一段文字、{table: …} 表格、{image: …, caption: …} 照片"
+                                       "或 {images: […], caption: …} 并排的照片"),
 ]
 Blocks = Annotated[list[Block], BeforeValidator(one_or_many)]
 

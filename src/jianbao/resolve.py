@@ -62,16 +62,19 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
     errors: list[Diagnostic] = []
     errors += _check_names(issue, src)
     photos: dict[tuple, str] = {}
-    for path, block in document.images(issue):
+    files = [f for path, block in document.images(issue) for f in document.photo_files(block, path)]
+    if files:
         from . import images
 
-        found, problem = images.check(src, path, block.image, office or Path(src.path).parent)
-        if problem is not None:
-            errors.append(problem)
-        else:
-            photos[path] = str(found)
-            if inputs is not None:
-                inputs.append(Path(str(found)))
+        where = office or Path(src.path).parent
+        checked = images.in_parallel(images.check, [(src, p, value, where) for p, value in files])
+        for (p, _), (found, problem) in zip(files, checked):
+            if problem is not None:
+                errors.append(problem)
+            else:
+                photos[p] = str(found)
+                if inputs is not None:
+                    inputs.append(Path(str(found)))
     unfilled = unfilled_figures(issue, src)
     texts = [(p, t) for p, t in document.texts(issue) if has_template(t)]
     rendered: dict[tuple, str] = {}
@@ -97,7 +100,7 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
 
     new_issue = document.map_texts(issue, text, table)
     if photos:
-        new_issue = document.replace(new_issue, {p + ("image",): v for p, v in photos.items()})
+        new_issue = document.replace(new_issue, photos)
     if errors:
         raise JianbaoError(_sorted(errors))
     return Bulletin(series=bulletin.series, issue=new_issue)

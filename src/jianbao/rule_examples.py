@@ -29,7 +29,7 @@ class Example:
     before: str | None = None  # an earlier issue in the same folder (issues/2024-05-06.yaml)
     good_series: str | None = None  # jianbao.yaml put right, when that is where the fix goes
     good_before: str | None = None  # the earlier issue put right, when that is where the fix goes
-    files: tuple[tuple[str, str], ...] = ()  # other files of the office: (path, text)
+    files: tuple[tuple[str, str | bytes], ...] = ()  # other files of the office: (path, text or bytes)
 
 
 def _text(text: str) -> str:
@@ -42,6 +42,34 @@ def _body(body: str, data: str = "") -> str:
 
 
 _OK = _text("本周召开专题会议。")
+
+
+def _png(width: int = 4, height: int = 3) -> bytes:
+    """A small grey PNG (a photo for the examples, without Pillow)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    rows = b"".join(b"\0" + b"\x80" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def _house_captions() -> str:
+    """The built-in preset with the caption style asked for: 图为…, at most two lines."""
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent
+    for folder in (here / "templates", here.parent.parent / "templates"):
+        if (folder / "layouts" / "gbt9704.yaml").is_file():
+            text = (folder / "layouts" / "gbt9704.yaml").read_text(encoding="utf-8")
+            return text.replace("caption_lead: ~", "caption_lead: 图为").replace("caption_max_lines: ~", "caption_max_lines: 2")
+    return ""  # pragma: no cover - installed without templates/
+
+
+def _photo(caption: str) -> str:
+    return _body(f"      - image: ../照片/现场.png\n        caption: {caption}\n")
 _PREV = "number: 2\ndate: 2024-05-06\nperiod: {start: 2024-04-29, end: 2024-05-03}\n" \
         "sections:\n  - title: 工作动态\n    items: [上周召开专题会议。]\n"
 _TABLE = "      - table:\n          caption: 本周办件\n          header: [类别, 件数]\n          rows: [[窗口, 3], [网上, 4], {}]\n"
@@ -119,6 +147,10 @@ EXAMPLES: dict[str, Example] = {
     "JB401": Example(_OK + "layout: 本单位\n", _OK + "layout: gbt9704\n"),
     "JB402": Example(_OK + "layout: 本单位\n", _OK + "layout: gbt9704\n",
                      files=(("templates/layouts/本单位.yaml", "page: {width: 11906}\n"),)),
+    # JB8xx photos
+    "JB804": Example(_photo("调研组在综合窗口了解办件情况。"), _photo("图为调研组在综合窗口了解办件情况。"),
+                     series=SERIES + "layout: 本单位\n",
+                     files=(("templates/layouts/本单位.yaml", _house_captions()), ("照片/现场.png", _png()))),
     "JB403": Example(_OK, _OK, series="name: 测试工作动态\neditor: 测试中心\ncopies: 20\n", good_series=SERIES),
     "JB404": Example(_OK, _OK, series="name: 测试工作动态\neditor: 测试中心\ndistribution: {发: 本单位各处室。}\n",
                      good_series=SERIES),

@@ -96,6 +96,7 @@ _DEF_TITLES = {
     "Table": "表格",
     "TableBlock": "表格块（table:）",
     "ImageBlock": "照片（image:）",
+    "ImagesBlock": "并排的照片（images:）",
     "Period": "报告期",
     "Section": "一级部分（“一、”）",
     "Date": "日期",
@@ -338,6 +339,7 @@ _OBJECTS = {
     "Table": ("table", "应为映射：caption 标题、header 表头、rows 各行"),
     "TableBlock": ("表格", "应写成 table: 下的映射"),
     "ImageBlock": ("照片", "应写成映射：image 照片文件、caption 图注"),
+    "ImagesBlock": ("并排的照片", "应写成映射：images 两三张照片的列表、caption 图注"),
     "Figures": ("数据", "应为“名称: 数字”的映射，可以分组"),
 }
 
@@ -365,7 +367,7 @@ def _unions(root: dict) -> None:
                 prop.pop("anyOf")
                 combo = {k: block[k] for k in ("allOf", "anyOf") if k in block}
                 prop.update(type=["string", "object", "array"], minLength=1, **combo,
-                            items=block, errorMessage=f"{label}应为一段文字、多段文字的列表，或 table: 表格、image: 照片")
+                            items=block, errorMessage=f"{label}应为一段文字、多段文字的列表，或 table: 表格、image: 照片、images: 并排的照片")
             elif kinds == ["boolean", "string"]:
                 prop.pop("anyOf")
                 prop.update(type=["boolean", "string"], pattern=branches[1]["pattern"],
@@ -381,7 +383,7 @@ def _block(choices: list) -> dict:
             **({"allOf": mappings} if len(mappings) == 1 else {"anyOf": mappings})}
 
 
-_BLOCK_MESSAGE = "正文块应为一段文字，或 table: 表格、image: 照片"
+_BLOCK_MESSAGE = "正文块应为一段文字，或 table: 表格、image: 照片、images: 并排的照片"
 
 
 def _wrap_objects(root: dict, defs: dict) -> None:

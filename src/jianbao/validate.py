@@ -25,7 +25,7 @@ FIELD_NAMES_ZH = {
     "number": "期号", "total": "总期号", "supplement": "增刊", "date": "印发日期",
     "period": "报告期", "start": "开始日期", "end": "结束日期", "title": "标题",
     "subtitle": "副题", "note": "编者按", "body": "正文", "sections": "正文各部分",
-    "lead": "段首标题", "items": "条目",
+    "lead": "段首标题", "items": "条目", "images": "并排的照片",
 }
 
 TABLE_FIELD_NAMES_ZH = {
@@ -76,13 +76,30 @@ def _model_fields_at(root: type[BaseModel], loc: tuple) -> list[str]:
 
     by_parent = {"period": m.Period, "sections": m.Section, "items": m.Item, "table": m.Table}
     if len(loc) >= 3 and loc[-3] in ("body", "note") and isinstance(loc[-2], int):
-        return ["table", "image"]  # a block of a body: a paragraph, {table: …} or {image: …}
+        return ["table", "image", "images"]  # a block of a body: a paragraph, {table: …}, {image: …} or {images: …}
     for part in reversed(loc[:-1]):
         if isinstance(part, str) and part in by_parent:
             return list(by_parent[part].model_fields)  # type: ignore[attr-defined]
         if isinstance(part, str) and part in ("distribution", "data", "carry"):
             return []
     return list(root.model_fields)
+
+
+def _photo_fields(src: Source, loc: tuple) -> list[str]:
+    """The fields of the photo block that holds *loc*'s last key ({image: …} or {images: …}), if it is one."""
+    from . import model as m
+
+    node = src.data
+    for key in loc[:-1]:
+        try:
+            node = node[key]
+        except (KeyError, IndexError, TypeError):
+            return []
+    if isinstance(node, dict) and "images" in node:
+        return list(m.ImagesBlock.model_fields)
+    if isinstance(node, dict) and "image" in node:
+        return list(m.ImageBlock.model_fields)
+    return []
 
 
 def _clean_loc(loc: tuple) -> tuple:
@@ -323,12 +340,12 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     if etype == "missing" and name == "table" and len(loc) >= 3 and loc[-3] == "body":
         return src.diagnostic("JB102", f"{where_zh(loc[:-1])}既不是一段文字，也不是表格或照片", loc[:-1],
                               hint="一段文字直接写在“- ”后面；表格写作“- table:”，下面写 caption、header 和 rows；"
-                                   "照片写作“- image:”。")
+                                   "照片写作“- image:”，并排的两三张照片写作“- images:”。")
     if etype == "missing":
         return src.diagnostic("JB101", f"缺少必填字段 {label}", loc[:-1], key=True,
                               hint=f"在 {_field(loc[:-1])} 下补上“{name}: …”。")
     if etype == "extra_forbidden":
-        allowed = _model_fields_at(model, loc)
+        allowed = _photo_fields(src, loc) or _model_fields_at(model, loc)
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
         hint = f"是不是要写 {close[0]}？" if close else (f"这里可用的字段：{', '.join(allowed)}。" if allowed else None)
         return src.diagnostic("JB103", f"未知字段“{name}”", loc, key=True, hint=hint, width=len(str(name)))
@@ -354,8 +371,14 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
         return src.diagnostic("JB111", f"{label} {rel} {bound}（现在是 {err.get('input')!r}）", loc)
     if etype == "string_too_short":
         return src.diagnostic("JB112", f"{label} 是空的", loc, hint="填写内容，或删除这一项。")
+    if etype == "too_short" and (ctx.get("min_length") or 0) > 1:  # photos side by side: two or three
+        return src.diagnostic("JB111", f"{label} 至少要有 {ctx['min_length']} 项（现在是 {ctx.get('actual_length')} 项）", loc,
+                              hint="只有一张照片时写作“- image: 照片”。" if name == "images" else None)
     if etype == "too_short":
         return src.diagnostic("JB112", f"{label} 是空列表", loc, hint="至少写一项，或删除这个字段。")
+    if etype == "too_long" and ctx.get("max_length") is not None:
+        return src.diagnostic("JB111", f"{label} 最多 {ctx['max_length']} 项（现在是 {ctx.get('actual_length')} 项）", loc,
+                              hint="更多的照片分成几排（几个 images:），或分开写。" if name == "images" else None)
     if etype == "string_too_long":
         return src.diagnostic("JB111", f"{label} 太长（最多 {ctx.get('max_length')} 个字符）", loc)
     if etype in ("jb_union", "union_tag_invalid", "union_tag_not_found"):

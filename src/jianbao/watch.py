@@ -12,7 +12,8 @@ SETTLE = 0.05  # a change must have stood this long before we build (editors sav
 
 def _snapshot(paths: list[Path]) -> dict[Path, tuple]:
     """(mtime, size, content hash) of the issue files and their neighbours (read for prev/ytd),
-    every jianbao.yaml above them and the local presets: a save that keeps the mtime is seen too."""
+    every jianbao.yaml above them and the local presets: a save that keeps the mtime is seen too;
+    (mtime, size) of the photos their last builds read (build/<stem>.d)."""
     from .office import find_settings
 
     files: list[Path] = []
@@ -26,7 +27,49 @@ def _snapshot(paths: list[Path]) -> dict[Path, tuple]:
         if settings:
             files.append(settings)
             files += list((settings.parent / "templates" / "layouts").glob("*.yaml"))
-    return {f: _fingerprint(f) for f in dict.fromkeys(files)}
+    seen = {f: _fingerprint(f) for f in dict.fromkeys(files)}
+    seen.update({f: v for f, v in _photo_snapshot(paths).items() if f not in seen})
+    return seen
+
+
+def _photo_snapshot(paths: list[Path]) -> dict[Path, tuple]:
+    """(mtime, size) of the photos the last builds of the watched issues read."""
+    from .office import find_settings
+
+    photos: list[Path] = []
+    for p in paths:
+        settings = find_settings(p if p.is_dir() else p.parent)
+        if settings:
+            issues = [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]] if p.is_dir() else [p]
+            photos += _photos(issues, settings.parent)
+    return {f: _stat(f) for f in dict.fromkeys(photos)}
+
+
+def _with_new_photos(last, paths: list[Path]):
+    """*last* and the photos a build just read that it did not know: watched from now on, not a change."""
+    new = {f: v for f, v in _photo_snapshot(paths).items() if f not in last}
+    return {**last, **new} if new else last
+
+
+def _photos(issues: list[Path], office: Path) -> list[Path]:
+    """The photos the last build of each issue read, as its dependency file (build/<stem>.d) lists them."""
+    from .deps import recorded
+
+    out: list[Path] = []
+    for issue in issues:
+        for stem in (issue.stem, issue.stem + "-draft"):
+            names = recorded(office / "build" / f"{stem}.docx") or []
+            out += [office / n for n in names if not n.endswith((".yaml", ".yml"))]
+    return out
+
+
+def _stat(path: Path) -> tuple:
+    """A photo's (mtime, size): a few MB each, too many to hash ten times a second."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (-1,)
+    return (st.st_mtime_ns, st.st_size)
 
 
 def _fingerprint(path: Path) -> tuple:
@@ -66,6 +109,7 @@ def watch_and_build(paths: list[Path], build: Callable[[], bool], *, console, se
     try:
         last = _snapshot(paths)  # before the first build: a save while it runs is built after it
         timed(build, console)
+        last = _with_new_photos(last, paths)  # the photos the build read (its .d files)
         while end is None or time.monotonic() < end:
             # after a change, the next look comes when it has stood SETTLE, not a whole POLL later
             time.sleep(SETTLE if pending else POLL)
@@ -78,5 +122,6 @@ def watch_and_build(paths: list[Path], build: Callable[[], bool], *, console, se
                 pending = False
                 console.rule("[dim]文件已修改，重新编译[/dim]")
                 timed(build, console)
+                last = _with_new_photos(last, paths)  # a photo just added
     except KeyboardInterrupt:
         console.print("[dim]已停止监视。[/dim]")

@@ -29,10 +29,12 @@ def docx_bytes(doc) -> bytes:
     with zipfile.ZipFile(out, "w") as zout:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # photos are compressed already: deflating them again costs time and saves nothing
+            stored = name.startswith("word/media/") and name.endswith((".jpeg", ".jpg", ".png"))
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 0
-            zout.writestr(info, members[name], compresslevel=6)
+            zout.writestr(info, members[name], compresslevel=None if stored else 6)
     return out.getvalue()
 
 

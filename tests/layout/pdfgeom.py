@@ -13,6 +13,7 @@ stroke widths and font sizes, which are in points.
   ``pdftocairo -svg``: position, extent, stroke width and colour.
 - :func:`text_runs`, :func:`text_colors`, :func:`text_fonts` — colour, font and size of the
   text (``pdftohtml -xml``, whose ``fontspec`` carries the fill colour; pdftotext has none).
+- :func:`find_images` — where each picture is drawn (``pdftocairo -svg``: its box on the page).
 - :func:`glyphs` — every character with its face, size and advance width (pdfminer.six: the
   poppler tools give words and runs, not characters).
 """
@@ -418,6 +419,57 @@ def _path_rules(d, m, st, page, min_len, max_w, out) -> None:
 
 # ---------------------------------------------------------------------- colours and fonts
 _ZOOM = 3  # pdftohtml coordinates are whole pixels at this zoom (1/3 pt)
+
+
+@dataclass
+class Picture:
+    """A picture drawn on a page: its box in mm from the page's top-left corner, and its pixel size."""
+
+    page: int  # 1-based
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    pixels: tuple[int, int]
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+def find_images(pdf: Path, page: int | None = None) -> list[Picture]:
+    """The pictures in ``pdf`` (all pages, or only ``page``), top to bottom and left to right per page."""
+    args = ["pdftocairo", "-svg"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    root = ET.fromstring(_run(args + [str(pdf), "-"]))
+    sizes = {el.get("id"): (round(float(el.get("width", 0))), round(float(el.get("height", 0))))
+             for el in root.iter() if _local(el.tag) == "image" and el.get("id")}
+    page_els = [el for el in root.iter() if _local(el.tag) == "page"] or [root]
+    first = page if page is not None else 1
+    out: list[Picture] = []
+
+    def walk(el, m, n):
+        for child in el:
+            tag = _local(child.tag)
+            if tag in _SKIP:
+                continue
+            cm = _mul(m, _parse_transform(child.get("transform")))
+            ref = (child.get("{http://www.w3.org/1999/xlink}href") or child.get("href") or "").lstrip("#")
+            if tag == "use" and ref in sizes:
+                w, h = sizes[ref]
+                xs, ys = zip(*(_apply(cm, x, y) for x, y in ((0, 0), (w, 0), (0, h), (w, h))))
+                out.append(Picture(n, mm(min(xs)), mm(min(ys)), mm(max(xs)), mm(max(ys)), (w, h)))
+            else:
+                walk(child, cm, n)
+
+    for k, page_el in enumerate(page_els):
+        walk(page_el, _IDENTITY, first + k)
+    return sorted(out, key=lambda p: (p.page, round(p.y0), p.x0))
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,7 @@ class _Body:
     def build(self) -> None:
         """The masthead, then every node of the document tree in print order, then the end block."""
         self.masthead()
+        self.photos_ahead()
         for node in walk(self.b.issue):
             if node.kind != "title" and self.title_lines:
                 self.title()
@@ -402,7 +403,7 @@ class _Body:
 
         lay, block = self.layout, node.value
         pitch = lay.grid.line_pitch
-        width = round((block.width or lay.image.width) * lay.page.text_width)
+        width = self.photo_width(block)
         photo = images.prepared(Path(block.image), width)
         height = round(width * photo.ratio)
         most = lay.image.max_lines * pitch - pitch // 4  # a little room inside the exact line
@@ -416,6 +417,74 @@ class _Body:
         # never clipped — LibreOffice crops an inline picture taller than an exact line's ascent
         x.set_spacing(sub(p, "pPr"), line=lines * pitch, rule="atLeast", before=before)
         self.flow.append(("image", self.text("JBImageCaption", block.caption), 0))
+
+    def images(self, node: Node) -> None:
+        """Two or three photos side by side, one caption under them: as tall as each other, together
+        (with the preset's image.gap between them) as wide as the row — the block's width or
+        image.row_width of the 版心, narrower and centred when the row would be taller than
+        image.max_lines.  One left-aligned paragraph: a tab stop before each photo places it, the
+        paragraph's height is rounded up to whole grid lines as a single photo's is (the text after
+        it stays on the grid), and it is kept with its caption; the figure moves to the next page whole."""
+        from io import BytesIO
+
+        lay, block = self.layout, node.value
+        pitch = lay.grid.line_pitch
+        sizes = self.row_sizes(block)
+        height = sizes[0][2]
+        lines = -(-(height + pitch // 4) // pitch)  # rounded up, with the same room as a single photo
+        photos = [images.prepared(path, w_) for path, w_, _ in sizes]  # made ready by photos_ahead()
+        gap = self.row_gap(block)
+        row = sum(w_ for _, w_, _ in sizes) + gap * (len(sizes) - 1)
+        left = (lay.page.text_width - row) // 2
+        runs, stops, at = [], [], left
+        for (_, width, h), photo in zip(sizes, photos):
+            if at > 0:
+                runs.append(x.tab_run())
+                stops.append(at)
+            inline = self.part.new_pic_inline(BytesIO(photo.data), twips_to_emu(width), twips_to_emu(h))
+            runs.append(x.drawing_run(inline))
+            at += width + gap
+        before = self.pending_before
+        p = self.para("JBImage", *runs, before=0)
+        ppr = sub(p, "pPr")
+        x.set_left_tabs(ppr, stops)
+        x.set_jc(ppr, "left")
+        x.set_spacing(ppr, line=lines * pitch, rule="atLeast", before=before)
+        self.text("JBImageCaption", block.caption)
+
+    def photos_ahead(self) -> None:
+        """Prepare every photo's print copy at once, a thread per core (image() and images() then find
+        them ready): the same widths those methods ask for."""
+        calls = []
+        for _, block in document.images(self.b.issue):
+            if hasattr(block, "images"):
+                calls += [(path, w_) for path, w_, _ in self.row_sizes(block)]
+            else:
+                calls.append((Path(block.image), self.photo_width(block)))
+        if len(calls) > 1:
+            images.in_parallel(images.prepared, calls)
+
+    def photo_width(self, block) -> int:
+        """A single photo's printed width in twips: its own fraction of the 版心, or the preset's."""
+        return round((block.width or self.layout.image.width) * self.layout.page.text_width)
+
+    def row_gap(self, block) -> int:
+        """The space between photos side by side: the preset's, at most a quarter of a photo's share."""
+        n = len(block.images)
+        row = round((block.width or self.layout.image.row_width) * self.layout.page.text_width)
+        return min(self.layout.image.gap, row // (4 * n))
+
+    def row_sizes(self, block) -> list[tuple[Path, int, int]]:
+        """(file, width, height) in twips of each photo of a row, left to right: one height for all."""
+        lay = self.layout
+        pitch = lay.grid.line_pitch
+        paths = [Path(p) for p in block.images]
+        row = round((block.width or lay.image.row_width) * lay.page.text_width)
+        room = row - self.row_gap(block) * (len(paths) - 1)
+        ratios = [images.ratio(p) for p in paths]
+        height = min(room / sum(1 / r for r in ratios), lay.image.max_lines * pitch - pitch // 4)
+        # widths rounded down: the row never comes out wider than the text area (its last photo would wrap)
+        return [(p, max(1, int(height / r)), max(1, round(height))) for p, r in zip(paths, ratios)]
 
     def table(self, node: Node) -> None:
         """Caption, then the table: full borders, the header row repeated on every page, explicit

@@ -35,11 +35,18 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _b64(data: bytes) -> str:
+    import base64
+
+    return base64.b64encode(data).decode("ascii")
+
+
 class _Body:
     """The body of the page: one method per node kind, sections nested as ``<section>``."""
 
-    def __init__(self, image_width: float = 0.75) -> None:
+    def __init__(self, image_width: float = 0.75, row_width: float = 1.0) -> None:
         self.image_width = image_width
+        self.row_width = row_width
         self.out: list[str] = []
         self.notes: list[str] = []  # 编者按 comes before the title, as in print
         self.open: list[list] = []  # [level, has a heading] of each open <section>
@@ -122,6 +129,24 @@ class _Body:
                         f'width="{photo.width}" height="{photo.height}">'
                         f"<figcaption>{_e(block.caption)}</figcaption></figure>")
 
+    def images(self, node: Node) -> None:
+        """Photos side by side: one figure, one figcaption, an img for each photo whose alt text is the
+        caption with the photo's place in front (左图：…, 中图：…, 右图：…).  Each photo's flex-grow is its
+        width over its height, so the row's photos are equally tall; on a narrow screen the style sheet
+        stacks them."""
+        from .. import images
+
+        block = node.value
+        places = ("左图", "右图") if len(block.images) == 2 else ("左图", "中图", "右图")
+        pct = round((block.width or self.row_width) * 100)
+        imgs = []
+        for name, place in zip(block.images, places):
+            photo = images.for_web(Path(name))
+            imgs.append(f'<img src="data:{photo.mime};base64,{_b64(photo.data)}" alt="{_e(place + "：" + block.caption)}" '
+                        f'width="{photo.width}" height="{photo.height}" style="flex-grow:{photo.width / photo.height:.4f}">')
+        self.out.append(f'<figure class="photo photos" style="--width:{pct}%"><div class="row">{"".join(imgs)}</div>'
+                        f"<figcaption>{_e(block.caption)}</figcaption></figure>")
+
     def table(self, node: Node) -> None:
         t: Table = node.value
         rows = []
@@ -175,8 +200,15 @@ def render_html(bulletin: Bulletin, layout: Layout, *, office: Path | None = Non
     """The web page of *bulletin*."""
     from markupsafe import Markup
 
-    body = _Body(layout.image.width)
-    for node in walk(bulletin.issue):
+    body = _Body(layout.image.width, layout.image.row_width)
+    nodes = list(walk(bulletin.issue))
+    files = [f for n in nodes if n.kind == "image" for f in [n.value.image]]
+    files += [f for n in nodes if n.kind == "images" for f in n.value.images]
+    if len(files) > 1:  # prepared side by side (threads), then placed in order from the cache
+        from .. import images
+
+        images.in_parallel(images.for_web, [(Path(f),) for f in files])
+    for node in nodes:
         body.add(node)
     s, issue = bulletin.series, bulletin.issue
     end = None

@@ -193,6 +193,15 @@ def set_right_tab(ppr: etree._Element, pos: int) -> None:
     put(ppr, tabs)
 
 
+def set_left_tabs(ppr: etree._Element, positions: list[int]) -> None:
+    """Left tab stops at *positions* (twips from the text area's left edge: Word measures them so, and
+    LibreOffice does for a .docx), replacing the style's."""
+    tabs = el("tabs")
+    for pos in positions:
+        tabs.append(el("tab", val="left", pos=pos))
+    put(ppr, tabs)
+
+
 def bottom_border(ppr: etree._Element, *, size: int, space: int, color: str) -> None:
     """A rule under the paragraph as wide as the paragraph (the red rule under the masthead)."""
     bdr = el("pBdr")
@@ -285,7 +294,13 @@ def text_run(text: str, *, rstyle: str | None = None, hint: bool = True) -> etre
 
 
 def drawing_run(inline: etree._Element) -> etree._Element:
-    """A run that holds a picture (python-docx's ``wp:inline``, made by ``part.new_pic_inline``)."""
+    """A run that holds a picture (python-docx's ``wp:inline``, made by ``part.new_pic_inline``).
+
+    No space around it: python-docx writes no ``dist*``, which Word reads as 0 and LibreOffice as its
+    own default of 0.32 cm on each side (photos side by side then came out 18 pt too wide for their
+    tab stops, and the last one wrapped)."""
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
     r = el("r")
     drawing = etree.SubElement(r, w("drawing"))
     drawing.append(inline)
