@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import signal
 import textwrap
 from pathlib import Path
 
 import pytest
+
+# The suite sends SIGINT and SIGHUP to the jianbao processes it starts (Ctrl-C, a closed terminal).
+# A suite started under nohup, or in the background of a non-interactive shell, has them ignored,
+# and every child inherits that — jianbao then rightly ignores them too (it honours nohup), and the
+# signal tests hang or see the template child die instead.  Give the children the defaults.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is signal.SIG_IGN:
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
