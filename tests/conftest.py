@@ -29,6 +29,14 @@ distribution:
   发: 本单位各处室。
 """
 
+#: The same series with a one-line 报 row: layout tests that count the end block's lines use it.
+SHORT_END_SERIES = """\
+name: 测试工作动态
+editor: 测试中心
+copies: 20
+distribution: {报: [上级单位], 发: 本单位各处室。}
+"""
+
 ISSUE = """\
 number: 3
 total: 30

@@ -58,14 +58,6 @@ def test_the_text_after_a_photo_is_on_the_grid(office, tmp_path, size, width):
     assert abs((cap.x0 + cap.x1) / 2 - (28 + 184) / 2) < 2
 
 
-END_SERIES = """\
-name: 测试工作动态
-editor: 测试中心
-copies: 20
-distribution: {报: [上级单位], 发: 本单位各处室。}
-"""
-
-
 def test_a_photo_that_ends_the_text_comes_with_the_end_block(tmp_path):
     """Twelve one-line items, then a lead whose body is a photo, last in the text: the photo and its
     caption end page 2 and the end block has no room left.  Before the photo was a block of the keep
@@ -73,10 +65,10 @@ def test_a_photo_that_ends_the_text_comes_with_the_end_block(tmp_path):
     (and the lead never stays behind at the foot of page 2)."""
     import subprocess
 
-    from conftest import Office
+    from conftest import SHORT_END_SERIES, Office
     from jianbao.batch import end_block_alone
 
-    office = Office(tmp_path / "office", END_SERIES)
+    office = Office(tmp_path / "office", SHORT_END_SERIES)
     (office.root / "照片").mkdir()
     Image.new("RGB", (400, 300), (40, 120, 200)).save(office.root / "照片" / "p1.png")
     items = "".join(f"      - 段{j}围绕重点任务推进各项工作召开专题会议研究部署。\n" for j in range(12))

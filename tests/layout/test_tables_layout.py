@@ -138,14 +138,6 @@ sections:
 """
 
 
-FOOT_SERIES = """\
-name: 测试工作动态
-editor: 测试中心
-copies: 20
-distribution: {报: [上级单位], 发: 本单位各处室。}
-"""
-
-
 def test_a_table_at_the_page_foot_takes_two_rows_or_moves_whole(tmp_path):
     """Issue 13's case: a 30-row table under a two-line header whose caption comes with nine
     one-line paragraphs before it, so that the header and exactly ONE row fit at the foot of page 1.
@@ -156,9 +148,9 @@ def test_a_table_at_the_page_foot_takes_two_rows_or_moves_whole(tmp_path):
 
     lead = "".join(f"      - 段{j}围绕重点任务推进各项工作召开专题会议研究部署。\n" for j in range(9))
     rows = "\n".join(f"            - [T1R{r}行, {100 + r}, {r}, 情况E1R{r}]" for r in range(1, 31))
-    from conftest import Office
+    from conftest import SHORT_END_SERIES, Office
 
-    p = Office(tmp_path / "office", FOOT_SERIES).issue(FOOT_ISSUE.format(lead=lead, rows=rows))
+    p = Office(tmp_path / "office", SHORT_END_SERIES).issue(FOOT_ISSUE.format(lead=lead, rows=rows))
     docx = compile_issue(prepare(p), tmp_path / "foot.docx")
     [pdf] = convert_to_pdf([docx], out_dir=tmp_path)
     pages = g.read_pages(pdf)
