@@ -6,14 +6,18 @@ bulletin with 5 photos takes about a quarter of the photo time.
     python bench/photos.py            # phone-like photos (about 3 MB each), the target's case
     python bench/photos.py --noise    # also pure-noise photos (7.5 MB each): the worst case to decode
 
-The time that counts is CPU time (user + system, every thread of the process: getrusage), which a
-machine shared with other work does not inflate; the wall time is printed beside it.  Each size is
-built once untimed first (imports, caches of the first build), then timed on fresh copies of the
-photos, so nothing of the timed run was decoded before.
+The target is the time a user waits: wall time, the best of three builds (a machine shared with
+other work only ever makes a run slower, so the fastest run is the one nearest the machine's own
+speed).  The CPU time (user + system, every thread of the process: getrusage) is printed beside
+it: photos are decoded, reduced and encoded on a thread per core, so on one core the wait would be
+the CPU time; linearity is judged on CPU time.  Each size is built once untimed first (imports,
+caches of the first build), then timed on fresh copies of the photos, so nothing of a timed run was
+decoded before.
 """
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import sys
@@ -59,31 +63,39 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def run(n: int, base, label: str) -> float:
+def run(n: int, base, label: str, runs: int = 3) -> tuple[float, float]:
+    """(best wall time, best CPU time) of *runs* builds of a bulletin with *n* photos."""
     from jianbao.batch import build_one
 
+    walls, cpus = [], []
     with tempfile.TemporaryDirectory() as tmp:
         build_one(office(Path(tmp) / "warm", n, base), force=True, html=True)  # untimed
-        path = office(Path(tmp) / "o", n, base)
-        size = sum(p.stat().st_size for p in (path.parent.parent / "照片").iterdir()) // n
-        cpu, start = _cpu(), time.perf_counter()
-        r = build_one(path, force=True, html=True)
-        took, wall = _cpu() - cpu, time.perf_counter() - start
-        assert r.ok, [d.message for d in r.diagnostics]
-        docx = r.docx.stat().st_size
+        for i in range(runs):
+            path = office(Path(tmp) / f"o{i}", n, base)
+            size = sum(p.stat().st_size for p in (path.parent.parent / "照片").iterdir()) // n
+            cpu, start = _cpu(), time.perf_counter()
+            r = build_one(path, force=True, html=True)
+            cpus.append(_cpu() - cpu)
+            walls.append(time.perf_counter() - start)
+            assert r.ok, [d.message for d in r.diagnostics]
+            docx = r.docx.stat().st_size
     print(f"| F | {n} photos (4000×3000 JPEG, {label}, {size / 1e6:.1f} MB each) → .docx + .html, in process "
-          f"| CPU {took * 1000:.0f} ms (wall {wall * 1000:.0f} ms), .docx {docx // 1000} KB |", flush=True)
-    return took
+          f"| wall {min(walls) * 1000:.0f} ms (CPU {min(cpus) * 1000:.0f} ms), best of {runs}; .docx {docx // 1000} KB |",
+          flush=True)
+    return min(walls), min(cpus)
 
 
 def main(noise: bool) -> int:
     sys.path.insert(0, str(ROOT / "src"))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
     for kind in ([False, True] if noise else [False]):
         base, label = _photo(kind), "noise" if kind else "phone-like"
-        five, twenty = run(5, base, label), run(N, base, label)
-        met = twenty <= 2
-        print(f"| F | {label}: {N} photos ≤ 2 s CPU: {'met' if met else 'NOT met'}; "
-              f"{N} vs 5 photos: {twenty / five:.1f}× (linear: 4×) |", flush=True)
+        (_, five), (wall, twenty) = run(5, base, label), run(N, base, label)
+        print(f"| F | {label}: {N} photos under 2 s: {'met' if wall < 2 else 'NOT met'} ({wall:.2f} s on {cores} "
+              f"cores); {N} vs 5 photos: {twenty / five:.1f}× the CPU time (linear: 4×) |", flush=True)
     return 0  # a report: make bench goes on to the next benchmark either way
 
 

@@ -91,7 +91,7 @@ class Runner:
         self.env, self.cwd = env, cwd
 
     def run(self, cmd: list[str], *, check: bool = True) -> subprocess.CompletedProcess:
-        p = subprocess.run(cmd, cwd=self.cwd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p = subprocess.run(cmd, cwd=self.cwd, env=self.env, capture_output=True)
         if check and p.returncode != 0:
             raise SystemExit(f"bench: command failed ({p.returncode}): {' '.join(cmd)}\n"
                              f"{p.stderr.decode(errors='replace')[-2000:]}")
@@ -258,7 +258,7 @@ def issue_yaml(tm: TextMaker, *, number: int, total: int, date: dt.date, period:
     for s in range(sections):
         head = heads[s % len(heads)] + ("" if s < len(heads) else f"（{s // len(heads) + 1}）")
         out += [f"  - title: {q(head)}", "    items:"]
-        for i in range(rng.randint(*items)):
+        for _ in range(rng.randint(*items)):
             kind = rng.random()
             if kind < 0.5:
                 out.append(f"      - {q(tm.para())}")

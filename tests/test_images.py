@@ -62,8 +62,9 @@ def test_a_phone_photo_is_downscaled_to_300_dpi_at_its_printed_width(office, tmp
     out = compile_issue(prepare(p), tmp_path / "x.docx")
     [(name, data)] = media(out).items()
     im = Image.open(io.BytesIO(data))
-    # half of the 156 mm text width is 78 mm = 3.07 in: 921 px at 300 dpi, not the 4000 taken
-    assert im.format == "JPEG" and im.size == (921, 691)
+    # half of the 156 mm text width is 78 mm = 3.07 in: 921 px at 300 dpi, not the 4000 taken; decoded
+    # at half size (2000) and halved by a box filter (1000) it is within 9/8 of that: not resampled again
+    assert im.format == "JPEG" and im.size == (1000, 750)
     assert "exif" not in im.info  # no camera metadata (location …) in the bulletin
     assert out.stat().st_size < 400_000
     xml = zipfile.ZipFile(out).read("word/document.xml").decode()
@@ -160,7 +161,7 @@ def test_the_web_page_embeds_the_photo_with_its_caption_as_alt_text(office):
     import re
 
     data = base64.b64decode(re.search(r'src="data:image/jpeg;base64,([^"]+)"', page).group(1))
-    assert Image.open(io.BytesIO(data)).width == 960
+    assert Image.open(io.BytesIO(data)).width == 1000  # 4000 px decoded at half size and halved: ≤ 960 × 9/8
 
 
 # --- photos side by side (images:) -------------------------------------------------------------
@@ -206,10 +207,12 @@ def test_photos_side_by_side_are_one_paragraph_of_equal_heights_filling_the_row(
     line = int(re.search(r'w:line="(\d+)" w:lineRule="atLeast"', para).group(1))
     assert line % 579 == 0 and line >= h / 635  # whole grid lines, at least the photos' height
     assert "图为专题会议现场（左）和窗口调研（右）。" in xml
-    # each photo at 300 dpi at its printed size (EMU → inches → pixels)
+    # each photo at 300 dpi at its printed size (EMU → inches → pixels), or up to 9/8 of that when
+    # it was not resampled again
     got = sorted(Image.open(io.BytesIO(d)).size for d in media(out).values())
     want = sorted((cx / 914400 * 300, cy / 914400 * 300) for cx, cy in extents)
-    assert all(abs(a - b) <= 1.5 for g, t in zip(got, want) for a, b in zip(g, t)), (got, want)
+    assert all(t - 1.5 <= a <= t * 9 / 8 + 1 for g, w in zip(got, want) for a, t in zip(g, w)), (got, want)
+    assert all(abs(g[0] / g[1] - w[0] / w[1]) < 0.01 for g, w in zip(got, want))
 
 
 def test_a_row_narrower_than_the_page_is_centred_and_a_tall_one_is_capped(office, tmp_path):
@@ -306,7 +309,9 @@ def test_the_web_page_shows_a_row_as_one_figure_with_an_alt_text_for_each_photo(
     grows = [float(g) for g in re.findall(r"flex-grow:([\d.]+)", figure)]
     assert abs(grows[0] - 4 / 3) < 0.001 and abs(grows[1] - 3 / 4) < 0.001  # equal heights in the row
     widths = [int(w) for w in re.findall(r' width="(\d+)"', figure)]
-    assert widths == [960, 960]
+    # 4000 × 3000 decoded at half size and halved; 3000 × 4000 decoded whole (half would print too narrow)
+    # and reduced by three: each within 9/8 of 960
+    assert widths == [1000, 1000]
 
 
 # --- the house style of captions (JB804) --------------------------------------------------------
@@ -487,3 +492,21 @@ def test_a_huge_photo_of_any_png_mode_builds(office, tmp_path, mode):
     out = compile_issue(prepare(issue(office, "../照片/大.png")), tmp_path / "x.docx")
     [data] = media(out).values()
     assert Image.open(io.BytesIO(data)).width == 1382
+
+
+@pytest.mark.parametrize("width, most, kept", [
+    (2000, 1843, 2000),  # a 4000 px phone photo decoded at half size, printed across the 版心: kept
+    (2016, 1843, 2016),  # 4032 px (a 12-megapixel iPhone)
+    (2100, 1843, 1843),  # 14 % over: resampled to the width
+    (2000, 921, 1000),  # half the 版心: halved by a box filter, within 9/8
+    (2000, 960, 1000),  # the web copy
+    (3000, 960, 1000),  # reduced by three
+    (2500, 960, 960),  # halves would be 1250: resampled
+    (4000, 1290, 1334),  # reduced by three (Pillow rounds up), within 9/8 of 1290
+    (900, 1843, 900),  # narrower than it prints: never enlarged
+])
+def test_a_photo_is_resampled_only_when_it_is_over_nine_eighths_of_its_width(width, most, kept):
+    from jianbao import images
+
+    out = images._resize(Image.new("RGB", (width, width * 3 // 4), (1, 2, 3)), most, 2)
+    assert out.width == kept and abs(out.height / out.width - 0.75) < 0.01
