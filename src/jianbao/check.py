@@ -279,6 +279,7 @@ _LEAD_IDEO = re.compile("^[\u3000 ]+")
 _TRAIL_IDEO = re.compile("[\u3000 ]+$")
 _FULLWIDTH_ALNUM = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]+")
 _QUOTES = {"“": "”", "‘": "’"}
+_QUOTE_MARKS = re.compile("[“”‘’]")
 
 
 def _hygiene(src: Source, t: Text, text: str) -> list[Diagnostic]:
@@ -365,7 +366,8 @@ def _unpaired_quote(text: str) -> tuple[int, str] | None:
     """The first quotation mark that has no partner, and what is wrong with it."""
     stack: list[tuple[str, int]] = []
     closing = {v: k for k, v in _QUOTES.items()}
-    for i, c in enumerate(text):
+    for m in _QUOTE_MARKS.finditer(text):  # only the marks: most of a text has none
+        i, c = m.start(), m.group()
         if c in _QUOTES:
             if stack and stack[-1][0] == c:  # “…“ : the second should have been a closing mark
                 return i, f"前引号“{c}”后面又是前引号“{c}”，少了后引号“{_QUOTES[c]}”"
