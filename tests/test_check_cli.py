@@ -132,3 +132,50 @@ def test_check_does_not_import_python_docx():
 def test_help_does_not_import_python_docx():
     mods = _imported("--help")
     assert "docx" not in mods and "pydantic" not in mods
+
+
+# --- --select / --ignore: one rule or one family at a time, as ruff does -------------------------
+
+MIXED = ("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n"
+         "      - 本周召开会议,研究部署工作。\n      - 接通率“98.5%。\n")
+
+
+def codes_of(result) -> list[str]:
+    return [d["code"] for d in json.loads(result.stdout)["diagnostics"]]
+
+
+def test_select_reports_only_the_rules_named_by_code_prefix_or_name(office: Office, cli):
+    path = office.issue(MIXED)
+    assert codes_of(cli("check", path, "-f", "json")) == ["JB201", "JB214"]
+    assert codes_of(cli("check", path, "-f", "json", "--select", "JB214")) == ["JB214"]
+    assert codes_of(cli("check", path, "-f", "json", "--select", "JB20")) == ["JB201"]
+    assert codes_of(cli("check", path, "-f", "json", "--select", "unmatched-quotes,JB201")) == ["JB201", "JB214"]
+    assert codes_of(cli("check", path, "-f", "json", "--select", "JB7")) == []
+    assert cli("check", path, "--select", "JB7", "--strict").exit_code == 0  # nothing selected is wrong
+    assert cli("check", path, "--select", "JB2", "--strict").exit_code == 1
+
+
+def test_ignore_drops_warnings_but_never_errors(office: Office, cli):
+    path = office.issue(ERROR.replace("XXX件。", "XXX件,另有半角逗号。"))
+    result = cli("check", path, "-f", "json", "--ignore", "JB201", "--ignore", "JB205")
+    assert codes_of(result) == ["JB205"] and result.exit_code == 1  # JB205 is an error: still said
+    assert cli("check", office.issue(MIXED), "--ignore", "JB2", "--strict").exit_code == 0
+
+
+def test_select_still_reports_a_file_that_is_not_yaml(office: Office, cli):
+    path = office.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: [工作动态\n")
+    result = cli("check", path, "-f", "json", "--select", "JB711")
+    assert result.exit_code == 1 and codes_of(result) and all(c.startswith("JB0") for c in codes_of(result))
+
+
+def test_an_unknown_rule_is_a_usage_error_in_chinese(office: Office, cli):
+    result = cli("check", office.issue(CLEAN), "--select", "JB9999")
+    assert result.exit_code == 2
+    assert "“JB9999”不是规则的代码或名字" in result.stderr and "jianbao rules" in result.stderr
+
+
+def test_fix_with_select_changes_only_what_the_selected_rules_fix(office: Office, cli):
+    path = office.issue(WARN.replace("研究部署工作。", "研究部署\u200b工作。"))
+    assert cli("check", path, "--select", "JB212", "--fix").exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "\u200b" not in text and "会议,研究" in text  # JB212 fixed, JB201 left as it was

@@ -259,6 +259,13 @@ def check(
     fix: Annotated[bool, typer.Option("--fix", help="自动改正只有一种改法的问题（多余的空格、看不见的字符、全角数字、"
                                       "汉字旁的半角标点、手工输入的序号、补零的日期），改写简报文件；注释和其他各行原样保留。")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="只显示 --fix 会做的改动（不改文件）；与 --fix 同用时先显示再改写。")] = False,
+    select: Annotated[list[str] | None, typer.Option(
+        "--select", metavar="代码", show_default=False,
+        help="只报告这些规则：代码（JB711）、代码的开头（JB2 即全部文字检查，JB21）或规则名（unpaired-quote），"
+             "可用逗号分隔或写多次；文件读不成 YAML 的错误（JB0xx）照样报告。--fix 也只改这些规则的问题。")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore", metavar="代码", show_default=False,
+        help="不报告这些警告（写法同 --select）；错误不能忽略，照样报告。")] = None,
 ) -> None:
     """检查简报文件，不生成任何文件：报告每个问题的代码、位置和改法。
 
@@ -281,6 +288,8 @@ def check(
       jianbao check . --format json
       jianbao check issues/2024-05-13.yaml --diff
       jianbao check issues/2024-05-13.yaml --fix
+      jianbao check issues --select JB7 --strict
+      jianbao check issues/2024-05-13.yaml --select JB21 --fix
       jianbao check 第18期.docx
     """
     import json
@@ -289,13 +298,14 @@ def check(
 
     if fmt not in ("text", "json"):
         raise typer.BadParameter(f"只能是 text 或 json，不能是“{fmt}”", param_hint="'--format'")
-    report = check_paths(files)
+    keep = _selection(select, ignore)
+    report = keep(check_paths(files))
     if fix or diff:
         if not _fix(report, write=fix, show=diff):
             raise typer.Exit(1)
         if not fix:
             raise typer.Exit(1 if report.errors else 0)
-        report = check_paths(files)
+        report = keep(check_paths(files))
     failed = report.errors > 0 or (strict and report.warnings > 0)
     if fmt == "json":
         typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -311,6 +321,41 @@ def check(
             console.print(f"[green]检查通过：{report.files} 个文件。[/green]")
     if failed:
         raise typer.Exit(1)
+
+
+def _selection(select: list[str] | None, ignore: list[str] | None):
+    """What ``--select`` and ``--ignore`` leave of a check's report (a function of the report);
+    a usage error for a name that is no rule."""
+    from .diagnostics import RULES, Severity, always_reported, rules_matching
+
+    def codes(values: list[str] | None, option: str) -> set[str] | None:
+        if not values:
+            return None
+        out: set[str] = set()
+        for token in (t for v in values for t in v.split(",") if t.strip()):
+            found = rules_matching(token)
+            if not found:
+                raise typer.BadParameter(f"“{token.strip()}”不是规则的代码或名字（jianbao rules 列出全部规则）",
+                                         param_hint=f"'{option}'")
+            out.update(found)
+        return out
+
+    chosen, dropped = codes(select, "--select"), codes(ignore, "--ignore")
+    if chosen is None and dropped is None:
+        return lambda report: report
+
+    def shown(code: str) -> bool:
+        if code not in RULES:
+            return True
+        if dropped and code in dropped and RULES[code].severity is Severity.WARNING:
+            return False
+        return chosen is None or code in chosen or always_reported(code)
+
+    def keep(report):
+        report.diagnostics = [d for d in report.diagnostics if shown(d.code)]
+        return report
+
+    return keep
 
 
 def _fix(report, *, write: bool, show: bool) -> bool:

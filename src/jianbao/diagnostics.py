@@ -163,6 +163,25 @@ RULES: dict[str, Rule] = {
 }
 
 
+def rules_matching(token: str) -> list[str]:
+    """The codes *token* names on the command line (``jianbao check --select/--ignore``): a code or
+    the start of one (JB711, JB7, JB21), or a rule's name (unpaired-quote); [] when none."""
+    token = token.strip()
+    if token.lower() in _BY_NAME:
+        return [_BY_NAME[token.lower()]]
+    prefix = token.upper()
+    return [code for code in RULES if prefix.startswith("JB") and code.startswith(prefix)]
+
+
+_BY_NAME = {r.name: r.code for r in RULES.values()}
+
+
+def always_reported(code: str) -> bool:
+    """An error that means a file could not be read as YAML at all (JB0xx): ``--select`` never
+    hides it, since none of the selected rules could look at that file."""
+    return code.startswith("JB0") and RULES[code].severity is Severity.ERROR
+
+
 @dataclass(frozen=True)
 class Edit:
     """One safe change to a source file: at 1-based *line*/*column*, *old* becomes *new*.
