@@ -510,3 +510,60 @@ def test_a_photo_is_resampled_only_when_it_is_over_nine_eighths_of_its_width(wid
 
     out = images._resize(Image.new("RGB", (width, width * 3 // 4), (1, 2, 3)), most, 2)
     assert out.width == kept and abs(out.height / out.width - 0.75) < 0.01
+
+
+@pytest.mark.parametrize("links", [{"p.jpg": "p.jpg"}, {"a.jpg": "b.jpg", "b.jpg": "a.jpg"}])
+def test_a_photo_that_is_a_symlink_loop_is_an_error_at_its_line(office, links):
+    folder = office.root / "照片"
+    folder.mkdir()
+    for name, to in links.items():
+        (folder / name).symlink_to(to)
+    assert codes(issue(office, f"../照片/{next(iter(links))}")) == [("JB801", 7)]
+
+
+@pytest.mark.parametrize("change, code", [
+    (lambda f: f.write_bytes(b"not a photo any more"), "JB803"),
+    (lambda f: f.unlink(), "JB801"),
+])
+def test_a_photo_changed_between_check_and_build_is_an_error_and_nothing_is_written(office, tmp_path, change, code):
+    from jianbao.render.html import render_html
+
+    p = prepare(issue(office, photo(office, size=(400, 300))))
+    change(office.root / "照片" / "会议.jpg")
+    for make in (lambda: compile_issue(p, tmp_path / "x.docx"), lambda: render_html(p.bulletin, p.layout)):
+        with pytest.raises(JianbaoError) as exc:
+            make()
+        [d] = exc.value.diagnostics
+        assert d.code == code and d.file == office.root / "照片" / "会议.jpg" and "会议.jpg" in d.message
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_a_photo_replaced_by_a_fifo_after_its_check_is_refused_without_waiting(office, tmp_path):
+    import os
+
+    p = prepare(issue(office, photo(office, size=(400, 300))))
+    f = office.root / "照片" / "会议.jpg"
+    f.unlink()
+    os.mkfifo(f)
+    with pytest.raises(JianbaoError) as exc:
+        compile_issue(p, tmp_path / "x.docx")
+    assert [d.code for d in exc.value.diagnostics] == ["JB803"]
+    from jianbao import images
+
+    with pytest.raises(images._Bad):  # and the reader itself never blocks on one
+        images._load(f, 0, 0)
+
+
+def test_a_photo_with_corrupt_exif_builds_without_pillow_warnings(office, tmp_path):
+    import warnings
+
+    name = photo(office, "坏.jpg", size=(400, 300))
+    f = office.root / "照片" / "坏.jpg"
+    raw = f.read_bytes()
+    app1 = b"Exif\0\0MM\0\x2a\0\0\0\x08" + b"\xff\xff" + b"\x01" * 50  # 65535 entries promised, 25 there
+    f.write_bytes(raw[:2] + b"\xff\xe1" + struct.pack(">H", len(app1) + 2) + app1 + raw[2:])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        out = compile_issue(prepare(issue(office, name)), tmp_path / "x.docx")
+    assert not [w for w in seen if "PIL" in w.filename], [str(w.message) for w in seen]
+    assert len(media(out)) == 1

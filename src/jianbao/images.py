@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -60,7 +61,10 @@ class Photo:
 
 def locate(value: str, issue: Path, office: Path) -> Path | None:
     """The file *value* names, relative to the issue file, when it stays inside the office."""
-    target = (issue.parent / value).resolve()
+    try:
+        target = (issue.parent / value).resolve()
+    except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
+        return None
     try:
         target.relative_to(office.resolve())
     except ValueError:
@@ -72,6 +76,9 @@ def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | N
     """(the photo's file, None) when *value* names a usable photo, else (None, the reason at *where*,
     the path of the string in the issue file: ``image``, or an item of ``images``)."""
     target = locate(value, Path(src.path), office)
+    if target is None and _loops(Path(src.path).parent / value):
+        return None, src.diagnostic("JB801", f"照片“{value}”是一个循环的符号链接，找不到它指向的文件", where,
+                                    hint="删除这个链接，把照片本身放进简报文件夹（例如 照片/ 下）。")
     if target is None:
         return None, src.diagnostic("JB801", f"照片“{value}”在简报文件夹之外", where,
                                     hint="把照片放进简报文件夹（例如 照片/ 下），路径写相对于本期文件的位置。")
@@ -92,6 +99,14 @@ def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | N
     return target, None
 
 
+def _loops(path: Path) -> bool:
+    try:
+        path.resolve()
+    except (OSError, RuntimeError):
+        return True
+    return False
+
+
 class _Bad(Exception):
     def __init__(self, code: str, why: str, hint: str | None = None):
         super().__init__(why)
@@ -104,8 +119,17 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    with open(path, "rb") as f:
-        raw = f.read(MAX_BYTES + 1)
+    # Pillow's "Corrupt EXIF data" and the like: the photo is checked here, not reported in English on stderr
+    warnings.filterwarnings("ignore", category=UserWarning, module="PIL")
+    try:  # opened without waiting (a FIFO put in its place since the stat) and read no further than allowed
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)), "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise _Bad("JB801", "不是一个文件")
+            raw = f.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise _Bad("JB801", f"无法读取（{exc.strerror}）") from None
+    if len(raw) > MAX_BYTES:
+        raise _Bad("JB802", "太大", f"照片不超过 {MAX_BYTES // 1_000_000} MB；先用看图软件缩小后再用。")
     try:
         im: Image.Image = Image.open(io.BytesIO(raw))
         if im.format not in FORMATS:
@@ -239,17 +263,35 @@ def in_parallel(fn, calls: list[tuple]) -> list:
         return list(pool.map(lambda args: fn(*args), calls))
 
 
+def _again(fn, path: Path, *args):
+    """``fn(path, mtime, size, *args)`` for a photo :func:`check` passed: read again when it changed
+    since (copied over, deleted while the build runs) and refused then, as check would (JB801/JB803)."""
+    from .diagnostics import JianbaoError
+
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            raise _Bad("JB803", "在检查之后被换成了别的文件")
+        return fn(path, st.st_mtime_ns, st.st_size, *args)
+    except FileNotFoundError:
+        code, why, hint = "JB801", "在检查之后被删除或改名了", None
+    except OSError as exc:
+        code, why, hint = "JB801", f"无法读取（{exc.strerror}）", None
+    except _Bad as exc:
+        code, why, hint = exc.code, exc.why, exc.hint
+    raise JianbaoError(Diagnostic(code, f"照片“{path.name}”{why}", file=path,
+                                  hint=hint or "照片拷贝或导出完成后，再重新编译。")) from None
+
+
 def ratio(path: Path) -> float:
     """Height over width of the checked photo at *path*, upright."""
-    st = os.stat(path)
-    im, _, _ = _load(path, st.st_mtime_ns, st.st_size)
+    im, _, _ = _again(_load, path)
     return im.height / im.width
 
 
 def prepared(path: Path, width_twips: int) -> Photo:
     """The photo at *path* for print *width_twips* wide: upright, at most PRINT_DPI, no metadata."""
-    st = os.stat(path)
-    return _prepared(path, st.st_mtime_ns, st.st_size, width_twips)
+    return _again(_prepared, path, width_twips)
 
 
 @lru_cache(maxsize=64)
@@ -271,8 +313,7 @@ def _web(path: Path, mtime: int, size: int) -> Photo:
 
 def for_web(path: Path) -> Photo:
     """The photo at *path* for the web page: at most WEB_WIDTH pixels wide."""
-    st = os.stat(path)
-    return _web(path, st.st_mtime_ns, st.st_size)
+    return _again(_web, path)
 
 
 _BICUBIC, _BOX = 3, 4  # PIL.Image.Resampling values, without importing Pillow here
