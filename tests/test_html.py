@@ -151,3 +151,77 @@ def test_build_dir_html_writes_pages_index_and_feed(office: Office, cli):
                                                        "feed.xml", "index.html"]
     again = cli("build", office.root / "issues", "--html")
     assert again.exit_code == 0 and "已是最新" in again.stdout + again.stderr
+
+
+def _own_template(office: Office, text: str, name: str = "issue.html.j2"):
+    folder = office.root / "templates" / "html"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder / name
+
+
+def _refused(office: Office) -> list:
+    from jianbao.diagnostics import JianbaoError
+
+    p = prepare(office.issue())
+    with pytest.raises(JianbaoError) as exc:
+        render_html(p.bulletin, p.layout, office=p.office)
+    for d in exc.value.diagnostics:
+        assert d.is_error and any("\u4e00" <= c <= "\u9fff" for c in d.message) and d.hint
+    return exc.value.diagnostics
+
+
+@pytest.mark.parametrize("text, line", [
+    ("<html>\n<p>{% if %}</p>\n", 2),  # a syntax error
+    ("<html>\n\n<p>{{ nosuch }}</p>\n", 3),  # a name the page is not given
+    ("<p>{{ 1 / 0 }}</p>", 1),
+    ('{% include "nosuch.html" %}', 1),
+    ('{% include "../../../../../../etc/passwd" %}', 1),
+])
+def test_an_office_page_template_with_an_error_is_jb406_at_its_line(office: Office, text, line):
+    tpl = _own_template(office, text)
+    [d] = _refused(office)
+    assert (d.code, d.file, d.line) == ("JB406", tpl, line)
+
+
+def test_an_office_page_template_cannot_run_code_or_read_outside_its_folder(office: Office, tmp_path):
+    _own_template(office, '{{ lipsum.__globals__["os"].popen("echo pwned").read() }}')
+    [d] = _refused(office)
+    assert d.code == "JB406" and d.line == 1
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容", encoding="utf-8")
+    (office.root / "templates" / "html" / "pw.html").symlink_to(secret)
+    _own_template(office, '<p>{% include "pw.html" %}</p>')
+    [d] = _refused(office)
+    assert d.code == "JB406" and "pw.html" in d.message
+
+
+def test_an_office_page_template_that_is_not_utf8_or_runs_away_is_jb406(office: Office, monkeypatch):
+    from jianbao.render import html as web
+
+    tpl = _own_template(office, "")
+    tpl.write_bytes(b"\xff\xfe<p>\xb1\xbe</p>")
+    [d] = _refused(office)
+    assert d.code == "JB406" and d.file == tpl
+    monkeypatch.setattr(web, "PAGE_TIME", 0.2)
+    _own_template(office, "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}")
+    [d] = _refused(office)
+    assert d.code == "JB406"
+    _own_template(office, "{{ 'x' * 1000000000 }}")
+    [d] = _refused(office)
+    assert d.code == "JB406"
+
+
+def test_a_broken_page_template_fails_the_build_with_exit_1_and_writes_no_page(office: Office, cli):
+    office.issue()
+    (office.root / "templates" / "html").mkdir(parents=True)
+    (office.root / "templates" / "html" / "dangling.css").symlink_to(office.root / "nowhere")
+    _own_template(office, "{{ nosuch }}")
+    r = cli("build", office.root / "issues" / "2024-05-13.yaml", "--html")
+    assert r.exit_code == 1 and "JB406" in r.stdout + r.stderr and "内部错误" not in r.stdout + r.stderr
+    assert not (office.root / "build" / "2024-05-13.html").exists()
+    _own_template(office, "{{ nosuch }}", name="index.html.j2")
+    (office.root / "templates" / "html" / "issue.html.j2").unlink()
+    r = cli("build", office.root / "issues", "--html")
+    assert r.exit_code == 1 and "JB406" in r.stdout + r.stderr and "内部错误" not in r.stdout + r.stderr
+    assert not (office.root / "build" / "index.html").exists()

@@ -28,7 +28,7 @@ ELSEWHERE = {
     # import: the trigger is a .docx/.doc/.txt/.pdf, not an issue file
     **{f"JB90{n}": "tests/test_import_hostile.py" for n in range(1, 9)},
     **{f"JB9{n:02d}": "tests/test_import.py" for n in (9, 11, 12, 13, 14, 15, 16)},
-    "JB504": "tests/test_lsp.py", "JB610": "tests/test_editor_setup.py",
+    "JB504": "tests/test_lsp.py", "JB610": "tests/test_editor_setup.py", "JB406": "tests/test_html.py",
 }
 
 

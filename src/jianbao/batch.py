@@ -139,10 +139,21 @@ def _web_edition(prepared, out: Path, force: bool) -> Path:
     from .write import write_atomic
 
     templates = [p for p in (prepared.office / "templates" / "html", builtin_templates() / "html") if p.is_dir()]
-    mtime = max(_inputs_mtime(prepared), *(f.stat().st_mtime_ns for t in templates for f in t.iterdir()))
+    mtime = max(_inputs_mtime(prepared), *(_mtime(f) for t in templates for f in t.iterdir()))
     if force or not _fresh(out, mtime):
         write_atomic(out, render_html(prepared.bulletin, prepared.layout, office=prepared.office).encode("utf-8"))
     return out
+
+
+def _mtime(path: Path) -> int:
+    """When *path* (or the link itself, when it leads nowhere: the page template says so) last changed."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        try:
+            return path.lstat().st_mtime_ns
+        except OSError:
+            return 0
 
 
 def _entry(prepared, stem: str):

@@ -185,6 +185,7 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html
            site: bool = False, draft: bool = False) -> bool:
     """Build, report, and say whether everything succeeded."""
     from .batch import MOVED_NOTE, SPLIT_NOTE, build_files, said_once, write_site
+    from .diagnostics import JianbaoError
 
     targets = targets_fn()
     many = len(targets) > 1
@@ -217,12 +218,17 @@ def _build(*, targets_fn, output, pdf, force, jobs, console, summary: bool, html
         if r.web is not None and r.ok:
             typer.echo(_shown(r.web))
     pages = [r.web for r in results if r.ok and r.web is not None]
+    site_ok = True
     if site and pages:
-        for p in write_site(results, pages[0].parent):
-            typer.echo(_shown(p))
+        try:
+            for p in write_site(results, pages[0].parent):
+                typer.echo(_shown(p))
+        except JianbaoError as exc:  # the office's index template (JB406): the issues' pages stand
+            _report(exc.diagnostics, console, limit=REPORT_LIMIT)
+            site_ok = False
     if summary:
         _summary(results, console)
-    return all(r.ok for r in results)
+    return site_ok and all(r.ok for r in results)
 
 
 def _summary(results, console) -> None:

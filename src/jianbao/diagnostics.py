@@ -111,6 +111,7 @@ RULES: dict[str, Rule] = {
         Rule("JB403", "no-distribution", _W, "没有设置报尾发送范围（distribution）", "在 jianbao.yaml 中写 distribution，如“报: [上级单位]”“发: 本单位各处室。”。"),
         Rule("JB404", "no-copies", _W, "没有设置共印份数（copies）", "在 jianbao.yaml 中写 copies，如“copies: 100”。"),
         Rule("JB405", "masthead-too-long", _W, "简报名称太长，最小字号下一行也排不下", "缩短简报名称；否则报头分两行印出。"),
+        Rule("JB406", "web-template-invalid", _E, "本简报文件夹的网页模板（templates/html/）有误", "对照内置的 templates/html/issue.html.j2 修改；模板只能用传给它的名称，只能引用本简报文件夹 templates/html/ 中的文件。"),
         # JB6xx scaffolding: jianbao new and jianbao init.
         Rule("JB601", "file-exists", _E, "要新建的文件已经存在，没有覆盖", "打开已有的那一期接着编辑；要另起一期请用 --date 指定别的日期。"),
         Rule("JB602", "calendar-unknown-year", _E, "节假日日历没有这一年的数据，推算不了工作日", "用 --date 指定印发日期（此时不核对节假日），或升级日历：pip install -U chinese-calendar。"),

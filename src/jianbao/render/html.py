@@ -10,7 +10,10 @@ paragraphs, tables with ``caption`` and ``th scope``), its CSS inline, no script
 resource.  The end block is left out unless the preset's ``web.end_block`` asks for it.
 
 Strings are escaped here (``html.escape``) and the template runs with autoescape on: a bulletin's
-text can never become markup.
+text can never become markup.  An office's template is hostile like any other input: it runs
+sandboxed (no Python reached through it, bounded repetition, :data:`PAGE_TIME`), reads only regular
+UTF-8 files in its own ``templates/html`` (no link out of it, none over :data:`MAX_TEMPLATE_BYTES`)
+and the built-in ones, and any fault of it is JB406 at its file and line.
 """
 
 from __future__ import annotations
@@ -184,16 +187,147 @@ def entry(bulletin: Bulletin, stem: str, *, base_url: str | None = None) -> Entr
                  summary[:120], bulletin.series.name, base_url)
 
 
-def _environment(office: Path | None):
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+#: An office's page template: the largest file read, and how long one page may take to render.
+MAX_TEMPLATE_BYTES = 1_000_000
+PAGE_TIME = 10.0
+#: The longest string or list ``*`` may make in a page template.
+MAX_REPEAT = 1_000_000
 
+
+def own_templates(office: Path | None) -> Path | None:
+    """The office's own page templates (``templates/html``), when it has them."""
+    folder = office / "templates" / "html" if office is not None else None
+    return folder if folder is not None and folder.is_dir() else None
+
+
+class _PageError(Exception):
+    """What is wrong with a page template, in Chinese, and the file it is in."""
+
+    def __init__(self, why: str, file: str | None = None):
+        super().__init__(why)
+        self.why, self.file = why, file
+
+
+def _environment(office: Path | None):
+    """The page templates' environment: sandboxed (an office's template calls no Python and reads
+    no file but those in its own templates/html and the built-in ones), autoescape on."""
+    import os
+    import stat
+
+    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound, select_autoescape
+    from jinja2.loaders import split_template_path
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from ..figures.values import UNSAFE_STR_METHODS
     from ..layout import builtin_templates
 
-    folders = [str(builtin_templates() / "html")]
-    if office is not None and (office / "templates" / "html").is_dir():
-        folders.insert(0, str(office / "templates" / "html"))
-    return Environment(loader=FileSystemLoader(folders), autoescape=select_autoescape(default=True),
-                       undefined=StrictUndefined, keep_trailing_newline=True)
+    own = own_templates(office)
+    folders = [(own, True)] if own is not None else []
+    folders.append((builtin_templates() / "html", False))
+
+    class Loader(BaseLoader):
+        def get_source(self, environment, template):
+            pieces = split_template_path(template)  # refuses “..”
+            for folder, theirs in folders:
+                path = folder.joinpath(*pieces)
+                if not os.path.lexists(path):
+                    continue
+                if theirs:
+                    try:
+                        path.resolve(strict=True).relative_to(folder.resolve())
+                        st = os.stat(path)
+                    except (OSError, RuntimeError, ValueError):
+                        raise _PageError(f"引用的“{template}”在 templates/html 之外，或是找不到目标的链接",
+                                         str(path)) from None
+                    if not stat.S_ISREG(st.st_mode):
+                        raise _PageError(f"引用的“{template}”不是一个文件", str(path))
+                    if st.st_size > MAX_TEMPLATE_BYTES:
+                        raise _PageError(f"“{template}”太大（超过 {MAX_TEMPLATE_BYTES // 1_000_000} MB）", str(path))
+                try:
+                    with open(path, "rb") as f:
+                        raw = f.read(MAX_TEMPLATE_BYTES + 1)
+                    text = raw.decode("utf-8")
+                except OSError as exc:
+                    raise _PageError(f"无法读取“{template}”（{exc.strerror}）", str(path)) from None
+                except UnicodeDecodeError:
+                    raise _PageError(f"“{template}”不是 UTF-8 编码", str(path)) from None
+                return text, str(path), lambda: False
+            raise TemplateNotFound(template)
+
+    class Env(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def is_safe_attribute(self, obj, attr, value):
+            if isinstance(obj, str) and attr in UNSAFE_STR_METHODS:
+                return False
+            return super().is_safe_attribute(obj, attr, value)
+
+        def call_binop(self, context, operator, left, right):
+            ints = all(isinstance(v, int) for v in (left, right))
+            if operator == "**" and ints and abs(left) > 1 and right * abs(left).bit_length() > 4096:
+                raise _PageError("乘方的结果太大")
+            if operator == "*":
+                n = left if isinstance(right, (str, list, tuple)) else right
+                seq = right if n is left else left
+                if isinstance(n, int) and isinstance(seq, (str, list, tuple)) and n * len(seq) > MAX_REPEAT:
+                    raise _PageError("重复（*）得到的文字太长")
+            return super().call_binop(context, operator, left, right)
+
+    return Env(loader=Loader(), autoescape=select_autoescape(default=True),
+               undefined=StrictUndefined, keep_trailing_newline=True, auto_reload=False)
+
+
+def _render(office: Path | None, name: str, /, **context) -> str:
+    """Template *name* rendered; a fault of the template (the office's own, or one it includes) is
+    JB406 at its file and line, never a traceback."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    from ..diagnostics import Diagnostic, JianbaoError
+    from ..figures.limits import Timeout, budget
+
+    env = _environment(office)
+    try:
+        with budget(PAGE_TIME):
+            return env.get_template(name).render(**context)
+    except (Exception, Timeout) as exc:  # whatever the template's own expressions raise (1 / 0 …) too
+        failed = exc
+    file, line = getattr(failed, "file", None), None
+    if isinstance(failed, TemplateSyntaxError):
+        why, file, line = f"语法错误（{failed.message}）", failed.filename, failed.lineno
+    elif isinstance(failed, _PageError):
+        why = failed.why
+    elif isinstance(failed, TemplateNotFound):
+        why = f"找不到要引用的模板“{failed.name}”"
+    elif isinstance(failed, UndefinedError):
+        why = f"用到了没有定义的名称（{failed.message}）"
+    elif isinstance(failed, SecurityError):
+        why = f"访问了不允许访问的内容（{failed}）"
+    elif isinstance(failed, Timeout):
+        why = f"运行超过 {PAGE_TIME:g} 秒，已停止"
+    elif isinstance(failed, (RecursionError, MemoryError)):
+        why = "嵌套过深或用了太多内存，已停止"
+    else:
+        why = f"计算出错（{type(failed).__name__}: {str(failed)[:120]}）"
+    if line is None:  # where in the template: the last frame of the traceback that is a template's
+        import traceback
+
+        frames = [f for f in traceback.extract_tb(failed.__traceback__) if f.filename.endswith((".j2", ".html", ".css"))]
+        if frames and (file is None or file == frames[-1].filename or isinstance(failed, _PageError)):
+            file, line = frames[-1].filename, frames[-1].lineno
+    own = own_templates(office)
+    if file is None:
+        file = str((own or Path("templates/html")) / name)
+    source = None
+    if line is not None:
+        try:
+            source = Path(file).read_text(encoding="utf-8").splitlines()[line - 1]
+        except (OSError, UnicodeDecodeError, IndexError):
+            pass
+    raise JianbaoError(Diagnostic(
+        "JB406", f"网页模板 {Path(file).name} {why}", file=Path(file), line=line, column=1 if line else None,
+        source_line=source,
+        hint="对照内置的 templates/html/issue.html.j2 修改；模板只能用传给它的名称，只能引用本简报文件夹 templates/html/ 中的文件。"))
 
 
 def render_html(bulletin: Bulletin, layout: Layout, *, office: Path | None = None) -> str:
@@ -214,8 +348,8 @@ def render_html(bulletin: Bulletin, layout: Layout, *, office: Path | None = Non
     end = None
     if layout.web.end_block:
         end = {"rows": [f"{label}：{text}" for label, text in end_block_rows(s)], "copies": copies_line(s)}
-    return _environment(office).get_template(TEMPLATE).render(
-        lang="zh-CN", name=s.name, mark=s.mark, issue_line=issue_line(bulletin), period=period_line(bulletin),
+    return _render(
+        office, TEMPLATE, lang="zh-CN", name=s.name, mark=s.mark, issue_line=issue_line(bulletin), period=period_line(bulletin),
         editor=s.editor, date=issue.date.isoformat(), date_cn=cn_date(issue.date), title=list(issue.title),
         subtitle=issue.subtitle, body=Markup(body.finish()), note=Markup("\n".join(body.notes)), end=end,
         page_title=f"{s.name} {issue_line(bulletin)}" + (f" {' '.join(issue.title)}" if issue.title else ""))
@@ -225,7 +359,7 @@ def render_index(entries: list[Entry], *, office: Path | None = None) -> str:
     """``index.html``: every issue, newest first, with its 期号 and date."""
     ordered = sorted(entries, key=lambda e: (e.date, e.stem), reverse=True)
     name = ordered[0].name if ordered else "简报"
-    return _environment(office).get_template(INDEX_TEMPLATE).render(lang="zh-CN", name=name, entries=ordered)
+    return _render(office, INDEX_TEMPLATE, lang="zh-CN", name=name, entries=ordered)
 
 
 def render_feed(entries: list[Entry], *, base_url: str | None = None) -> str:
