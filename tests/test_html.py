@@ -225,3 +225,24 @@ def test_a_broken_page_template_fails_the_build_with_exit_1_and_writes_no_page(o
     r = cli("build", office.root / "issues", "--html")
     assert r.exit_code == 1 and "JB406" in r.stdout + r.stderr and "内部错误" not in r.stdout + r.stderr
     assert not (office.root / "build" / "index.html").exists()
+
+
+def test_an_issue_named_twice_is_built_once_and_listed_once(office: Office, cli):
+    office.issue()
+    r = cli("build", office.root / "issues", office.root / "issues" / "2024-05-13.yaml", office.root / "issues", "--html")
+    assert r.exit_code == 0, r.stderr
+    assert "共 1 期" in r.stdout + r.stderr
+    feed = ET.parse(office.root / "build" / "feed.xml").getroot()
+    assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 1
+    assert (office.root / "build" / "index.html").read_text(encoding="utf-8").count('href="2024-05-13.html"') == 1
+
+
+def test_the_index_of_a_nested_issues_folder_uses_the_office_templates(office: Office, cli):
+    (office.root / "issues" / "2024").mkdir()
+    office.issue(name="2024/2024-05-13.yaml")
+    _own_template(office, "<p>本单位目录{% for e in entries %}{{ e.stem }}{% endfor %}</p>\n", name="index.html.j2")
+    (office.root / "issues" / "templates" / "html").mkdir(parents=True)  # not the office's: never read
+    (office.root / "issues" / "templates" / "html" / "index.html.j2").write_text("别处的模板", encoding="utf-8")
+    r = cli("build", office.root / "issues" / "2024", "--html")
+    assert r.exit_code == 0, r.stderr
+    assert (office.root / "build" / "index.html").read_text(encoding="utf-8") == "<p>本单位目录2024-05-13</p>\n"

@@ -172,7 +172,10 @@ def write_site(results: list[BuildResult], folder: Path, *, base_url: str | None
     if not entries:
         return []
     base_url = base_url or entries[0].base_url
-    office = results[0].source.resolve().parent.parent
+    from .office import find_settings
+
+    settings = find_settings(results[0].source.parent)  # the office whose templates/html the pages used
+    office = settings.parent if settings is not None else None
     index, feed = folder / "index.html", folder / "feed.xml"
     write_atomic(index, render_index(entries, office=office).encode("utf-8"))
     write_atomic(feed, render_feed(entries, base_url=base_url).encode("utf-8"))

@@ -53,10 +53,18 @@ def issue_files_in(folder: Path) -> list[Path]:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """*paths* with each folder replaced by its :func:`issue_files`."""
+    """*paths* with each folder replaced by its :func:`issue_files`; a file named twice (``issues
+    issues/x.yaml``) once, where it first comes: it is not built twice at once, nor listed twice."""
+    import os
+
     out: list[Path] = []
+    seen: set[str] = set()
     for p in map(Path, paths):
-        out += issue_files(p) if p.is_dir() else [p]
+        for f in issue_files(p) if p.is_dir() else [p]:
+            key = os.path.normcase(os.path.abspath(f))
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
     return out
 
 
