@@ -222,3 +222,15 @@ def test_tables_nested_without_end(tmp_path):
         assert [d.code for d in exc.diagnostics] == ["JB903"]
     else:
         assert doc.paragraphs()[0].text == "深"
+
+
+def test_an_issues_folder_linked_outside_the_office_is_not_written_through(tmp_path, cli):
+    office, elsewhere = tmp_path / "office", tmp_path / "elsewhere"
+    office.mkdir()
+    elsewhere.mkdir()
+    (office / "issues").symlink_to(elsewhere)
+    src = tmp_path / "src.docx"
+    src.write_bytes(good_docx(tmp_path))
+    r = cli("import", src, "-o", office)
+    assert r.exit_code == 1 and "JB501" in r.stdout + r.stderr and "之外" in r.stdout + r.stderr
+    assert list(elsewhere.iterdir()) == [] and not (office / "jianbao.yaml").exists()

@@ -202,6 +202,13 @@ def import_files(files: list[Path], *, out: Path | None = None, force: bool = Fa
                          "没有写入", file=Path(path), hint="两个文件中有一个的日期印错了，或是同一期的两个版本：只导入其中一个。"))
             settings = None if first else settings
             continue
+        if not target.parent.resolve().is_relative_to(office.resolve()):  # issues/ a link out of the office
+            where = display_path(target.parent)
+            result.diagnostics.append(Diagnostic(
+                "JB501", f"{where} 是指向简报文件夹之外的链接，jianbao 不透过它写文件（{Path(path).name} 没有导入）",
+                file=where, hint="删除这个链接，换成一个普通文件夹；或用 -o 指定另一个简报文件夹。"))
+            settings = None if first else settings
+            continue
         if (target.exists() or target.is_symlink()) and not force:
             result.diagnostics.append(Diagnostic(
                 "JB909", f"{shown} 已经存在，没有覆盖（{Path(path).name} 没有导入）", file=shown,
