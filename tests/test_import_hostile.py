@@ -234,3 +234,15 @@ def test_an_issues_folder_linked_outside_the_office_is_not_written_through(tmp_p
     r = cli("import", src, "-o", office)
     assert r.exit_code == 1 and "JB501" in r.stdout + r.stderr and "之外" in r.stdout + r.stderr
     assert list(elsewhere.iterdir()) == [] and not (office / "jianbao.yaml").exists()
+
+
+def test_a_pdf_whose_text_is_far_too_long_is_stopped_while_it_is_read(tmp_path, monkeypatch):
+    """A PDF of 3000 pages sharing one compressed page of text is 0.5 MB and 150 MB of text: pdftotext
+    is stopped once the text passes the bound, not read to the end (here: a bound of 500 bytes)."""
+    from conftest import FIXTURES
+    from jianbao.readers import pdf
+
+    monkeypatch.setattr(pdf, "MAX_TEXT", 500)
+    p = tmp_path / "a.pdf"
+    p.write_bytes((FIXTURES / "handmade" / "2024-06-11.pdf").read_bytes())
+    assert refused(p) == ["JB904"]

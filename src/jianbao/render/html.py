@@ -317,7 +317,7 @@ def _render(office: Path | None, name: str, /, **context) -> str:
             file, line = frames[-1].filename, frames[-1].lineno
     own = own_templates(office)
     if file is None:
-        file = str((own or Path("templates/html")) / name)
+        file = str((own or Path("templates", "html")) / name)
     source = None
     if line is not None:
         try:
