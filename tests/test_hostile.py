@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ISSUE, Office
+from conftest import ISSUE, ROOT, Office
 
 # --- 7. one issue never takes down the others ---------------------------------------------------
 
@@ -494,6 +494,26 @@ def test_preset_values_at_their_bounds_give_a_valid_docx(office: Office, cli, tm
     audit = subprocess.run([sys.executable, "-m", "openxml_audit", "-q", "--format", "office2016", str(out)],
                            capture_output=True, text=True)
     assert audit.returncode == 0, audit.stdout + audit.stderr
+
+
+@pytest.mark.parametrize("named", ["x", "templates/layouts/x.yaml"])
+@pytest.mark.parametrize("kind", ["loop", "fifo", "folder", "outside"])
+def test_a_preset_that_is_a_link_loop_a_fifo_or_a_folder_is_jb401_saying_so(office: Office, cli, tmp_path, named, kind):
+    import os
+
+    folder = office.root / "templates" / "layouts"
+    folder.mkdir(parents=True)
+    (tmp_path / "preset.yaml").write_text((ROOT / "templates" / "layouts" / "gbt9704.yaml").read_text(encoding="utf-8"),
+                                          encoding="utf-8")
+    {"loop": lambda p: p.symlink_to(p.name), "fifo": os.mkfifo, "folder": Path.mkdir,
+     "outside": lambda p: p.symlink_to(tmp_path / "preset.yaml")}[kind](folder / "x.yaml")
+    text = (office.root / "jianbao.yaml").read_text(encoding="utf-8")
+    (office.root / "jianbao.yaml").write_text(text + f"layout: {named}\n", encoding="utf-8")
+    r = cli("build", office.issue(), "-o", tmp_path / "o.docx")
+    assert r.exit_code == 1 and "错误 JB401" in r.stderr and "内部错误" not in r.stderr, r.stderr
+    assert ("不是一个普通文件" if (kind, named) != ("outside", "templates/layouts/x.yaml") else "在简报文件夹之外") in r.stderr
+    assert "是不是要写 x" not in r.stderr and "jianbao.yaml:7:9" in r.stderr
+    assert not (tmp_path / "o.docx").exists()
 
 
 def test_a_template_cannot_make_the_build_depend_on_the_day(office: Office, cli, tmp_path):

@@ -212,8 +212,11 @@ def is_path(name: str) -> bool:
 
 
 def inside(path: Path, folder: Path) -> bool:
-    """Whether *path* (links resolved) lies in *folder*."""
-    return path.resolve().is_relative_to(folder.resolve())
+    """Whether *path* (links resolved) lies in *folder*; a symlink loop lies nowhere."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return False
 
 
 def resolve_layout(name: str, office: Path) -> Path | None:
@@ -223,8 +226,8 @@ def resolve_layout(name: str, office: Path) -> Path | None:
     jianbao read files elsewhere on the machine.
     """
     if is_path(name):
-        p = (office / name).resolve()
-        return p if p.is_file() and inside(p, office) else None
+        p = office / name
+        return p.resolve() if inside(p, office) and p.is_file() else None
     if not name or name.startswith("."):
         return None
     for base in (office / "templates" / "layouts", builtin_templates() / "layouts"):
@@ -232,6 +235,22 @@ def resolve_layout(name: str, office: Path) -> Path | None:
         if p.is_file() and (base != office / "templates" / "layouts" or inside(p, office)):
             return p
     return None
+
+
+def not_a_file(name: str, office: Path) -> Path | None:
+    """The office's file that preset *name* names when it is there but no regular file (a folder, a
+    FIFO, a device, a symlink loop or one to nothing, or in templates/layouts a link out of the
+    office): said as such, not as a preset not found."""
+    import os
+
+    p = office / name if is_path(name) else office / "templates" / "layouts" / f"{name}.yaml"
+    try:
+        there = os.path.lexists(p)
+    except ValueError:
+        return None
+    if not there:
+        return None
+    return p if not p.is_file() or (not is_path(name) and not inside(p, office)) else None
 
 
 def preset_names(office: Path) -> list[str]:

@@ -28,7 +28,7 @@ def display_path(path: Path) -> Path:
     """*path* relative to the working folder when it lies below it (for messages)."""
     try:
         return path.resolve().relative_to(Path.cwd().resolve())
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop (RuntimeError before 3.13)
         return path
 
 

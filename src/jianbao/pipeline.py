@@ -66,7 +66,7 @@ def validate_issue(loaded: Loaded) -> Validated:
     and the errors travel in ``Validated.problems``: the later stages check what is valid, and the
     run reports everything at once.  Only when even that cannot be made does this raise.
     """
-    from .layout import inside, is_path, load_layout, resolve_layout
+    from .layout import inside, is_path, load_layout, not_a_file, resolve_layout
     from .validate import validate_partly
 
     errors: list[Diagnostic] = list(loaded.problems)
@@ -86,6 +86,12 @@ def validate_issue(loaded: Loaded) -> Validated:
     layout_name = bulletin.series.layout
     where = loaded.issue_src if "layout" in (loaded.issue_src.data or {}) else loaded.series_src
     layout_path = resolve_layout(layout_name, office)
+    odd = not_a_file(layout_name, office) if layout_path is None and layout_name else None
+    if odd is not None:
+        raise JianbaoError(in_order(errors + [where.diagnostic(
+            "JB401", f"版式预设“{layout_name}”（{display_path(odd)}）不是一个普通文件", ("layout",),
+            hint="它是文件夹、命名管道、设备，或是循环的、指向不存在的文件或简报文件夹之外的链接：换成预设文件本身"
+                 "（对照内置的 templates/layouts/gbt9704.yaml）。")], loaded.issue_src))
     if layout_path is None and is_path(layout_name) and not inside(office / layout_name, office):
         raise JianbaoError(in_order(errors + [where.diagnostic(
             "JB401", f"版式预设“{layout_name}”在简报文件夹之外", ("layout",),
