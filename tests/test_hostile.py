@@ -354,6 +354,22 @@ def test_a_neighbour_linked_from_outside_is_not_read_for_ytd(office: Office, cli
 
 # --- 6. writes stay where they belong and never replace a source ----------------------------------
 
+def test_an_issue_that_is_a_symlink_loop_fails_alone_in_build_check_and_new(office: Office, cli, tmp_path):
+    good = office.issue()
+    loop = office.root / "issues" / "2024-05-20.yaml"
+    loop.symlink_to(loop.name)
+    for args in (["build", loop], ["build", office.root / "issues", "--html"], ["check", office.root / "issues"]):
+        r = cli(*args)
+        assert r.exit_code == 1 and "JB001" in r.stdout + r.stderr and "内部错误" not in r.stdout + r.stderr, args
+    assert (office.root / "build" / f"{good.stem}.docx").exists()  # the good issue beside it was built
+    ytd = ISSUE.replace("      - 本周召开专题会议。", "      - 本周召开专题会议{{ ytd.n }}次。") + "data: {n: 1}\n"
+    r = cli("build", office.issue(ytd), "-o", tmp_path / "o.docx")  # the loop is a neighbour read for ytd
+    assert "内部错误" not in r.stdout + r.stderr, r.stderr
+    (office.root / "环").symlink_to("环")
+    r = cli("build", good, "-o", office.root / "环" / "o.docx")  # output into a folder that is a loop
+    assert r.exit_code == 1 and "JB501" in r.stderr and "内部错误" not in r.stdout + r.stderr, r.stderr
+
+
 def test_a_build_folder_linked_outside_the_office_is_refused(office: Office, cli, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

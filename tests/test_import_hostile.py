@@ -246,3 +246,21 @@ def test_a_pdf_whose_text_is_far_too_long_is_stopped_while_it_is_read(tmp_path, 
     p = tmp_path / "a.pdf"
     p.write_bytes((FIXTURES / "handmade" / "2024-06-11.pdf").read_bytes())
     assert refused(p) == ["JB904"]
+
+
+@pytest.mark.parametrize("name", ["a.docx", "a.txt", "a.pdf"])
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, name):
+    import os
+    import threading
+
+    p = tmp_path / name
+    os.mkfifo(p)
+    got: list = []
+    t = threading.Thread(target=lambda: got.append(refused(p)), daemon=True)
+    t.start()
+    t.join(20)
+    if t.is_alive():  # unblock the open() so that the thread ends, then fail
+        with open(p, "wb"):
+            pass
+        pytest.fail("read_document waited on a FIFO")
+    assert got == [["JB001"]]

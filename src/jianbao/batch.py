@@ -237,16 +237,17 @@ def _name_broken_neighbours(results: list[BuildResult]) -> None:
         if not r.ok:
             try:
                 failed[r.source.resolve()] = r
-            except OSError:
+            except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
                 pass
     for r in results:
         if r.ok or not r.diagnostics or any(d.code != "JB708" or d.file is None for d in r.diagnostics):
             continue
         try:
             causes = {Path(d.file).resolve() for d in r.diagnostics if d.file is not None}
-        except OSError:
+            me = r.source.resolve()
+        except (OSError, RuntimeError):
             continue
-        if all(c in failed and c != r.source.resolve() and any(
+        if all(c in failed and c != me and any(
                 d.code != "JB708" for d in failed[c].diagnostics) for c in causes):
             r.diagnostics = []
             r.notes += [f"{c.name} 有错误，本期的 prev/ytd 算不出，未编译" for c in sorted(causes)]

@@ -718,7 +718,7 @@ def _preview(file: Path, page: Optional[int], dpi: int, console) -> bool:
 def _shown(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
         return str(path)
 
 

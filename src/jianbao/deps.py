@@ -47,7 +47,7 @@ def deps_path(out: Path) -> Path:
 def _relative(path: Path, office: Path) -> str | None:
     try:
         return Path(path).resolve().relative_to(office.resolve()).as_posix()
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return None
 
 

@@ -37,7 +37,7 @@ def _same(a: Path | str | None, b: Path | str | None) -> bool:
         return False
     try:
         return Path(a).resolve() == Path(b).resolve()
-    except OSError:
+    except (OSError, RuntimeError):
         return str(a) == str(b)
 
 

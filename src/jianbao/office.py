@@ -85,7 +85,10 @@ def refuse_output(out: Path, office: Path, sources: list[Path]) -> None:
                "输出文件用 .docx 结尾，例如 -o build/本期.docx。")
     real_office = office.resolve()
     written = Path(os.path.abspath(out))
-    real = written.parent.resolve() / written.name
+    try:
+        real = written.parent.resolve() / written.name
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        refuse(f"输出文件夹 {out.parent} 是循环的符号链接，写不进去", "删除这个链接，换成一个普通文件夹。")
     if real in {Path(s).resolve() for s in sources}:
         refuse(f"输出文件就是源文件：{out}", "输出文件用 .docx 结尾，例如 -o build/本期.docx。")
     if (written.is_relative_to(office.absolute()) or written.is_relative_to(real_office)) \

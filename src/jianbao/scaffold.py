@@ -701,7 +701,7 @@ def _inside(path: Path, folder: Path) -> bool:
     try:
         path.resolve().relative_to(folder.resolve())
         return True
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return False
 
 
@@ -710,6 +710,6 @@ def _relative(path: Path) -> Path:
     try:
         rel = Path(path).resolve().relative_to(Path.cwd().resolve())
         return rel if str(rel) != "." else Path(".")
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return Path(path)
 

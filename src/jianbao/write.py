@@ -115,7 +115,7 @@ def _shown(path: Path) -> str:
     """*path* relative to the current folder when it is below it (``build/x.docx``)."""
     try:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+    except (ValueError, OSError, RuntimeError):
         return str(path)
 
 

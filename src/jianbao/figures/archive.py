@@ -50,7 +50,7 @@ def _load_issue(path: Path, office: Path | None = None) -> _Loaded:
         if office is not None:
             refuse_outside(path, office)
         text = read_text(path)
-        key = (str(path.resolve()), text)
+        key = (str(_real(path)), text)
         if key in _LOADED:
             return _LOADED[key]
         src = load_yaml(path, text)
@@ -64,6 +64,14 @@ def _load_issue(path: Path, office: Path | None = None) -> _Loaded:
     return _LOADED[key]
 
 
+def _real(path: Path) -> Path:
+    """*path* with its links resolved; a symlink loop (refused when it is read) as it is written."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 class Archive:
     """The issues of this issue's folder, as ``prev`` and ``ytd`` need them."""
 
@@ -74,8 +82,8 @@ class Archive:
         self.others: list[_Loaded] = []
         try:
             me = here.resolve()
-            files = [f for f in issue_files_in(here.parent) if f.resolve() != me]
-        except OSError:
+            files = [f for f in issue_files_in(here.parent) if _real(f) != me]
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
             files = []
         settings = find_settings(here.parent)
         for f in files:

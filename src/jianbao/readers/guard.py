@@ -37,18 +37,27 @@ def error(code: str, message: str, path: Path, hint: str | None = None) -> Jianb
 
 def read_bounded(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of *path*, refusing (JB902) a file larger than *limit* before reading it."""
+    import os
+    import stat
+
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
         raise error("JB001", f"文件不存在：{path}", path) from None
     except OSError as exc:
         raise error("JB001", f"无法读取文件：{path}（{exc.strerror}）", path) from None
-    if path.is_dir():
+    size = st.st_size
+    if stat.S_ISDIR(st.st_mode):
         raise error("JB001", f"这是一个文件夹，不是文件：{path}", path)
+    if not stat.S_ISREG(st.st_mode):
+        raise error("JB001", f"这不是普通文件（命名管道或设备），jianbao 不读取它：{path}", path,
+                    hint="导入保存在磁盘上的 .docx、.doc、.txt 或 .pdf 文件。")
     if size > limit:
         raise error("JB902", f"文件过大（{size / 1e6:.1f} MB），超过导入上限 {limit / 1e6:.0f} MB", path)
-    try:
-        with open(path, "rb") as f:
+    try:  # not waiting on a FIFO put in its place since the stat
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)), "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                raise error("JB001", f"这不是普通文件（命名管道或设备），jianbao 不读取它：{path}", path)
             raw = f.read(limit + 1)  # the file may have grown since stat()
     except OSError as exc:
         raise error("JB001", f"无法读取文件：{path}（{exc.strerror}）", path) from None
