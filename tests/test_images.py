@@ -567,3 +567,24 @@ def test_a_photo_with_corrupt_exif_builds_without_pillow_warnings(office, tmp_pa
         out = compile_issue(prepare(issue(office, name)), tmp_path / "x.docx")
     assert not [w for w in seen if "PIL" in w.filename], [str(w.message) for w in seen]
     assert len(media(out)) == 1
+
+
+def test_a_jpeg_whose_header_claims_more_pixels_than_its_data_holds_is_refused(office):
+    """A small JPEG whose frame header says 1000 × 60000: libjpeg fills what the data does not hold with
+    grey and says nothing, so without this it would print as a 22-line grey band."""
+    name = photo(office, "谎.jpg", size=(80, 60))
+    f = office.root / "照片" / "谎.jpg"
+    raw = bytearray(f.read_bytes())
+    sof = raw.find(b"\xff\xc0")
+    raw[sof + 5:sof + 9] = struct.pack(">HH", 60000, 1000)
+    f.write_bytes(bytes(raw))
+    assert codes(issue(office, name)) == [("JB803", 7)]
+
+
+@pytest.mark.parametrize("mode, progressive", [("L", False), ("RGB", True)])
+def test_a_flat_photo_compressed_as_far_as_jpeg_goes_still_builds(office, tmp_path, mode, progressive):
+    folder = office.root / "照片"
+    folder.mkdir()
+    Image.new(mode, (4000, 3000), 0).save(folder / "平.jpg", quality=1, progressive=progressive, optimize=True)
+    out = compile_issue(prepare(issue(office, "../照片/平.jpg")), tmp_path / "x.docx")
+    assert len(media(out)) == 1

@@ -38,6 +38,9 @@ DRAFT_HEIGHT = 2700
 WEB_WIDTH = 960
 #: How much wider than its target a photo may stay rather than be resampled (see the module's text).
 SLACK = 9 / 8
+#: The most 8×8 blocks a JPEG codes in a byte: 2 bits a block for the flattest baseline, 1 for a
+#: progressive DC scan (8 a byte); eight times that before a header is taken to lie about its size.
+JPEG_BLOCKS_PER_BYTE = 64
 FORMATS = {"JPEG": ("image/jpeg", "jpeg"), "PNG": ("image/png", "png")}
 
 
@@ -137,6 +140,11 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
         if im.width * im.height > MAX_PIXELS:
             raise _Bad("JB802", f"有 {im.width}×{im.height} 像素，超过上限", "照片不超过 6000 万像素。")
         fmt, taken = im.format, im.size
+        # libjpeg fills what the data does not hold with grey, silently: a header that claims more 8×8
+        # blocks than the file could code (a progressive scan needs a bit a block at the least) lies
+        if fmt == "JPEG" and -(-im.width // 8) * -(-im.height // 8) > JPEG_BLOCKS_PER_BYTE * len(raw):
+            raise _Bad("JB803", f"已损坏：文件头说它有 {im.width}×{im.height} 像素，文件里的数据远远装不下",
+                       "重新从相机或手机导出这张照片。")
         turn = im.getexif().get(0x0112, 1)
         if fmt == "JPEG":  # decode at 1/2, 1/4 … scale when that is still wide enough to print
             im.draft("RGB", (1, DRAFT_WIDTH) if turn in (5, 6, 7, 8) else (DRAFT_WIDTH, 1))
