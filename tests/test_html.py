@@ -246,3 +246,19 @@ def test_the_index_of_a_nested_issues_folder_uses_the_office_templates(office: O
     r = cli("build", office.root / "issues" / "2024", "--html")
     assert r.exit_code == 0, r.stderr
     assert (office.root / "build" / "index.html").read_text(encoding="utf-8") == "<p>本单位目录2024-05-13</p>\n"
+
+
+@pytest.mark.parametrize("stem", ['2024-05-13 "特刊"<1>&2', "2024-05-13#3?x=1", "2024-05-13 第3期"])
+def test_the_feed_stays_well_formed_and_links_find_an_issue_named_with_quotes_spaces_or_hashes(office: Office, stem):
+    from urllib.parse import unquote
+
+    p = office.issue(name=f"{stem}.yaml")
+    entries = [entry(prepare(p).bulletin, p.stem)]
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.fromstring(render_feed(entries, base_url="https://www.example.gov.cn/jb"))  # well-formed
+    href = feed.find("a:entry/a:link", ns).get("href")
+    assert " " not in href and "#" not in href and "?" not in href
+    assert unquote(href) == f"https://www.example.gov.cn/jb/{stem}.html"
+    [link] = re.findall(r'<a href="([^"]*)"', render_index(entries))
+    assert unquote(html.unescape(link)) == f"{stem}.html" and not set(" #?") & set(html.unescape(link))
+    assert "特刊" in link or "第3期" in link or "#" in stem  # Chinese stays readable (an IRI)

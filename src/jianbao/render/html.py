@@ -178,6 +178,19 @@ class Entry:
     name: str
     base_url: str | None = None  # the preset's web.base_url
 
+    @property
+    def href(self) -> str:
+        """The page's address relative to the index (an IRI: Chinese as it is; a space, quote, ``#``,
+        ``?`` … of the file name percent-encoded, so that the link finds the file)."""
+        return iri(self.stem) + ".html"
+
+
+def iri(text: str) -> str:
+    """*text* as one path segment of an IRI: ASCII outside the unreserved set percent-encoded."""
+    from urllib.parse import quote
+
+    return "".join(c if ord(c) > 127 else quote(c, safe="") for c in text)
+
 
 def entry(bulletin: Bulletin, stem: str, *, base_url: str | None = None) -> Entry:
     issue = bulletin.issue
@@ -366,6 +379,9 @@ def render_feed(entries: list[Entry], *, base_url: str | None = None) -> str:
     """``feed.xml``: an Atom feed (RFC 4287) of the issues, newest first; ids are stable URNs."""
     from xml.sax.saxutils import escape
 
+    def attr(value: str) -> str:  # inside href="…": its quote escaped too
+        return escape(value, {'"': "&quot;"})
+
     ordered = sorted(entries, key=lambda e: (e.date, e.stem), reverse=True)
     name = ordered[0].name if ordered else "简报"
     base = (base_url.rstrip("/") + "/") if base_url else ""
@@ -376,12 +392,12 @@ def render_feed(entries: list[Entry], *, base_url: str | None = None) -> str:
     updated = (ordered[0].date if ordered else "1970-01-01") + "T00:00:00Z"
     lines = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">',
              f"  <title>{escape(name)}</title>", f"  <id>{urn(name)}</id>", f"  <updated>{updated}</updated>",
-             f'  <link rel="alternate" type="text/html" href="{escape(base)}index.html"/>']
+             f'  <link rel="alternate" type="text/html" href="{attr(base)}index.html"/>']
     for e in ordered:
         lines += ["  <entry>", f"    <title>{escape(e.label + ('：' + e.title if e.title else ''))}</title>",
                   f"    <id>{urn(name, e.stem)}</id>", f"    <updated>{e.date}T00:00:00Z</updated>",
                   f"    <author><name>{escape(name)}</name></author>",
-                  f'    <link rel="alternate" type="text/html" href="{escape(base + e.stem)}.html"/>',
+                  f'    <link rel="alternate" type="text/html" href="{attr(base + e.href)}"/>',
                   f"    <summary>{escape(e.summary)}</summary>", "  </entry>"]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
