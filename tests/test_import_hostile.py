@@ -264,3 +264,30 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, name):
             pass
         pytest.fail("read_document waited on a FIFO")
     assert got == [["JB001"]]
+
+
+def test_a_text_far_longer_than_an_issue_is_not_imported_into_a_file_build_refuses(tmp_path, cli):
+    from conftest import FIXTURES
+    from jianbao import load
+
+    seed = (FIXTURES / "handmade" / "seed-2024-05-13.txt").read_text(encoding="utf-8")
+    p = tmp_path / "long.txt"
+    p.write_text(seed + "字" * (load.MAX_BYTES // 3 + 1000) + "\n", encoding="utf-8")
+    office = tmp_path / "office"
+    r = cli("import", p, "-o", office)
+    assert r.exit_code == 1 and "JB902" in r.stderr and "内部错误" not in r.stderr, r.stderr[-600:]
+    assert not list(office.rglob("*.yaml"))
+
+
+def test_a_text_of_thousands_of_warnings_reports_the_first_few_and_how_many(tmp_path, cli):
+    from conftest import FIXTURES
+
+    seed = (FIXTURES / "handmade" / "seed-2024-05-13.txt").read_text(encoding="utf-8")
+    p = tmp_path / "many.txt"
+    p.write_text(seed + "一、标题\n" * 2000, encoding="utf-8")
+    r = cli("import", p, "-o", tmp_path / "office")
+    out = r.stdout + r.stderr
+    import re
+
+    assert out.count("JB912") <= 30 and re.search(r"另有 19\d\d 条未显示", out), out[-800:]
+    assert "jianbao check 查看全部" not in out  # check does not see what import saw

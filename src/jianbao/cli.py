@@ -64,7 +64,7 @@ def _console() -> _Console:
     return _Console()
 
 
-def _report(diagnostics, console=None, limit: int | None = None) -> None:
+def _report(diagnostics, console=None, limit: int | None = None, rest: str = "运行 jianbao check 查看全部。") -> None:
     """Print diagnostics, ruff style, errors in red and warnings in yellow (at most *limit*)."""
     if not diagnostics:
         return
@@ -82,7 +82,7 @@ def _report(diagnostics, console=None, limit: int | None = None) -> None:
         console.print(out)
         console.print()
     if len(shown) < len(diagnostics):
-        console.print(f"……另有 {len(diagnostics) - len(shown)} 条未显示，运行 jianbao check 查看全部。\n")
+        console.print(f"……另有 {len(diagnostics) - len(shown)} 条未显示，{rest}\n")
 
 
 @app.command()
@@ -513,8 +513,8 @@ def import_(
         raise typer.Exit(1) from None
     for p in created:
         typer.echo(_shown(p))
-    for r in results:
-        _report(r.diagnostics, console)
+    for r in results:  # a text of thousands of typed numerals: the first few, and how many more
+        _report(r.diagnostics, console, limit=REPORT_LIMIT, rest="先核对列出的这些（多半同一原因）。")
         for n in r.notes:
             console.print(f"{r.source.name}：{n}")
         if r.written is not None:

@@ -215,6 +215,16 @@ def import_files(files: list[Path], *, out: Path | None = None, force: bool = Fa
                 hint="确认要用导入的内容替换它时加 --force。"))
             settings = None if first else settings
             continue
+        from .load import MAX_BYTES
+
+        size = len(conv.issue_text.encode("utf-8"))
+        if size > MAX_BYTES:  # jianbao check and build would refuse the file (JB006): it is not written
+            result.diagnostics.append(Diagnostic(
+                "JB902", f"{Path(path).name} 导入后的期文件有 {size / 1e6:.1f} MB，超过一期文件的上限 "
+                         f"{MAX_BYTES / 1e6:.0f} MB，没有写入", file=Path(path),
+                hint="一期简报的文字只有几万字：确认选对了文件，或先删去原件中不属于这一期的内容。"))
+            settings = None if first else settings
+            continue
         result.diagnostics += conv.recovered.warnings
         result.notes += conv.notes
         try:  # what we write must load back as a valid issue file
