@@ -125,6 +125,15 @@ TRAPS = {
     "number-as-text": (HEAD + "sections:\n  - title: 2024\n    body: 本周召开会议。\n", "JB025", 4, 12, ["数字", "\"2024\""]),
     "unclosed-quote": (SEC + "      - \"本周召开会议。\n      - 第二条。\n", "JB003", 6, 9, ["引号", "没有闭合"]),
     "unknown-block": (HEAD + "body:\n  - tabel: {caption: 表}\n", "JB103", 4, 5, ["tabel", "table"]),
+    # a field name with a full-width colon, or no space after its colon: YAML reads the line as text and
+    # stumbles on the next one (it was reported there, as indentation or an unquoted template)
+    "key-fullwidth-colon": (HEAD + "sections:\n  - title：工作动态\n    items:\n      - 第一条。\n",
+                            "JB026", 4, 10, ["title", "全角“：”", "title: 工作动态"]),
+    "lead-fullwidth-colon": (SEC + "      - lead：推进“高效办成一件事”。\n        body: 本周受理{{ 受理 }}件。\n",
+                             "JB026", 6, 13, ["lead", "lead: 推进"]),
+    "top-fullwidth-colon": ("number：3\ndate: 2024-05-13\n", "JB026", 1, 7, ["number: 3"]),
+    "key-no-space": (HEAD + "sections:\n  - title:2026年工作\n    items:\n      - 第一条。\n",
+                     "JB026", 4, 10, ["冒号后", "空格", "title: 2026年工作"]),
 }
 
 
@@ -458,3 +467,27 @@ def test_a_new_user_pastes_from_word_and_a_web_page(office, cli, tmp_path):
     assert "（一）5月10日，上线“跨省通办”专区。" in printed
     for t in printed:  # no stray spaces of any kind reach the page
         assert not re.search("[\u00a0\u3000\u200b]|(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", t), t
+
+
+def test_key_colons_of_several_lines_are_all_said_and_fixed(office, cli):
+    p = office.issue("number：3\ndate: 2024-05-13\nsections:\n  - title：工作动态\n    items:\n"
+                     "      - lead:推进。\n        body: 本周召开会议。\n")
+    r = cli("check", p)
+    assert r.exit_code == 1
+    assert re.findall(r"错误 (JB\d+)", r.stderr) == ["JB026", "JB026", "JB026"], r.stderr
+    r = cli("check", p, "--fix")
+    assert p.read_text(encoding="utf-8") == ("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n"
+                                             "    items:\n      - lead: 推进。\n        body: 本周召开会议。\n")
+    assert "JB026" not in cli("check", p).stderr
+
+
+def test_a_fullwidth_colon_in_jianbao_yaml_is_said_where_it_is(tmp_path, cli):
+    (tmp_path / "jianbao.yaml").write_text("# 说明\n\nname：县政务服务工作动态\n\n# 编印单位\neditor: 县中心\n",
+                                           encoding="utf-8")
+    (tmp_path / "issues").mkdir()
+    issue = tmp_path / "issues" / "2024-05-13.yaml"
+    issue.write_text("number: 3\ndate: 2024-05-13\nsections:\n  - title: 动态\n    body: 本周召开会议。\n",
+                     encoding="utf-8")
+    r = cli("check", issue)
+    assert r.exit_code == 1
+    assert "错误 JB026" in r.stderr and "jianbao.yaml:3:5" in r.stderr, r.stderr

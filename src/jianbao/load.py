@@ -288,6 +288,10 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Diag
         lines = text.splitlines()
         d.line, d.column = mark.line + 1, mark.column + 1
         d.source_line = lines[mark.line] if mark.line < len(lines) else ""
+        keyed = key_colon(lines, mark.line)
+        if keyed is not None:
+            keyed.file = path
+            return keyed
         if _UNQUOTED_TEMPLATE.search(d.source_line):
             d.message = "YAML 语法错误：含模板 {{ }} 的文字没有加引号，YAML 把其中的“{”当成了映射的开始"
             d.hint = "含模板 {{ }} 或 {% %} 的文字要整体加引号，例如 body: \"本周咨询{{ 咨询 }}人次\""
@@ -329,6 +333,9 @@ def _mend_syntax(d: Diagnostic, text: str) -> str | None:
         fix = colon_fix(row, d.line, c)
         if fix is not None:
             d.fixes.append(fix)
+    elif d.code == "JB026" and row[c] in ":：":
+        lines[n] = row[:c] + ": " + row[c + 1:]
+        d.fixes.append(Edit(d.line, d.column, row[c], ": "))
     elif d.code == "JB024" and row[c] in "*&":
         lines[n] = row[:c] + ("＊" if row[c] == "*" else "＆") + row[c + 1:]
     else:
@@ -473,6 +480,35 @@ def dash_diagnostic(lines: list[str], n: int) -> Diagnostic:
     col = lines[n].index("-")
     return _at_line("JB021", f"列表项的“-”后面缺少空格：YAML 没有把“{text[:12]}”当成新的一项", lines, n, col,
                     hint=f"在“-”后加一个空格，写作“- {text[1:13]}{'……' if len(text) > 13 else ''}”。")
+
+
+#: A field name and then a full-width colon, or a colon with no space after it (``title：工作动态``,
+#: ``title:2026年工作``): YAML reads the whole line as text and stumbles only on the line after.
+_KEY_COLON = re.compile(r"^( *(?:- +)*)([a-z_][a-z0-9_]*) *(：|:(?=[^\s/#:]))")
+
+
+def key_colon(lines: list[str], n: int) -> Diagnostic | None:
+    """The field whose colon is full-width or has no space after it, on 0-based line *n* where YAML
+    failed or the line of content just above it (the earlier of the two), else None."""
+    above = next((k for k in range(min(n, len(lines)) - 1, -1, -1)
+                  if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
+    for k in (above, n):
+        if k is None or k >= len(lines):
+            continue
+        m = _KEY_COLON.match(lines[k])
+        if m is None:
+            continue
+        key, colon, c = m.group(2), m.group(3), m.start(3)
+        value = lines[k][c + 1:].strip()
+        shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
+        if colon == "：":
+            message = f"字段名“{key}”后面的冒号是全角“：”，YAML 没有把这一行读成字段“{key}”"
+            hint = f"字段名后用半角冒号加一个空格，写作“{shown}”（文字中的冒号仍用全角“：”）。"
+        else:
+            message = f"字段名“{key}”的冒号后面缺少空格，YAML 没有把这一行读成字段“{key}”"
+            hint = f"在冒号后加一个空格，写作“{shown}”。"
+        return _at_line("JB026", message, lines, k, c, hint=hint)
+    return None
 
 
 def _indent_levels(line: str) -> list[int]:
