@@ -491,3 +491,25 @@ def test_a_fullwidth_colon_in_jianbao_yaml_is_said_where_it_is(tmp_path, cli):
     r = cli("check", issue)
     assert r.exit_code == 1
     assert "错误 JB026" in r.stderr and "jianbao.yaml:3:5" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("text,line,col,words", [
+    # no YAML error at all: the field name would have been printed as text (“（二）lead：推进工作。”)
+    (SEC + "      - 本周召开会议。\n      - lead：推进工作。\n", 7, 13, ["lead", "lead: 推进工作。"]),
+    (HEAD + "sections:\n  - title: 动态\n    body:\n      - image：../照片/座谈会.jpg\n", 6, 14, ["image", "image: ../照片"]),
+    # a section that is only “title：…”: not “第2部分 应为映射”
+    (HEAD + "sections:\n  - title: 动态\n    body: 本周召开会议。\n  - title：窗口风采\n", 6, 10, ["title: 窗口风采"]),
+], ids=["lead-item", "image-block", "title-section"])
+def test_a_field_name_read_as_text_is_said(office, cli, text, line, col, words):
+    p = office.issue(text)
+    r = cli("check", p)
+    assert r.exit_code == 1, r.stderr
+    assert "错误 JB026" in r.stderr and f"{p}:{line}:{col}" in r.stderr, r.stderr
+    for w in words:
+        assert w in r.stderr, (w, r.stderr)
+    assert "JB102" not in r.stderr
+
+
+def test_a_quoted_field_name_in_text_is_what_was_meant(office, cli):
+    p = office.issue(SEC + "      - \"lead：推进工作。\"\n")
+    assert "JB026" not in cli("check", p).stderr

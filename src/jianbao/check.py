@@ -44,7 +44,7 @@ from .model import Bulletin, IssueFile
 from .numbering import MAX_LEVEL, typed_numeral
 from .stages import Resolved
 from .units import pt_to_twips, twips_to_mm
-from .validate import FIELD_NAMES_ZH
+from .validate import FIELD_NAMES_ZH, key_colon_diagnostic
 
 
 def check_issue(resolved: Resolved) -> list[Diagnostic]:
@@ -178,6 +178,9 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
     for t in iter_texts(issue):
         text = t.text
         covered = bytearray(len(text) + 1)  # 1 where a numeral was found: one pass, not a scan per match
+        keyed = key_colon_diagnostic(src, t.path, text) if t.paragraph else None
+        if keyed is not None:  # “- lead：推进工作。” would print the field name as text
+            out.append(keyed)
 
         numerals = []
         for pattern, what, right in _NUMERAL_FORMS:

@@ -487,6 +487,33 @@ def dash_diagnostic(lines: list[str], n: int) -> Diagnostic:
 _KEY_COLON = re.compile(r"^( *(?:- +)*)([a-z_][a-z0-9_]*) *(：|:(?=[^\s/#:]))")
 
 
+#: The same at the start of a text that YAML read (``- lead：推进工作。`` is a paragraph, no error).
+_TEXT_KEY_COLON = re.compile(r"([a-z_][a-z0-9_]*) *(：|:(?=[^\s/#:]))")
+#: The fields a paragraph, an item or a section may hold: a text that starts with one of them and a
+#: colon is a field written wrong, not prose.
+BLOCK_FIELDS = frozenset({"title", "lead", "body", "items", "note", "subtitle", "image", "images", "caption",
+                          "width", "table"})
+
+
+def key_colon_in_text(text: str) -> tuple[str, int, str] | None:
+    """(field, offset of its colon, the colon) when *text* starts with a block field's name and a
+    full-width colon or a colon with no space: ``lead：推进工作。``."""
+    m = _TEXT_KEY_COLON.match(text)
+    if m is None or m.group(1) not in BLOCK_FIELDS:
+        return None
+    return m.group(1), m.start(2), m.group(2)
+
+
+def key_colon_words(key: str, colon: str, value: str) -> tuple[str, str]:
+    """The message and hint of JB026 for field *key*, its *colon* and the *value* after it."""
+    shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
+    if colon == "：":
+        return (f"字段名“{key}”后面的冒号是全角“：”，YAML 没有把这一行读成字段“{key}”",
+                f"字段名后用半角冒号加一个空格，写作“{shown}”（文字中的冒号仍用全角“：”）。")
+    return (f"字段名“{key}”的冒号后面缺少空格，YAML 没有把这一行读成字段“{key}”",
+            f"在冒号后加一个空格，写作“{shown}”。")
+
+
 def key_colon(lines: list[str], n: int) -> Diagnostic | None:
     """The field whose colon is full-width or has no space after it, on 0-based line *n* where YAML
     failed or the line of content just above it (the earlier of the two), else None."""
@@ -499,14 +526,7 @@ def key_colon(lines: list[str], n: int) -> Diagnostic | None:
         if m is None:
             continue
         key, colon, c = m.group(2), m.group(3), m.start(3)
-        value = lines[k][c + 1:].strip()
-        shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
-        if colon == "：":
-            message = f"字段名“{key}”后面的冒号是全角“：”，YAML 没有把这一行读成字段“{key}”"
-            hint = f"字段名后用半角冒号加一个空格，写作“{shown}”（文字中的冒号仍用全角“：”）。"
-        else:
-            message = f"字段名“{key}”的冒号后面缺少空格，YAML 没有把这一行读成字段“{key}”"
-            hint = f"在冒号后加一个空格，写作“{shown}”。"
+        message, hint = key_colon_words(key, colon, lines[k][c + 1:].strip())
         return _at_line("JB026", message, lines, k, c, hint=hint)
     return None
 

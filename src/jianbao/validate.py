@@ -12,8 +12,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, JianbaoError
-from .load import KEY, Source, colon_fix
+from .diagnostics import Diagnostic, Edit, JianbaoError
+from .load import KEY, Source, colon_fix, key_colon_in_text, key_colon_words
 from .metrics import is_wide
 
 M = TypeVar("M", bound=BaseModel)
@@ -141,6 +141,26 @@ def _prose_colon(src: Source, loc: tuple) -> Diagnostic:
             fix = colon_fix(line, p.line, colon)
             if fix is not None:
                 d.fixes.append(fix)
+    return d
+
+
+def key_colon_diagnostic(src: Source, loc: tuple, value: object) -> Diagnostic | None:
+    """JB026 when the plain (unquoted) text at *loc* is a field written with a full-width colon or
+    no space after its colon (``- lead：推进工作。``), else None: YAML read it as text."""
+    if not isinstance(value, str):
+        return None
+    found = key_colon_in_text(value)
+    p = src.positions.get(loc)
+    if found is None or p is None or not 0 < p.line <= len(src.lines):
+        return None
+    row = src.lines[p.line - 1]
+    key, offset, colon = found
+    c = p.column - 1 + offset
+    if row[p.column - 1: p.column - 1 + len(key)] != key or row[c: c + 1] != colon:  # quoted, or a block text
+        return None
+    message, hint = key_colon_words(key, colon, value[offset + 1:].strip())
+    d = Diagnostic("JB026", message, file=src.path, line=p.line, column=c + 1, hint=hint, width=1, source_line=row)
+    d.fixes.append(Edit(p.line, c + 1, colon, ": "))
     return d
 
 
@@ -275,6 +295,9 @@ def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> l
             d = None
             if etype in ("string_type", "jb_union", "union_tag_invalid"):
                 d = _not_text(src, loc, err.get("input"))
+            if d is None and etype in ("model_type", "model_attributes_type", "dict_type", "jb_union",
+                                       "union_tag_invalid", "union_tag_not_found"):
+                d = key_colon_diagnostic(src, loc, err.get("input"))
             if d is None:
                 d = _one(src, model, loc, etype, dict(err), ctx)
         key = (d.code, d.line, d.column)
