@@ -250,7 +250,7 @@ def _summary(results, console) -> None:
 def check(
     files: Annotated[list[Path], typer.Argument(
         help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）；"
-             "也可以是手工排好的 Word 简报（.docx/.doc/.wps/.odt）。",
+             "也可以是 jianbao.yaml（只检查系列设置）或手工排好的 Word 简报（.docx/.doc/.wps/.odt）。",
         show_default=False, metavar="文件")],
     strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出状态 1）。")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
@@ -291,6 +291,7 @@ def check(
       jianbao check issues --select JB7 --strict
       jianbao check issues/2024-05-13.yaml --select JB21 --fix
       jianbao check 第18期.docx
+      jianbao check jianbao.yaml
     """
     import json
 
