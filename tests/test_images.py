@@ -510,3 +510,25 @@ def test_a_photo_is_resampled_only_when_it_is_over_nine_eighths_of_its_width(wid
 
     out = images._resize(Image.new("RGB", (width, width * 3 // 4), (1, 2, 3)), most, 2)
     assert out.width == kept and abs(out.height / out.width - 0.75) < 0.01
+
+
+def test_a_path_written_with_backslashes_finds_the_photo_on_every_system(office):
+    # a path copied from Windows Explorer: Windows reads it, so must Linux (the colleague's make)
+    photo(office)
+    p = issue(office, "..\\照片\\会议.jpg")
+    out = office.root / "build" / "a.docx"
+    compile_issue(prepare(p), out)
+    assert len(media(out)) == 1
+
+
+@pytest.mark.parametrize("written,suggested", [
+    ("../照片/会议.JPG", "../照片/会议.jpg"),  # the case differs: Windows finds it, Linux does not
+    ("照片/会议.jpg", "../照片/会议.jpg"),  # relative to the office, not to the issue file
+    ("C:\\Users\\admin\\Desktop\\会议.jpg", "../照片/会议.jpg"),  # the copy on the desktop
+])
+def test_a_missing_photo_suggests_the_one_of_that_name_in_the_office(office, cli, written, suggested):
+    photo(office)
+    p = issue(office, written)
+    r = cli("check", p)
+    assert r.exit_code == 1 and "错误 JB801" in r.stderr
+    assert f"是不是要写 {suggested}" in r.stderr, r.stderr

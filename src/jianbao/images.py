@@ -20,7 +20,7 @@ import os
 import stat
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from .diagnostics import Diagnostic
 from .load import Source
@@ -60,12 +60,36 @@ class Photo:
 
 def locate(value: str, issue: Path, office: Path) -> Path | None:
     """The file *value* names, relative to the issue file, when it stays inside the office."""
-    target = (issue.parent / value).resolve()
+    # “..\照片\a.jpg” copied from Windows Explorer: Windows reads it, so does every other system
+    target = (issue.parent / PureWindowsPath(value).as_posix()).resolve()
     try:
         target.relative_to(office.resolve())
     except ValueError:
         return None
     return target
+
+
+#: How many files of the office :func:`namesake` looks at, at most (a photo folder of years).
+NAMESAKE_FILES = 20_000
+
+
+def namesake(value: str, issue: Path, office: Path) -> str | None:
+    """The path, relative to the issue file, of the one photo in the office whose name is the name
+    in *value* (letter case aside) — a missing photo written with the wrong case or folder —, else None."""
+    name = PureWindowsPath(value).name.casefold()  # either separator
+    if not name:
+        return None
+    found: list[str] = []
+    seen = 0
+    for folder, dirs, files in os.walk(office):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "build")
+        for f in files:
+            seen += 1
+            if f.casefold() == name:
+                found.append(Path(os.path.relpath(os.path.join(folder, f), issue.parent)).as_posix())
+        if seen > NAMESAKE_FILES or len(found) > 1:
+            break
+    return found[0] if len(found) == 1 else None
 
 
 def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | None, Diagnostic | None]:
@@ -78,8 +102,11 @@ def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | N
     try:
         st = os.stat(target)
     except OSError:
-        return None, src.diagnostic("JB801", f"找不到照片“{value}”", where,
-                                    hint="检查文件名和路径：路径相对于本期文件所在的文件夹，如 ../照片/2024-05-13-调研.jpg。")
+        near = namesake(value, Path(src.path), office)
+        hint = "检查文件名和路径：路径相对于本期文件所在的文件夹，如 ../照片/2024-05-13-调研.jpg。"
+        if near is not None:
+            hint = f"是不是要写 {near}？路径相对于本期文件所在的文件夹，文件名的大小写也要一致。"
+        return None, src.diagnostic("JB801", f"找不到照片“{value}”", where, hint=hint)
     if not stat.S_ISREG(st.st_mode):
         return None, src.diagnostic("JB801", f"“{value}”不是一个文件", where)
     if st.st_size > MAX_BYTES:
