@@ -247,6 +247,14 @@ def _mend(data: dict, loc: tuple, etype: str, src: Source, spans: list, stood_in
                 return True
     container = _get(data, loc[:-1])
     key = loc[-1]
+    if loc[0] in ("data", "carry") and len(loc) > 1 and isinstance(container, dict) and key in container \
+            and not isinstance(container[key], dict) and loc not in stood_in:
+        # a figure written wrong (“1,620”) stands in as unfilled: the templates that use it say nothing
+        # more (no “办件 下没有 受理”), and what is said of it is said at its line, which is left out
+        stood_in.add(loc)
+        span(loc)
+        container[key] = "待填"
+        return True
     if etype == "missing" and len(loc) > 1:  # the mapping that lacks it goes (``period`` without ``end``)
         return _mend(data, loc[:-1], "invalid", src, spans, stood_in)
     if isinstance(container, dict) and key in container and not (len(loc) == 1 and key in ("number", "date")):
@@ -405,11 +413,29 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     if etype == "string_too_long":
         return src.diagnostic("JB111", f"{label} 太长（最多 {ctx.get('max_length')} 个字符）", loc)
     if etype in ("jb_union", "union_tag_invalid", "union_tag_not_found"):
-        return src.diagnostic("JB102", f"{_field(loc)}：{err['msg']}，现在是{_kind_zh(err.get('input'))}", loc)
+        return src.diagnostic("JB102", f"{_field(loc)}：{err['msg']}，现在是{_kind_zh(err.get('input'))}", loc,
+                              hint=_figure_hint(err.get("input")) if loc and loc[0] in ("data", "carry") else None)
     what = _TYPE_ZH.get(etype) or (err["msg"] if _is_chinese(err["msg"]) else "的值不对")  # never pydantic's English
     got = err.get("input")
     shown = _kind_zh(got)
     return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}", loc)
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _figure_hint(value: object) -> str | None:
+    """How to write the figure that *value* (a text) was meant to be: ``1,620`` → 1620."""
+    if not isinstance(value, str):
+        return None
+    import re
+
+    text = value.strip().translate(_FULLWIDTH_DIGITS)
+    m = re.fullmatch(r"([-+]?\d{1,3}(?:[,，]\d{3})+|[-+]?\d+)(\.\d+)?\s*(%|％|[^\d\s.,，]{1,3})?", text)
+    if m is None:
+        return "data 里只写数字（半角，不加千位分隔符、单位和“%”），单位和文字写在正文里。"
+    figure = re.sub("[,，]", "", m.group(1)) + (m.group(2) or "")
+    return f"写作 {figure}：data 里只写数字（半角，不加千位分隔符、单位和“%”），单位和文字写在正文里。"
 
 
 def _is_chinese(text: str) -> bool:
