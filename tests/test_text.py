@@ -123,6 +123,10 @@ TRAPS = {
     "no-as-boolean": (SEC + "      - no\n", "JB025", 6, 9, ["布尔值", "\"no\""]),
     "yes-title": (HEAD + "sections:\n  - title: Yes\n    body: 本周召开会议。\n", "JB025", 4, 12, ["布尔值", "\"Yes\""]),
     "number-as-text": (HEAD + "sections:\n  - title: 2024\n    body: 本周召开会议。\n", "JB025", 4, 12, ["数字", "\"2024\""]),
+    # body/note take one text or a list: a number there is text YAML read as a number, not “应为列表”
+    "number-body": (HEAD + "sections:\n  - title: 工作动态\n    body: 12345\n", "JB025", 5, 11, ["数字", "\"12345\""]),
+    "number-note": (HEAD + "note: 2024\nsections:\n  - title: 工作动态\n    body: 本周召开会议。\n", "JB025", 3, 7,
+                    ["数字", "\"2024\""]),
     "unclosed-quote": (SEC + "      - \"本周召开会议。\n      - 第二条。\n", "JB003", 6, 9, ["引号", "没有闭合"]),
     "unknown-block": (HEAD + "body:\n  - tabel: {caption: 表}\n", "JB103", 4, 5, ["tabel", "table"]),
     # a field name with a full-width colon, or no space after its colon: YAML reads the line as text and

@@ -301,8 +301,9 @@ def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> l
             continue
         else:
             d = None
-            if etype in ("string_type", "jb_union", "union_tag_invalid"):
-                d = _not_text(src, loc, err.get("input"))
+            if etype in ("string_type", "jb_union", "union_tag_invalid") or (
+                    etype == "list_type" and loc and loc[-1] in ("body", "note", "items", "title")):
+                d = _not_text(src, loc, err.get("input"))  # body/note take one text too: 12345 is text
             if d is None and etype in ("model_type", "model_attributes_type", "dict_type", "jb_union",
                                        "union_tag_invalid", "union_tag_not_found"):
                 d = key_colon_diagnostic(src, loc, err.get("input"))
