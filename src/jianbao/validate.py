@@ -384,8 +384,14 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     if etype == "jb_impossible_date":
         return src.diagnostic("JB104", err["msg"], loc)
     if etype == "jb_bad_date":
-        return src.diagnostic("JB105", f"{label}：{err['msg']}", loc,
-                              hint="日期写作 2024-05-13（年-月-日），不加引号，例如 date: 2024-05-13。")
+        raw = _typed(src, loc)
+        msg = err["msg"]
+        if raw and isinstance(err.get("input"), float):  # “5.20” as typed, not YAML's 5.2
+            msg = msg.replace(str(err["input"]), raw)
+        meant = _meant_date(raw, src.data.get("date") if isinstance(src.data, dict) else None)
+        hint = f"写作 {name}: {meant}（年-月-日，不加引号）。" if meant else \
+            f"日期写作 2024-05-13（年-月-日），不加引号，例如 {name}: 2024-05-13。"
+        return src.diagnostic("JB105", f"{label}：{msg}", loc, hint=hint)
     if etype == "jb_period_order":
         return src.diagnostic("JB106", err["msg"], loc + ("end",))
     if etype == "jb_date_before_period":
@@ -420,6 +426,36 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     got = err.get("input")
     shown = _kind_zh(got)
     return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}", loc)
+
+
+def _typed(src: Source, loc: tuple) -> str:
+    """The value at *loc* as typed in the file (one line), or ""."""
+    p = src.positions.get(loc)
+    if p is None or p.end_line != p.line or not 0 < p.line <= len(src.lines):
+        return ""
+    return src.lines[p.line - 1][p.column - 1: p.end_column - 1].strip().strip("\"'")
+
+
+def _meant_date(raw: str, issued: object) -> str | None:
+    """The date *raw* (“5月6日”, “5.6”, “20240513”, “2024/5/6”) was meant to be, as 2024-05-06; a
+    date without its year takes the year of *issued* (the issue's date); None when it is not sure."""
+    import datetime as dt
+    import re
+
+    raw = raw.translate(_FULLWIDTH_DIGITS)
+    m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", raw) or \
+        re.fullmatch(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?", raw)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?", raw)
+        if m is None or not isinstance(issued, dt.date):
+            return None
+        y, mo, d = issued.year, int(m.group(1)), int(m.group(2))
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
 
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
