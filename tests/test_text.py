@@ -295,6 +295,12 @@ def test_help_is_chinese(cli):
         assert english not in out, out
 
 
+@pytest.mark.parametrize("command", ["build", "preview"])
+def test_option_values_in_help_are_not_named_in_english(cli, command):
+    out = cli(command, "--help").stdout
+    assert "int range" not in out and ("--jobs N" in out or "--page N" in out), out  # “-j, --jobs <int range>” said nothing to staff
+
+
 def test_build_with_no_argument_builds_the_office_issues(office, cli, monkeypatch):
     office.issue()
     office.issue(name="2024-05-20.yaml", text=ISSUE_NEXT)
