@@ -123,6 +123,12 @@ TRAPS = {
     "no-as-boolean": (SEC + "      - no\n", "JB025", 6, 9, ["布尔值", "\"no\""]),
     "yes-title": (HEAD + "sections:\n  - title: Yes\n    body: 本周召开会议。\n", "JB025", 4, 12, ["布尔值", "\"Yes\""]),
     "number-as-text": (HEAD + "sections:\n  - title: 2024\n    body: 本周召开会议。\n", "JB025", 4, 12, ["数字", "\"2024\""]),
+    # a text that opens with a half-width quote or bracket and goes on after it: YAML reads the quote or
+    # the list and stumbles on the rest (it was “缩进不对齐”, on a line that was indented right)
+    "quote-start": (SEC + '      - "高效办成一件事"推进会在中心召开。\n', "JB024", 6, 9, ["半角引号", "“高效办成一件事”推进会"]),
+    "quote-start-value": (HEAD + 'sections:\n  - title: 动态\n    body: "高效"推进会召开。\n', "JB024", 5, 11,
+                          ["半角引号", "“高效”推进会"]),
+    "bracket-start": (SEC + "      - [重要]本周中心召开推进会。\n", "JB024", 6, 9, ["“[”", "【重要】本周"]),
     # body/note take one text or a list: a number there is text YAML read as a number, not “应为列表”
     "number-body": (HEAD + "sections:\n  - title: 工作动态\n    body: 12345\n", "JB025", 5, 11, ["数字", "\"12345\""]),
     "number-note": (HEAD + "note: 2024\nsections:\n  - title: 工作动态\n    body: 本周召开会议。\n", "JB025", 3, 7,
@@ -523,3 +529,11 @@ def test_a_field_name_read_as_text_is_said(office, cli, text, line, col, words):
 def test_a_quoted_field_name_in_text_is_what_was_meant(office, cli):
     p = office.issue(SEC + "      - \"lead：推进工作。\"\n")
     assert "JB026" not in cli("check", p).stderr
+
+
+def test_a_text_opening_with_a_half_width_quote_or_bracket_is_fixed(office, cli):
+    p = office.issue(SEC + '      - "高效办成一件事"推进会在中心召开。\n      - [重要]本周召开会议。\n')
+    cli("check", p, "--fix")
+    assert p.read_text(encoding="utf-8").endswith(
+        "      - “高效办成一件事”推进会在中心召开。\n      - 【重要】本周召开会议。\n")
+    assert cli("check", p).exit_code == 0

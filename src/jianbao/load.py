@@ -336,6 +336,11 @@ def _mend_syntax(d: Diagnostic, text: str) -> str | None:
     elif d.code == "JB026" and row[c] in ":：":
         lines[n] = row[:c] + ": " + row[c + 1:]
         d.fixes.append(Edit(d.line, d.column, row[c], ": "))
+    elif d.code == "JB024" and row[c] in "\"'[" and _opened_text(row) is not None:
+        close = _opened_text(row)[1]  # type: ignore[index]
+        left, right = ("【", "】") if row[c] == "[" else ("“", "”")
+        lines[n] = row[:c] + left + row[c + 1: close] + right + row[close + 1:]
+        d.fixes += [Edit(d.line, c + 1, row[c], left), Edit(d.line, close + 1, row[close], right)]
     elif d.code == "JB024" and row[c] in "*&":
         lines[n] = row[:c] + ("＊" if row[c] == "*" else "＆") + row[c + 1:]
     else:
@@ -482,6 +487,23 @@ def dash_diagnostic(lines: list[str], n: int) -> Diagnostic:
                     hint=f"在“-”后加一个空格，写作“- {text[1:13]}{'……' if len(text) > 13 else ''}”。")
 
 
+def _opened_text(line: str) -> tuple[int, int] | None:
+    """(where it opens, where it closes) when *line* holds a text that opens with a half-width quote
+    or “[” (after ``- `` or ``key: ``) and goes on after the closing one: ``- "高效办成一件事"推进会召开。``,
+    ``- [重要]本周……`` (0-based columns), else None."""
+    m = re.match(r"^ *(?:- +)*(?:[a-z_][a-z0-9_]*: +)?([\"'\[])", line)
+    if m is None:
+        return None
+    c = m.start(1)
+    close = line.find({"[": "]"}.get(line[c], line[c]), c + 1)
+    rest = line[close + 1:].strip() if close != -1 else ""
+    if not rest or rest[0] in "#:,":
+        return None
+    if line[c] == "[" and ("[" in line[c + 1: close] or "," in line[c + 1: close]):  # a real list, or not sure
+        return None
+    return c, close
+
+
 #: A field name and then a full-width colon, or a colon with no space after it (``title：工作动态``,
 #: ``title:2026年工作``): YAML reads the whole line as text and stumbles only on the line after.
 _KEY_COLON = re.compile(r"^( *(?:- +)*)([a-z_][a-z0-9_]*) *(：|:(?=[^\s/#:]))")
@@ -587,6 +609,15 @@ def yaml_trap(exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic | None:
     if "found undefined alias" in problem:
         return _at_line("JB024", "文字以“*”开头，YAML 把它当成了别名的记号", lines, n, mark.column,
                         hint="以“*”开头的文字要整段加引号，例如 - \"*重点工作\"。")
+    opened = _opened_text(line) if "expected <block end>, but found '<scalar>'" in problem else None
+    if opened is not None and opened[1] < mark.column:
+        c, close = opened
+        inner, rest = line[c + 1: close], line[close + 1:].strip()
+        if line[c] == "[":
+            return _at_line("JB024", "文字以“[”开头，YAML 把方括号里的当成了列表，后面的文字接不上", lines, n, c,
+                            hint=f"文中的方括号用全角，写作“【{inner}】{rest[:12]}”；或给整段加引号。")
+        return _at_line("JB024", "文字以半角引号开头，YAML 只把引号里的当成了这一段，后面的文字接不上", lines, n, c,
+                        hint=f"文中的引号用全角“”，写作““{inner}”{rest[:12]}”；或给整段加单引号。")
     if "found character '\\t'" in problem:
         return _at_line("JB023", "这里有制表符（Tab）：YAML 只能用空格缩进", lines, n, mark.column,
                         hint="把制表符换成空格（每一层缩进两个空格）；编辑器里可设置“按 Tab 键插入空格”。")
