@@ -613,11 +613,13 @@ def yaml_trap(exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic | None:
     if opened is not None and opened[1] < mark.column:
         c, close = opened
         inner, rest = line[c + 1: close], line[close + 1:].strip()
+        lead = line[:c].strip()
+        rest = rest[:16] + ("……" if len(rest) > 16 else "")
         if line[c] == "[":
             return _at_line("JB024", "文字以“[”开头，YAML 把方括号里的当成了列表，后面的文字接不上", lines, n, c,
-                            hint=f"文中的方括号用全角，写作“【{inner}】{rest[:12]}”；或给整段加引号。")
+                            hint=f"文中的方括号用全角，写作 {lead} 【{inner}】{rest}；或给整段加引号。")
         return _at_line("JB024", "文字以半角引号开头，YAML 只把引号里的当成了这一段，后面的文字接不上", lines, n, c,
-                        hint=f"文中的引号用全角“”，写作““{inner}”{rest[:12]}”；或给整段加单引号。")
+                        hint=f"文中的引号用全角，写作 {lead} “{inner}”{rest}；或给整段加单引号。")
     if "found character '\\t'" in problem:
         return _at_line("JB023", "这里有制表符（Tab）：YAML 只能用空格缩进", lines, n, mark.column,
                         hint="把制表符换成空格（每一层缩进两个空格）；编辑器里可设置“按 Tab 键插入空格”。")
