@@ -537,3 +537,23 @@ def test_a_text_opening_with_a_half_width_quote_or_bracket_is_fixed(office, cli)
     assert p.read_text(encoding="utf-8").endswith(
         "      - “高效办成一件事”推进会在中心召开。\n      - 【重要】本周召开会议。\n")
     assert cli("check", p).exit_code == 0
+
+
+@pytest.mark.parametrize("line,col", [
+    ("      - 本周开展 #我为群众办实事# 主题活动，共服务群众200人次。\n", 14),
+    ("    body: 本周开展 #我为群众办实事# 主题活动。\n", None),
+])
+def test_a_hashtag_after_a_space_is_not_cut_off_as_a_comment(office, cli, line, col):
+    # YAML takes “ #…” for a comment: the bulletin printed “本周开展” and nothing said so
+    text = SEC + line if line.startswith("      -") else HEAD + "sections:\n  - title: 动态\n" + line
+    p = office.issue(text)
+    r = cli("check", p)
+    assert r.exit_code == 1 and "错误 JB027" in r.stderr, r.stderr
+    assert "#我为群众办实事#" in r.stderr and "加引号" in r.stderr
+    if col:
+        assert f"{p}:6:{col}" in r.stderr
+
+
+def test_a_comment_after_a_text_is_still_a_comment(office, cli):
+    p = office.issue(SEC + "      - 本周召开会议。  # 领导讲话稿待补\n      - 本周召开会议，研究部署。 # jianbao: ignore JB711\n")
+    assert "JB027" not in cli("check", p).stderr
