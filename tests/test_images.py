@@ -293,6 +293,7 @@ def test_a_row_without_a_caption_is_refused(office):
         prepare(p)
     [d] = exc.value.diagnostics
     assert d.code == "JB101" and "caption" in d.message
+    assert "图注" in d.message and "表题" not in d.message  # what a caption is, said for a photo
 
 
 def test_the_web_page_shows_a_row_as_one_figure_with_an_alt_text_for_each_photo(office):

@@ -32,6 +32,8 @@ TABLE_FIELD_NAMES_ZH = {
     "caption": "表题", "header": "表头", "rows": "表格各行", "widths": "列宽", "align": "对齐", "total": "合计行",
 }
 
+PHOTO_FIELD_NAMES_ZH = {"image": "照片", "images": "并排的照片", "caption": "图注", "width": "宽度"}
+
 _TYPE_ZH = {
     "string_type": "应为文字", "int_type": "应为整数", "int_parsing": "应为整数",
     "int_from_float": "应为整数", "bool_type": "应为 true 或 false", "bool_parsing": "应为 true 或 false",
@@ -368,6 +370,8 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     zh = FIELD_NAMES_ZH.get(name, "") if isinstance(name, str) else ""
     if "table" in loc[:-1]:  # a table's keys mean other things than the issue's
         zh = TABLE_FIELD_NAMES_ZH.get(name, "") if isinstance(name, str) else ""
+    elif name in PHOTO_FIELD_NAMES_ZH and _photo_fields(src, loc):
+        zh = PHOTO_FIELD_NAMES_ZH[name]
     label = f"{name}（{zh}）" if zh else str(name)
     if etype == "missing" and name == "table" and len(loc) >= 3 and loc[-3] == "body":
         return src.diagnostic("JB102", f"{where_zh(loc[:-1])}既不是一段文字，也不是表格或照片", loc[:-1],
