@@ -533,3 +533,11 @@ def test_a_missing_photo_suggests_the_one_of_that_name_in_the_office(office, cli
     r = cli("check", p)
     assert r.exit_code == 1 and "错误 JB801" in r.stderr
     assert f"是不是要写 {suggested}" in r.stderr, r.stderr
+
+
+def test_an_iphone_heic_photo_says_what_it_is_and_how_to_get_a_jpeg(office, cli):
+    (office.root / "照片").mkdir()
+    (office.root / "照片" / "IMG_0001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
+    r = cli("check", issue(office, "../照片/IMG_0001.HEIC"))
+    assert r.exit_code == 1 and "错误 JB803" in r.stderr
+    assert "HEIC" in r.stderr and "JPEG" in r.stderr and "兼容性最佳" in r.stderr, r.stderr

@@ -119,6 +119,10 @@ def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | N
     return target, None
 
 
+#: The ISO base media “brands” of HEIF/HEIC photos (iPhones take them by default) and AVIF.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
+
+
 class _Bad(Exception):
     def __init__(self, code: str, why: str, hint: str | None = None):
         super().__init__(why)
@@ -161,6 +165,9 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _Bad("JB802", "的像素数大得不像照片（可能是“解压炸弹”）", "换一张正常的照片。") from None
     except UnidentifiedImageError:
+        if raw[4:8] == b"ftyp" and raw[8:12] in _HEIF_BRANDS:  # an iPhone's photo, as it takes them
+            raise _Bad("JB803", "是 HEIC 格式（苹果手机默认的照片格式），不是 JPEG 或 PNG",
+                       "用看图软件另存为 JPEG（.jpg）；以后在手机“设置—相机—格式”中选“兼容性最佳”，照片就是 JPEG。") from None
         raise _Bad("JB803", "不是可以识别的图片", "照片要用 JPEG（.jpg）或 PNG 格式。") from None
     except (OSError, ValueError, SyntaxError):
         raise _Bad("JB803", "已损坏或不完整，无法读取", "重新从相机或手机导出这张照片。") from None
