@@ -406,6 +406,22 @@ def test_draft_builds_despite_placeholders_and_marks_every_header(office, cli):
     assert "还有 3 个问题没有解决" in err
 
 
+def test_draft_builds_an_issue_whose_figures_are_not_filled_in_yet(office, cli):
+    # what jianbao new writes: every figure 待填 — the week's draft before the figures come in
+    p = office.issue("number: 3\ndate: 2024-05-13\ndata:\n  办件: {受理: 待填, 办结: 1498}\nsections:\n"
+                     "  - title: 工作动态\n    items:\n"
+                     "      - 本周共受理{{ 办件.受理 }}件，办结{{ 办件.办结 }}件，办结率{{ 办件.办结 | pct(办件.受理) }}。\n")
+    assert cli("build", p).exit_code == 1
+    r = cli("build", p, "--draft")
+    assert r.exit_code == 0, r.stderr
+    out = office.root / "build" / "2024-05-13-draft.docx"
+    with zipfile.ZipFile(out) as z:
+        body = "".join(etree.fromstring(z.read("word/document.xml")).itertext())
+    assert "本周共受理待填件，办结1498件，办结率待填。" in body
+    assert "错误 JB205" in r.stderr and "办件.受理" in r.stderr
+    assert r.stderr.count("错误 JB205") == 1, r.stderr  # at the figure, not again at the sentence
+
+
 def test_draft_mark_comes_from_the_preset(office, cli):
     import shutil
 
