@@ -541,3 +541,9 @@ def test_an_iphone_heic_photo_says_what_it_is_and_how_to_get_a_jpeg(office, cli)
     r = cli("check", issue(office, "../照片/IMG_0001.HEIC"))
     assert r.exit_code == 1 and "错误 JB803" in r.stderr
     assert "HEIC" in r.stderr and "JPEG" in r.stderr and "兼容性最佳" in r.stderr, r.stderr
+
+
+def test_a_width_written_as_a_percentage_says_write_a_fraction(office, cli):
+    photo(office)
+    r = cli("check", issue(office, "../照片/会议.jpg", width="60%"))
+    assert r.exit_code == 1 and "错误 JB102" in r.stderr and "写作 0.6" in r.stderr, r.stderr

@@ -142,6 +142,8 @@ TRAPS = {
     "lead-fullwidth-colon": (SEC + "      - lead：推进“高效办成一件事”。\n        body: 本周受理{{ 受理 }}件。\n",
                              "JB026", 6, 13, ["lead", "lead: 推进"]),
     "top-fullwidth-colon": ("number：3\ndate: 2024-05-13\n", "JB026", 1, 7, ["number: 3"]),
+    "key-no-colon": (HEAD + "sections:\n  - title: 动态\n    body:\n      - image ../照片/座谈会.jpg\n"
+                     "        caption: 图为座谈会现场。\n", "JB026", 6, 14, ["缺少冒号", "image: ../照片/座谈会.jpg"]),
     "key-no-space": (HEAD + "sections:\n  - title:2026年工作\n    items:\n      - 第一条。\n",
                      "JB026", 4, 10, ["冒号后", "空格", "title: 2026年工作"]),
 }

@@ -336,6 +336,9 @@ def _mend_syntax(d: Diagnostic, text: str) -> str | None:
     elif d.code == "JB026" and row[c] in ":：":
         lines[n] = row[:c] + ": " + row[c + 1:]
         d.fixes.append(Edit(d.line, d.column, row[c], ": "))
+    elif d.code == "JB026" and row[c] == " ":  # the missing colon
+        lines[n] = row[:c] + ":" + row[c:]
+        d.fixes.append(Edit(d.line, d.column, "", ":"))
     elif d.code == "JB024" and row[c] in "\"'[" and _opened_text(row) is not None:
         close = _opened_text(row)[1]  # type: ignore[index]
         left, right = ("【", "】") if row[c] == "[" else ("“", "”")
@@ -517,6 +520,10 @@ BLOCK_FIELDS = frozenset({"title", "lead", "body", "items", "note", "subtitle", 
                           "width", "table"})
 
 
+#: A block field's name, a space and its value, without the colon: ``- image ../照片/a.jpg``.
+_KEY_NO_COLON = re.compile(r"^( *(?:- +)*)(image|images|caption|title|lead|body|note|subtitle|width) +(?=[^\s:#])")
+
+
 def key_colon_in_text(text: str) -> tuple[str, int, str] | None:
     """(field, offset of its colon, the colon) when *text* starts with a block field's name and a
     full-width colon or a colon with no space: ``lead：推进工作。``."""
@@ -546,6 +553,13 @@ def key_colon(lines: list[str], n: int) -> Diagnostic | None:
             continue
         m = _KEY_COLON.match(lines[k])
         if m is None:
+            m = _KEY_NO_COLON.match(lines[k])
+            if m is not None:  # “- image ../照片/a.jpg”: the colon is missing
+                key, c = m.group(2), m.end(2)
+                value = lines[k][c:].strip()
+                shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
+                return _at_line("JB026", f"字段名“{key}”后面缺少冒号，YAML 没有把这一行读成字段“{key}”", lines, k, c,
+                                hint=f"在字段名后加半角冒号，写作“{shown}”。")
             continue
         key, colon, c = m.group(2), m.group(3), m.start(3)
         message, hint = key_colon_words(key, colon, lines[k][c + 1:].strip())

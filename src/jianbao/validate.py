@@ -429,7 +429,15 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     what = _TYPE_ZH.get(etype) or (err["msg"] if _is_chinese(err["msg"]) else "的值不对")  # never pydantic's English
     got = err.get("input")
     shown = _kind_zh(got)
-    return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}", loc)
+    hint = None
+    if name == "width" and isinstance(got, str) and _photo_fields(src, loc):
+        import re
+
+        m = re.fullmatch(r"\s*(\d{1,3}(?:\.\d+)?)\s*[%％]\s*", got)
+        if m and 0 < float(m.group(1)) <= 100:  # “60%”: a share of the 版心's width
+            hint = f"写作 {float(m.group(1)) / 100:g}：照片宽度写成占版心宽度的比例（0—1 之间的小数）。"
+    return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}",
+                          loc, hint=hint)
 
 
 def _typed(src: Source, loc: tuple) -> str:
