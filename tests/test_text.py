@@ -112,7 +112,10 @@ TRAPS = {
                            "JB021", 7, 7, ["缺少空格", "- 4月18日"]),
     "dash-first-item": (SEC + "      -4月18日，召开会议。\n      - 第三条。\n", "JB021", 6, 7, ["缺少空格"]),
     "dash-only-item": (HEAD + "body:\n  -4月18日，召开会议。\n", "JB021", 4, 3, ["缺少空格"]),
-    "tab": (SEC + "\t- 第一条。\n", "JB023", 6, 1, ["制表符", "空格"]),
+    "tab": (SEC + "\t- 第一条。\n", "JB023", 6, 1, ["制表符", "空格", "6 个空格"]),
+    # how many spaces the tab should be: as many as the line it belongs with
+    "tab-key": (HEAD + "sections:\n  - title: 窗口风采\n\tbody: 本周召开会议。\n", "JB023", 5, 1, ["4 个空格", "title"]),
+    "tab-sibling-item": (SEC + "      - 第一条。\n\t- 第二条。\n", "JB023", 7, 1, ["6 个空格"]),
     "indent-item": (SEC + "      - 第一条。\n     - 第二条。\n", "JB022", 7, 1, ["6 格", "第 6 行"]),
     "indent-key": (HEAD + "sections:\n  - title: 工作动态\n   body: 本周召开会议。\n", "JB022", 5, 1, ["4 格", "title"]),
     "indent-key-deeper": (HEAD + "sections:\n  - title: 工作动态\n     body: 本周召开会议。\n", "JB022", 5, 1, ["4 格"]),

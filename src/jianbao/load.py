@@ -567,6 +567,27 @@ def key_colon(lines: list[str], n: int) -> Diagnostic | None:
     return None
 
 
+def _tab_indent(lines: list[str], n: int) -> tuple[int, str] | None:
+    """(spaces, why) for line *n* indented with tabs: as far in as the line above it says — under a
+    “key:” two more, a list item where the item above has its dash, a field where the field above
+    starts."""
+    row = lines[n] if n < len(lines) else ""
+    lead = len(row) - len(row.lstrip(" \t"))
+    if "\t" not in row[:lead]:
+        return None
+    k = next((k for k in range(n - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
+    if k is None:
+        return None
+    above = lines[k].split(" #")[0].rstrip()
+    levels = _indent_levels(above)
+    what = above[levels[-1]:].split(":")[0].strip()[:12]
+    if above.endswith(":"):
+        return levels[-1] + 2, f"在第 {k + 1} 行的“{what}”之下，比它多缩进两格"
+    if row.lstrip(" \t").startswith("- ") and len(levels) > 1:
+        return levels[-2], f"与第 {k + 1} 行的“- ”对齐"
+    return levels[-1], f"与第 {k + 1} 行的“{what}”对齐"
+
+
 def _indent_levels(line: str) -> list[int]:
     """Columns where content can start on *line*: its indentation and after each ``- ``."""
     levels = [len(line) - len(line.lstrip(" "))]
@@ -635,8 +656,11 @@ def yaml_trap(exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic | None:
         return _at_line("JB024", "文字以半角引号开头，YAML 只把引号里的当成了这一段，后面的文字接不上", lines, n, c,
                         hint=f"文中的引号用全角，写作 {lead} “{inner}”{rest}；或给整段加单引号。")
     if "found character '\\t'" in problem:
-        return _at_line("JB023", "这里有制表符（Tab）：YAML 只能用空格缩进", lines, n, mark.column,
-                        hint="把制表符换成空格（每一层缩进两个空格）；编辑器里可设置“按 Tab 键插入空格”。")
+        want = _tab_indent(lines, n)
+        hint = "把制表符换成空格（每一层缩进两个空格）；编辑器里可设置“按 Tab 键插入空格”。"
+        if want is not None:
+            hint = f"把行首的制表符换成 {want[0]} 个空格（{want[1]}，只用空格）；编辑器里可设置“按 Tab 键插入空格”。"
+        return _at_line("JB023", "这里有制表符（Tab）：YAML 只能用空格缩进", lines, n, mark.column, hint=hint)
     if "mapping values are not allowed here" in problem:
         before = line[: mark.column]
         if any(is_wide(c) for c in before):
