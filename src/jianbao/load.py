@@ -782,7 +782,17 @@ class _Builder:
                 self.src.positions[kpath + ("dup", KEY)] = _pos(key_node)
                 first = self.src.positions.get(kpath + (KEY,))
                 where = f"（第一次出现在第 {first.line} 行）" if first else ""
-                self._fail("JB004", f"字段“{key}”重复出现{where}", kpath + ("dup",), key=True)
+                hint = None
+                if key in ("body", "items", "note") and isinstance(value_node, yaml.ScalarNode):
+                    earlier = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+                    if isinstance(earlier, yaml.ScalarNode) and earlier.value and value_node.value:
+                        pad = " " * key_node.start_mark.column
+                        def cut(text: str) -> str:
+                            return text[:20] + ("……" if len(text) > 20 else "")
+
+                        hint = (f"两段都要印出时，写在同一个 {key} 下，每段一行“- ”：\n{pad}{key}:\n"
+                                f"{pad}  - {cut(earlier.value)}\n{pad}  - {cut(value_node.value)}")
+                self._fail("JB004", f"字段“{key}”重复出现{where}", kpath + ("dup",), key=True, hint=hint)
                 continue
             self.src.positions[kpath + (KEY,)] = _pos(key_node)
             problem = bad_character(key)
