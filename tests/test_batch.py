@@ -346,3 +346,21 @@ def test_text_lines_of_a_pdf_page_are_read_once_until_the_pdf_changes(tmp_path, 
     _one_page_pdf(tmp_path / "new.pdf", "SECOND")
     os.replace(tmp_path / "new.pdf", pdf)
     assert [t for t, _ in batch._text_lines(pdf, 1)] == ["SECOND"] and len(runs) == 2
+
+
+def test_a_folder_built_with_its_pdfs_is_up_to_date_the_next_time(office: Office, cli):
+    # the end-block pass rebuilt the .docx (same bytes: the last paragraph could not be split) after
+    # its PDF was made, so every later build --pdf made the PDF again (“已生成 PDF”), never “已是最新”
+    from PIL import Image
+
+    (office.root / "照片").mkdir()
+    Image.new("RGB", (3000, 4000), (40, 120, 200)).save(office.root / "照片" / "竖.jpg")
+    office.issue("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n"
+                 "      - 本周召开专题会议，研究部署下一阶段重点工作。\n      - 本周组织窗口业务培训。\n"
+                 "  - title: 窗口风采\n    body:\n      - image: ../照片/竖.jpg\n        caption: 图为窗口工作人员。\n"
+                 "  - title: 下周安排\n    body:\n      - 做好总结。\n      - 做好准备。\n")
+    assert cli("build", office.root, "--pdf").exit_code == 0
+    docx, pdf = office.root / "build" / "2024-05-13.docx", office.root / "build" / "2024-05-13.pdf"
+    assert docx.stat().st_mtime_ns <= pdf.stat().st_mtime_ns
+    r = cli("build", office.root, "--pdf")
+    assert r.exit_code == 0 and "已是最新" in r.stderr and "已生成 PDF" not in r.stderr, r.stderr

@@ -179,3 +179,25 @@ def test_fix_with_select_changes_only_what_the_selected_rules_fix(office: Office
     assert cli("check", path, "--select", "JB212", "--fix").exit_code == 0
     text = path.read_text(encoding="utf-8")
     assert "\u200b" not in text and "会议,研究" in text  # JB212 fixed, JB201 left as it was
+
+
+def test_check_of_jianbao_yaml_checks_the_settings(tmp_path, cli):
+    # staff who have just filled in jianbao.yaml check it; it is not an issue (“缺少必填字段 number”)
+    office = Office(tmp_path / "office", series="name: 县政务服务工作动态\neditor: 待填：编印单位全称\n"
+                                                 "copies: 60\ndistribution:\n  报: [县委办公室]\n")
+    settings = office.root / "jianbao.yaml"
+    r = cli("check", settings)
+    assert r.exit_code == 1
+    assert "JB101" not in r.stderr and "number" not in r.stderr, r.stderr
+    assert "错误 JB205" in r.stderr and f"{settings}:2:9" in r.stderr, r.stderr
+    settings.write_text("name: 县政务服务工作动态\neditor: 县中心\ncopies: 60\ndistribution:\n  报: [县委办公室]\n"
+                        "layout: gbt9740\n", encoding="utf-8")
+    r = cli("check", settings)
+    assert r.exit_code == 1 and "错误 JB401" in r.stderr and "gbt9704" in r.stderr, r.stderr
+    settings.write_text("name: 县政务服务工作动态\neditor: 县中心\ncopies: 60\ndistribution:\n  报: [县委办公室]\n",
+                        encoding="utf-8")
+    r = cli("check", settings)
+    assert r.exit_code == 0 and "检查通过：1 个文件" in r.stderr, r.stderr
+    settings.write_text("name: 县政务服务工作动态\neditor: 县中心\ncopis: 60\n", encoding="utf-8")
+    r = cli("check", settings)
+    assert r.exit_code == 1 and "错误 JB103" in r.stderr and "copies" in r.stderr, r.stderr

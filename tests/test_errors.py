@@ -117,3 +117,19 @@ def test_unknown_key_in_a_table_suggests_table_fields(office: Office, cli):
                         "      rows: [[1, 2]]\n      totl: true\n")
     err = cli("check", path).stderr
     assert "JB103" in err and "totl" in err and "total" in err and f"{path}:8:7" in err
+
+
+@pytest.mark.parametrize("typed,field,right", [
+    ("5月6日", "start", "start: 2024-05-06"),  # the year of the issue's date
+    ("5.6", "start", "start: 2024-05-06"),
+    ("20240513", "date", "date: 2024-05-13"),
+    ("5.20", "date", None),  # no year to go by: the general hint, and what was typed, not YAML's 5.13 float
+])
+def test_a_date_written_the_office_way_says_how_to_write_it(office: Office, cli, typed, field, right):
+    text = ("number: 3\ndate: 2024-05-13\nperiod:\n  start: {s}\n  end: 2024-05-10\n" if field == "start"
+            else "number: 3\ndate: {s}\n").format(s=typed)
+    r = cli("check", office.issue(text))
+    assert r.exit_code == 1 and "错误 JB105" in r.stderr
+    assert f"：{typed}" in r.stderr, r.stderr  # the date as typed
+    if right:
+        assert f"写作 {right}" in r.stderr, r.stderr

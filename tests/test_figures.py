@@ -578,3 +578,14 @@ def test_a_data_name_may_not_take_a_function_name(office):
     now = issue(office, "2024-05-13", "共{{ 完成 }}。", data="{pct: 1, 完成: 2}")
     (d,) = errors(now)
     assert d.code == "JB707" and "pct" in d.message
+
+
+@pytest.mark.parametrize("typed, right", [("1,620", "1620"), ("１５９８", "1598"), ("1520件", "1520"),
+                                          ("1，620", "1620"), ("98.5%", "98.5")])
+def test_a_figure_typed_as_text_says_how_to_write_it_and_only_there(office, typed, right):
+    # not also “data 中的“办件”下没有“受理”” at the template that uses it (JB701): the figure is there
+    p = issue(office, "2024-05-13", "本周共受理{{ 办件.受理 }}件，办结{{ 办件.办结 }}件。",
+              extra=f"data:\n  办件:\n    受理: {typed}\n    办结: 1498\n")
+    (d,) = errors(p)
+    assert d.code == "JB102" and d.line == 5
+    assert f"写作 {right}" in d.hint, d.hint

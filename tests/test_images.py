@@ -293,6 +293,7 @@ def test_a_row_without_a_caption_is_refused(office):
         prepare(p)
     [d] = exc.value.diagnostics
     assert d.code == "JB101" and "caption" in d.message
+    assert "图注" in d.message and "表题" not in d.message  # what a caption is, said for a photo
 
 
 def test_the_web_page_shows_a_row_as_one_figure_with_an_alt_text_for_each_photo(office):
@@ -588,3 +589,39 @@ def test_a_flat_photo_compressed_as_far_as_jpeg_goes_still_builds(office, tmp_pa
     Image.new(mode, (4000, 3000), 0).save(folder / "平.jpg", quality=1, progressive=progressive, optimize=True)
     out = compile_issue(prepare(issue(office, "../照片/平.jpg")), tmp_path / "x.docx")
     assert len(media(out)) == 1
+
+
+def test_a_path_written_with_backslashes_finds_the_photo_on_every_system(office):
+    # a path copied from Windows Explorer: Windows reads it, so must Linux (the colleague's make)
+    photo(office)
+    p = issue(office, "..\\照片\\会议.jpg")
+    out = office.root / "build" / "a.docx"
+    compile_issue(prepare(p), out)
+    assert len(media(out)) == 1
+
+
+@pytest.mark.parametrize("written,suggested", [
+    ("../照片/会议.JPG", "../照片/会议.jpg"),  # the case differs: Windows finds it, Linux does not
+    ("照片/会议.jpg", "../照片/会议.jpg"),  # relative to the office, not to the issue file
+    ("C:\\Users\\admin\\Desktop\\会议.jpg", "../照片/会议.jpg"),  # the copy on the desktop
+])
+def test_a_missing_photo_suggests_the_one_of_that_name_in_the_office(office, cli, written, suggested):
+    photo(office)
+    p = issue(office, written)
+    r = cli("check", p)
+    assert r.exit_code == 1 and "错误 JB801" in r.stderr
+    assert f"是不是要写 {suggested}" in r.stderr, r.stderr
+
+
+def test_an_iphone_heic_photo_says_what_it_is_and_how_to_get_a_jpeg(office, cli):
+    (office.root / "照片").mkdir()
+    (office.root / "照片" / "IMG_0001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
+    r = cli("check", issue(office, "../照片/IMG_0001.HEIC"))
+    assert r.exit_code == 1 and "错误 JB803" in r.stderr
+    assert "HEIC" in r.stderr and "JPEG" in r.stderr and "兼容性最佳" in r.stderr, r.stderr
+
+
+def test_a_width_written_as_a_percentage_says_write_a_fraction(office, cli):
+    photo(office)
+    r = cli("check", issue(office, "../照片/会议.jpg", width="60%"))
+    assert r.exit_code == 1 and "错误 JB102" in r.stderr and "写作 0.6" in r.stderr, r.stderr

@@ -515,3 +515,30 @@ def test_a_last_paragraph_split_for_the_end_block_imports_as_one(tmp_path):
     original, again, written = round_trip(issue, tmp_path)
     assert again == original
     assert last in written.read_text(encoding="utf-8")
+
+
+def test_a_table_without_a_caption_is_placed_by_its_paragraph_number(tmp_path):
+    # the place of the table was the repr of a python-docx element (“第<CT_P '<w:p>' at 0x…>段”)
+    src = handmade(tmp_path / "b.docx", [{"text": "一、重点工作", "font": "黑体"}, "本周办件情况见下表。",
+                                         {"table": [["类别", "本周"], ["受理", "391"]]}])
+    [r] = import_files([src], out=tmp_path / "office")
+    [d] = [d for d in r.diagnostics if d.code == "JB915" and "表格" in d.message]
+    assert "<" not in d.place and d.place.endswith("段起的表格")
+    assert "<" not in r.written.read_text(encoding="utf-8")
+
+
+def test_numerals_that_skip_a_level_stay_siblings(tmp_path):
+    # 一、 then 1. 2. (no （一）): both go in at the second level — “2.” is not a child of “1.”
+    import yaml
+
+    src = handmade(tmp_path / "b.docx", [
+        {"text": "一、窗口服务情况", "font": "黑体"}, "1.本周共受理各类事项1520件。", "2.收到群众表扬信2封。",
+        "（1）其中锦旗1面。", "3.开展业务培训1次。", {"text": "二、下周工作安排", "font": "黑体"},
+        "1.做好年终考核准备。", "2.做好年终总结。"])
+    [r] = import_files([src], out=tmp_path / "office")
+    data = yaml.safe_load(r.written.read_text(encoding="utf-8"))
+    first, second = data["sections"]
+    assert first["items"] == ["本周共受理各类事项1520件。",
+                              {"body": "收到群众表扬信2封。", "items": ["其中锦旗1面。"]}, "开展业务培训1次。"]
+    assert second["items"] == ["做好年终考核准备。", "做好年终总结。"]
+    assert [d.code for d in r.diagnostics].count("JB912") == 0

@@ -134,3 +134,12 @@ def test_libyaml_and_python_loaders_agree_on_values_and_positions(tmp_path, monk
         monkeypatch.setattr(load_mod, "_FAST_LOADER", None)
         slow = load_yaml(f)
         assert fast.data == slow.data and fast.positions == slow.positions, f
+
+
+def test_a_second_body_says_how_to_write_both_paragraphs(tmp_path):
+    # the clerk added a paragraph by copying the body: line — the hint says how to keep both
+    with pytest.raises(JianbaoError) as exc:
+        load(tmp_path, "sections:\n  - title: 窗口风采\n    body: 本周收到锦旗2面。\n    body: 本周收到表扬信1封。\n")
+    d = exc.value.diagnostics[0]
+    assert d.code == "JB004" and d.line == 4
+    assert "body:\n" in d.hint and "- 本周收到锦旗2面。" in d.hint and "- 本周收到表扬信1封。" in d.hint, d.hint

@@ -112,7 +112,10 @@ TRAPS = {
                            "JB021", 7, 7, ["缺少空格", "- 4月18日"]),
     "dash-first-item": (SEC + "      -4月18日，召开会议。\n      - 第三条。\n", "JB021", 6, 7, ["缺少空格"]),
     "dash-only-item": (HEAD + "body:\n  -4月18日，召开会议。\n", "JB021", 4, 3, ["缺少空格"]),
-    "tab": (SEC + "\t- 第一条。\n", "JB023", 6, 1, ["制表符", "空格"]),
+    "tab": (SEC + "\t- 第一条。\n", "JB023", 6, 1, ["制表符", "空格", "6 个空格"]),
+    # how many spaces the tab should be: as many as the line it belongs with
+    "tab-key": (HEAD + "sections:\n  - title: 窗口风采\n\tbody: 本周召开会议。\n", "JB023", 5, 1, ["4 个空格", "title"]),
+    "tab-sibling-item": (SEC + "      - 第一条。\n\t- 第二条。\n", "JB023", 7, 1, ["6 个空格"]),
     "indent-item": (SEC + "      - 第一条。\n     - 第二条。\n", "JB022", 7, 1, ["6 格", "第 6 行"]),
     "indent-key": (HEAD + "sections:\n  - title: 工作动态\n   body: 本周召开会议。\n", "JB022", 5, 1, ["4 格", "title"]),
     "indent-key-deeper": (HEAD + "sections:\n  - title: 工作动态\n     body: 本周召开会议。\n", "JB022", 5, 1, ["4 格"]),
@@ -123,8 +126,29 @@ TRAPS = {
     "no-as-boolean": (SEC + "      - no\n", "JB025", 6, 9, ["布尔值", "\"no\""]),
     "yes-title": (HEAD + "sections:\n  - title: Yes\n    body: 本周召开会议。\n", "JB025", 4, 12, ["布尔值", "\"Yes\""]),
     "number-as-text": (HEAD + "sections:\n  - title: 2024\n    body: 本周召开会议。\n", "JB025", 4, 12, ["数字", "\"2024\""]),
+    # a text that opens with a half-width quote or bracket and goes on after it: YAML reads the quote or
+    # the list and stumbles on the rest (it was “缩进不对齐”, on a line that was indented right)
+    "quote-start": (SEC + '      - "高效办成一件事"推进会在中心召开。\n', "JB024", 6, 9, ["半角引号", "“高效办成一件事”推进会"]),
+    "quote-start-value": (HEAD + 'sections:\n  - title: 动态\n    body: "高效"推进会召开。\n', "JB024", 5, 11,
+                          ["半角引号", "“高效”推进会"]),
+    "bracket-start": (SEC + "      - [重要]本周中心召开推进会。\n", "JB024", 6, 9, ["“[”", "【重要】本周"]),
+    # body/note take one text or a list: a number there is text YAML read as a number, not “应为列表”
+    "number-body": (HEAD + "sections:\n  - title: 工作动态\n    body: 12345\n", "JB025", 5, 11, ["数字", "\"12345\""]),
+    "number-note": (HEAD + "note: 2024\nsections:\n  - title: 工作动态\n    body: 本周召开会议。\n", "JB025", 3, 7,
+                    ["数字", "\"2024\""]),
     "unclosed-quote": (SEC + "      - \"本周召开会议。\n      - 第二条。\n", "JB003", 6, 9, ["引号", "没有闭合"]),
     "unknown-block": (HEAD + "body:\n  - tabel: {caption: 表}\n", "JB103", 4, 5, ["tabel", "table"]),
+    # a field name with a full-width colon, or no space after its colon: YAML reads the line as text and
+    # stumbles on the next one (it was reported there, as indentation or an unquoted template)
+    "key-fullwidth-colon": (HEAD + "sections:\n  - title：工作动态\n    items:\n      - 第一条。\n",
+                            "JB026", 4, 10, ["title", "全角“：”", "title: 工作动态"]),
+    "lead-fullwidth-colon": (SEC + "      - lead：推进“高效办成一件事”。\n        body: 本周受理{{ 受理 }}件。\n",
+                             "JB026", 6, 13, ["lead", "lead: 推进"]),
+    "top-fullwidth-colon": ("number：3\ndate: 2024-05-13\n", "JB026", 1, 7, ["number: 3"]),
+    "key-no-colon": (HEAD + "sections:\n  - title: 动态\n    body:\n      - image ../照片/座谈会.jpg\n"
+                     "        caption: 图为座谈会现场。\n", "JB026", 6, 14, ["缺少冒号", "image: ../照片/座谈会.jpg"]),
+    "key-no-space": (HEAD + "sections:\n  - title:2026年工作\n    items:\n      - 第一条。\n",
+                     "JB026", 4, 10, ["冒号后", "空格", "title: 2026年工作"]),
 }
 
 
@@ -282,6 +306,12 @@ def test_help_is_chinese(cli):
         assert english not in out, out
 
 
+@pytest.mark.parametrize("command", ["build", "preview"])
+def test_option_values_in_help_are_not_named_in_english(cli, command):
+    out = cli(command, "--help").stdout
+    assert "int range" not in out and ("--jobs N" in out or "--page N" in out), out  # “-j, --jobs <int range>” said nothing to staff
+
+
 def test_build_with_no_argument_builds_the_office_issues(office, cli, monkeypatch):
     office.issue()
     office.issue(name="2024-05-20.yaml", text=ISSUE_NEXT)
@@ -381,6 +411,22 @@ def test_draft_builds_despite_placeholders_and_marks_every_header(office, cli):
     assert "还有 3 个问题没有解决" in err
 
 
+def test_draft_builds_an_issue_whose_figures_are_not_filled_in_yet(office, cli):
+    # what jianbao new writes: every figure 待填 — the week's draft before the figures come in
+    p = office.issue("number: 3\ndate: 2024-05-13\ndata:\n  办件: {受理: 待填, 办结: 1498}\nsections:\n"
+                     "  - title: 工作动态\n    items:\n"
+                     "      - 本周共受理{{ 办件.受理 }}件，办结{{ 办件.办结 }}件，办结率{{ 办件.办结 | pct(办件.受理) }}。\n")
+    assert cli("build", p).exit_code == 1
+    r = cli("build", p, "--draft")
+    assert r.exit_code == 0, r.stderr
+    out = office.root / "build" / "2024-05-13-draft.docx"
+    with zipfile.ZipFile(out) as z:
+        body = "".join(etree.fromstring(z.read("word/document.xml")).itertext())
+    assert "本周共受理待填件，办结1498件，办结率待填。" in body
+    assert "错误 JB205" in r.stderr and "办件.受理" in r.stderr
+    assert r.stderr.count("错误 JB205") == 1, r.stderr  # at the figure, not again at the sentence
+
+
 def test_draft_mark_comes_from_the_preset(office, cli):
     import shutil
 
@@ -458,3 +504,77 @@ def test_a_new_user_pastes_from_word_and_a_web_page(office, cli, tmp_path):
     assert "（一）5月10日，上线“跨省通办”专区。" in printed
     for t in printed:  # no stray spaces of any kind reach the page
         assert not re.search("[\u00a0\u3000\u200b]|(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", t), t
+
+
+def test_key_colons_of_several_lines_are_all_said_and_fixed(office, cli):
+    p = office.issue("number：3\ndate: 2024-05-13\nsections:\n  - title：工作动态\n    items:\n"
+                     "      - lead:推进。\n        body: 本周召开会议。\n")
+    r = cli("check", p)
+    assert r.exit_code == 1
+    assert re.findall(r"错误 (JB\d+)", r.stderr) == ["JB026", "JB026", "JB026"], r.stderr
+    r = cli("check", p, "--fix")
+    assert p.read_text(encoding="utf-8") == ("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n"
+                                             "    items:\n      - lead: 推进。\n        body: 本周召开会议。\n")
+    assert "JB026" not in cli("check", p).stderr
+
+
+def test_a_fullwidth_colon_in_jianbao_yaml_is_said_where_it_is(tmp_path, cli):
+    (tmp_path / "jianbao.yaml").write_text("# 说明\n\nname：县政务服务工作动态\n\n# 编印单位\neditor: 县中心\n",
+                                           encoding="utf-8")
+    (tmp_path / "issues").mkdir()
+    issue = tmp_path / "issues" / "2024-05-13.yaml"
+    issue.write_text("number: 3\ndate: 2024-05-13\nsections:\n  - title: 动态\n    body: 本周召开会议。\n",
+                     encoding="utf-8")
+    r = cli("check", issue)
+    assert r.exit_code == 1
+    assert "错误 JB026" in r.stderr and "jianbao.yaml:3:5" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("text,line,col,words", [
+    # no YAML error at all: the field name would have been printed as text (“（二）lead：推进工作。”)
+    (SEC + "      - 本周召开会议。\n      - lead：推进工作。\n", 7, 13, ["lead", "lead: 推进工作。"]),
+    (HEAD + "sections:\n  - title: 动态\n    body:\n      - image：../照片/座谈会.jpg\n", 6, 14, ["image", "image: ../照片"]),
+    # a section that is only “title：…”: not “第2部分 应为映射”
+    (HEAD + "sections:\n  - title: 动态\n    body: 本周召开会议。\n  - title：窗口风采\n", 6, 10, ["title: 窗口风采"]),
+], ids=["lead-item", "image-block", "title-section"])
+def test_a_field_name_read_as_text_is_said(office, cli, text, line, col, words):
+    p = office.issue(text)
+    r = cli("check", p)
+    assert r.exit_code == 1, r.stderr
+    assert "错误 JB026" in r.stderr and f"{p}:{line}:{col}" in r.stderr, r.stderr
+    for w in words:
+        assert w in r.stderr, (w, r.stderr)
+    assert "JB102" not in r.stderr
+
+
+def test_a_quoted_field_name_in_text_is_what_was_meant(office, cli):
+    p = office.issue(SEC + "      - \"lead：推进工作。\"\n")
+    assert "JB026" not in cli("check", p).stderr
+
+
+def test_a_text_opening_with_a_half_width_quote_or_bracket_is_fixed(office, cli):
+    p = office.issue(SEC + '      - "高效办成一件事"推进会在中心召开。\n      - [重要]本周召开会议。\n')
+    cli("check", p, "--fix")
+    assert p.read_text(encoding="utf-8").endswith(
+        "      - “高效办成一件事”推进会在中心召开。\n      - 【重要】本周召开会议。\n")
+    assert cli("check", p).exit_code == 0
+
+
+@pytest.mark.parametrize("line,col", [
+    ("      - 本周开展 #我为群众办实事# 主题活动，共服务群众200人次。\n", 14),
+    ("    body: 本周开展 #我为群众办实事# 主题活动。\n", None),
+])
+def test_a_hashtag_after_a_space_is_not_cut_off_as_a_comment(office, cli, line, col):
+    # YAML takes “ #…” for a comment: the bulletin printed “本周开展” and nothing said so
+    text = SEC + line if line.startswith("      -") else HEAD + "sections:\n  - title: 动态\n" + line
+    p = office.issue(text)
+    r = cli("check", p)
+    assert r.exit_code == 1 and "错误 JB027" in r.stderr, r.stderr
+    assert "#我为群众办实事#" in r.stderr and "加引号" in r.stderr
+    if col:
+        assert f"{p}:6:{col}" in r.stderr
+
+
+def test_a_comment_after_a_text_is_still_a_comment(office, cli):
+    p = office.issue(SEC + "      - 本周召开会议。  # 领导讲话稿待补\n      - 本周召开会议，研究部署。 # jianbao: ignore JB711\n")
+    assert "JB027" not in cli("check", p).stderr

@@ -398,10 +398,12 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         for r in todo:
             tail = alone.get(id(r))
             if tail and r.output is not None:
-                before = r.output.read_bytes()
+                before, was = r.output.read_bytes(), r.output.stat()
                 again = build_one(r.source, r.output, True, r.draft, carry=tail)
                 if again.ok and r.output.read_bytes() != before:  # the text did end with those lines
                     moved.append(r)
+                elif again.ok:  # the same bytes: the .docx stays as old as it was, older than its PDF
+                    os.utime(r.output, ns=(was.st_atime_ns, was.st_mtime_ns))
         if moved and _convert(moved, scratch, keep_pdf):
             _each(lambda r: _measure(r, scratch), moved)
         # LibreOffice 7.4 can lose the rows of a table that fills a page to within half a point

@@ -44,7 +44,7 @@ from .model import Bulletin, IssueFile
 from .numbering import MAX_LEVEL, typed_numeral
 from .stages import Resolved
 from .units import pt_to_twips, twips_to_mm
-from .validate import FIELD_NAMES_ZH
+from .validate import FIELD_NAMES_ZH, key_colon_diagnostic
 
 
 def check_issue(resolved: Resolved) -> list[Diagnostic]:
@@ -167,6 +167,29 @@ _PLACEHOLDER_CHARS = re.compile(r"(?i:[tfx])|[待Ｘｘ×□＊?？]")  # a plac
 MIN_DUPLICATE = 10
 
 
+#: What follows a text on its line when YAML took a hashtag (“ #我为群众办实事# 主题活动”) for a comment.
+_HASHTAG_COMMENT = re.compile(r"(\s+)(#[^\s#][^#]*#.*)$")
+
+
+def _cut_off(src: Source, path: tuple) -> Diagnostic | None:
+    """JB027 when the one-line text at *path* is followed on its line by a “comment” that is a
+    hashtag, ``#…#``: the rest of the sentence, which YAML dropped."""
+    p = src.positions.get(path)
+    if p is None and path and path[-1] == 0:  # ``body: 一段话`` was validated as ``[一段话]``
+        p = src.positions.get(path[:-1])
+    if p is None or p.line != p.end_line or not 0 < p.line <= len(src.lines):
+        return None
+    row = src.lines[p.line - 1]
+    m = _HASHTAG_COMMENT.match(row, p.end_column - 1)
+    if m is None:
+        return None
+    dropped = m.group(2).rstrip()
+    column = m.start(2) + 1
+    return Diagnostic("JB027", f"“ #”之后的“{_clip(dropped)}”被 YAML 当成了注释，不会印出", file=src.path,
+                      line=p.line, column=column, width=len(dropped), source_line=row,
+                      hint="要印出“#……#”，给整段加引号（\"……\"），或把“#”改为全角“＃”。")
+
+
 def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozenset[tuple] = frozenset()) -> list[Diagnostic]:
     """The JB2xx rules on every text field of *issue*.
 
@@ -178,6 +201,12 @@ def check_text(issue: IssueFile, src: Source, *, skip_start: set[tuple] | frozen
     for t in iter_texts(issue):
         text = t.text
         covered = bytearray(len(text) + 1)  # 1 where a numeral was found: one pass, not a scan per match
+        keyed = key_colon_diagnostic(src, t.path, text) if t.paragraph else None
+        if keyed is not None:  # “- lead：推进工作。” would print the field name as text
+            out.append(keyed)
+        cut = _cut_off(src, t.path) if t.paragraph else None
+        if cut is not None:  # “本周开展 #我为群众办实事# 主题活动” would print “本周开展”
+            out.append(cut)
 
         numerals = []
         for pattern, what, right in _NUMERAL_FORMS:

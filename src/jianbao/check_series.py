@@ -28,7 +28,7 @@ from .dates import cn_date, cn_range
 from .diagnostics import Diagnostic, JianbaoError
 from .load import Source
 from .model import IssueFile
-from .office import issue_files
+from .office import SETTINGS, issue_files
 
 #: Files ``jianbao check`` reads as finished bulletins (jianbao.check_docx) rather than issue files.
 WORD_SUFFIXES = (".docx", ".doc", ".wps", ".odt")
@@ -254,6 +254,9 @@ def check_paths(paths: list[Path]) -> Report:
                 if entry is not None:
                     entries.append(entry)
             report.add(check_series(entries))
+        elif p.name == SETTINGS and p.is_file():  # the series settings, just filled in: not an issue
+            report.files += 1
+            report.add(check_settings_file(p))
         elif p.suffix.lower() in WORD_SUFFIXES:  # a finished Word bulletin, linted where it is
             from .check_docx import check_document
 
@@ -263,6 +266,39 @@ def check_paths(paths: list[Path]) -> Report:
             _check_file(p, report, shared)
     report.add(shared_unused(shared))  # an ignore in jianbao.yaml that silenced nothing in any issue
     return report
+
+
+def check_settings_file(path: Path) -> list[Diagnostic]:
+    """What is wrong with an office's ``jianbao.yaml`` on its own: its fields (JB1xx), the layout it
+    names (JB401/JB402), and the settings rules of every issue (待填 left in it, no distribution …)."""
+    from .check import check_settings
+    from .layout import load_layout, resolve_layout
+    from .load import load_yaml
+    from .model import Bulletin, SeriesFile
+    from .validate import validate
+
+    try:
+        src = load_yaml(path)
+        series = validate(src, SeriesFile)
+    except JianbaoError as exc:
+        return exc.diagnostics
+    bulletin = Bulletin.merge(series, IssueFile.model_validate({"number": 1, "date": dt.date(2000, 1, 1)}))
+    name = bulletin.series.layout
+    found = resolve_layout(name, path.parent)
+    if found is None:
+        import difflib
+
+        from .layout import preset_names
+
+        close = difflib.get_close_matches(name, preset_names(path.parent), n=1, cutoff=0.6)
+        return [src.diagnostic("JB401", f"找不到版式预设“{name}”", ("layout",),
+                               hint=f"是不是要写 {close[0]}？" if close else "可用内置预设 gbt9704。")]
+    try:
+        layout = load_layout(found)
+    except JianbaoError as exc:
+        return exc.diagnostics
+    stub = Source(path=path, text="", data={})  # no issue: every setting is jianbao.yaml's
+    return check_settings(bulletin, stub, layout, series_src=src)
 
 
 def _check_file(path: Path, report: Report, shared: list | None = None) -> Entry | None:

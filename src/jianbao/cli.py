@@ -95,7 +95,7 @@ def build(
     pdf: Annotated[bool, typer.Option("--pdf", help="同时用 LibreOffice 生成 PDF（与 .docx 同名）。")] = False,
     html: Annotated[bool, typer.Option("--html", help="同时生成网页版 build/<文件名>.html；编译文件夹时还生成目录 index.html 和 Atom 订阅 feed.xml。")] = False,
     force: Annotated[bool, typer.Option("--force", "-f", help="即使输出比输入新也重新编译。")] = False,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="并行编译的进程数（默认：全部 CPU 核）。",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", help="并行编译的进程数（默认：全部 CPU 核）。",
                                                 show_default=False)] = None,
     draft: Annotated[bool, typer.Option("--draft", help="编译草稿：有占位符（待填、XXX）、手工序号、不存在的日期、对不上的合计时"
                                         "也照样生成，每一页印上草稿标记（版式预设的 draft.text），输出为 build/<文件名>-draft.docx，"
@@ -256,7 +256,7 @@ def _summary(results, console) -> None:
 def check(
     files: Annotated[list[Path], typer.Argument(
         help="简报文件（.yaml），或办公室文件夹 / issues 文件夹（逐期检查，并核对各期之间的期号、日期和报告期）；"
-             "也可以是手工排好的 Word 简报（.docx/.doc/.wps/.odt）。",
+             "也可以是 jianbao.yaml（只检查系列设置）或手工排好的 Word 简报（.docx/.doc/.wps/.odt）。",
         show_default=False, metavar="文件")],
     strict: Annotated[bool, typer.Option("--strict", help="有警告也算不通过（退出状态 1）。")] = False,
     fmt: Annotated[str, typer.Option("--format", "-f", metavar="text|json",
@@ -297,6 +297,7 @@ def check(
       jianbao check issues --select JB7 --strict
       jianbao check issues/2024-05-13.yaml --select JB21 --fix
       jianbao check 第18期.docx
+      jianbao check jianbao.yaml
     """
     import json
 
@@ -661,8 +662,8 @@ def doctor() -> None:
 @app.command()
 def preview(
     file: Annotated[Path, typer.Argument(help="简报文件（.yaml）。", show_default=False, metavar="文件")],
-    page: Annotated[Optional[int], typer.Option("--page", "-p", min=1, help="只生成第 N 页。", show_default=False)] = None,
-    dpi: Annotated[int, typer.Option("--dpi", min=30, max=600, help="图片分辨率。")] = 110,
+    page: Annotated[Optional[int], typer.Option("--page", "-p", min=1, metavar="N", help="只生成第 N 页。", show_default=False)] = None,
+    dpi: Annotated[int, typer.Option("--dpi", min=30, max=600, metavar="N", help="图片分辨率（每英寸点数）。")] = 110,
     watch: Annotated[bool, typer.Option("--watch", "-w", help="监视文件，保存后自动重新生成图片，按 Ctrl-C 结束。")] = False,
     watch_seconds: Annotated[Optional[float], typer.Option("--watch-seconds", hidden=True)] = None,
 ) -> None:

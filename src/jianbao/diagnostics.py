@@ -62,6 +62,8 @@ RULES: dict[str, Rule] = {
         Rule("JB023", "tab", _E, "用了制表符（Tab）缩进", "YAML 只能用空格缩进：把制表符换成空格（每一层两个空格）。"),
         Rule("JB024", "special-start", _E, "文字以 YAML 的特殊记号开头", "以 {{、*、&、!、%、@、` 开头的文字要整段加引号。"),
         Rule("JB025", "not-text", _E, "YAML 把文字读成了布尔值或数字", "要印出的文字加引号，例如 \"no\"、\"2024\"。"),
+        Rule("JB026", "key-colon", _E, "字段名后的冒号是全角“：”，或冒号后缺少空格", "字段名后写半角冒号加一个空格，如“title: 工作动态”。"),
+        Rule("JB027", "comment-in-text", _E, "文字中的“ #”让 YAML 把后面的文字当成了注释，不会印出", "给整段加引号，或把“#”改为全角“＃”。"),
         # JB03x silencing: ``# jianbao: ignore JB711`` on a line, ``ignore: [JB711]`` in an issue or jianbao.yaml.
         Rule("JB030", "ignore-unused", _W, "这条忽略没有用到：那里没有这个警告", "删去这条忽略（问题已经改正，或代码、位置写错了）。"),
         Rule("JB031", "ignore-invalid", _W, "忽略写得不对：代码不存在，或是错误（错误不能忽略）", "写警告的代码，如 JB711（jianbao rules 列出全部代码）；错误要改正，不能忽略。"),

@@ -72,8 +72,9 @@ def _overlaps(edits: list[Edit]) -> bool:
 
 
 #: Fixes that change what YAML reads on purpose (a text that YAML took for a mapping or for the
-#: continuation of the line above becomes the text it was meant to be).
-STRUCTURAL = ("JB020", "JB021")
+#: continuation of the line above becomes the text it was meant to be; a field name's colon becomes one;
+#: a text's opening half-width quote or bracket becomes a full-width pair).
+STRUCTURAL = ("JB020", "JB021", "JB024", "JB026")
 
 
 def fix_file(path: Path, diagnostics: list[Diagnostic]) -> Fixed:

@@ -21,7 +21,7 @@ import stat
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from .diagnostics import Diagnostic
 from .load import Source
@@ -64,8 +64,9 @@ class Photo:
 
 def locate(value: str, issue: Path, office: Path) -> Path | None:
     """The file *value* names, relative to the issue file, when it stays inside the office."""
+    # “..\照片\a.jpg” copied from Windows Explorer: Windows reads it, so does every other system
     try:
-        target = (issue.parent / value).resolve()
+        target = (issue.parent / PureWindowsPath(value).as_posix()).resolve()
     except (OSError, RuntimeError):  # a symlink loop (RuntimeError before Python 3.13)
         return None
     try:
@@ -75,11 +76,34 @@ def locate(value: str, issue: Path, office: Path) -> Path | None:
     return target
 
 
+#: How many files of the office :func:`namesake` looks at, at most (a photo folder of years).
+NAMESAKE_FILES = 20_000
+
+
+def namesake(value: str, issue: Path, office: Path) -> str | None:
+    """The path, relative to the issue file, of the one photo in the office whose name is the name
+    in *value* (letter case aside) — a missing photo written with the wrong case or folder —, else None."""
+    name = PureWindowsPath(value).name.casefold()  # either separator
+    if not name:
+        return None
+    found: list[str] = []
+    seen = 0
+    for folder, dirs, files in os.walk(office):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "build")
+        for f in files:
+            seen += 1
+            if f.casefold() == name:
+                found.append(Path(os.path.relpath(os.path.join(folder, f), issue.parent)).as_posix())
+        if seen > NAMESAKE_FILES or len(found) > 1:
+            break
+    return found[0] if len(found) == 1 else None
+
+
 def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | None, Diagnostic | None]:
     """(the photo's file, None) when *value* names a usable photo, else (None, the reason at *where*,
     the path of the string in the issue file: ``image``, or an item of ``images``)."""
     target = locate(value, Path(src.path), office)
-    if target is None and _loops(Path(src.path).parent / value):
+    if target is None and _loops(Path(src.path).parent / PureWindowsPath(value).as_posix()):
         return None, src.diagnostic("JB801", f"照片“{value}”是一个循环的符号链接，找不到它指向的文件", where,
                                     hint="删除这个链接，把照片本身放进简报文件夹（例如 照片/ 下）。")
     if target is None:
@@ -88,8 +112,11 @@ def check(src: Source, where: tuple, value: str, office: Path) -> tuple[Path | N
     try:
         st = os.stat(target)
     except OSError:
-        return None, src.diagnostic("JB801", f"找不到照片“{value}”", where,
-                                    hint="检查文件名和路径：路径相对于本期文件所在的文件夹，如 ../照片/2024-05-13-调研.jpg。")
+        near = namesake(value, Path(src.path), office)
+        hint = "检查文件名和路径：路径相对于本期文件所在的文件夹，如 ../照片/2024-05-13-调研.jpg。"
+        if near is not None:
+            hint = f"是不是要写 {near}？路径相对于本期文件所在的文件夹，文件名的大小写也要一致。"
+        return None, src.diagnostic("JB801", f"找不到照片“{value}”", where, hint=hint)
     if not stat.S_ISREG(st.st_mode):
         return None, src.diagnostic("JB801", f"“{value}”不是一个文件", where)
     if st.st_size > MAX_BYTES:
@@ -108,6 +135,10 @@ def _loops(path: Path) -> bool:
     except (OSError, RuntimeError):
         return True
     return False
+
+
+#: The ISO base media “brands” of HEIF/HEIC photos (iPhones take them by default) and AVIF.
+_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
 
 
 class _Bad(Exception):
@@ -166,6 +197,9 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _Bad("JB802", "的像素数大得不像照片（可能是“解压炸弹”）", "换一张正常的照片。") from None
     except UnidentifiedImageError:
+        if raw[4:8] == b"ftyp" and raw[8:12] in _HEIF_BRANDS:  # an iPhone's photo, as it takes them
+            raise _Bad("JB803", "是 HEIC 格式（苹果手机默认的照片格式），不是 JPEG 或 PNG",
+                       "用看图软件另存为 JPEG（.jpg）；以后在手机“设置—相机—格式”中选“兼容性最佳”，照片就是 JPEG。") from None
         raise _Bad("JB803", "不是可以识别的图片", "照片要用 JPEG（.jpg）或 PNG 格式。") from None
     except (OSError, ValueError, SyntaxError):
         raise _Bad("JB803", "已损坏或不完整，无法读取", "重新从相机或手机导出这张照片。") from None

@@ -288,6 +288,10 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, text: str, path: Path) -> Diag
         lines = text.splitlines()
         d.line, d.column = mark.line + 1, mark.column + 1
         d.source_line = lines[mark.line] if mark.line < len(lines) else ""
+        keyed = key_colon(lines, mark.line)
+        if keyed is not None:
+            keyed.file = path
+            return keyed
         if _UNQUOTED_TEMPLATE.search(d.source_line):
             d.message = "YAML 语法错误：含模板 {{ }} 的文字没有加引号，YAML 把其中的“{”当成了映射的开始"
             d.hint = "含模板 {{ }} 或 {% %} 的文字要整体加引号，例如 body: \"本周咨询{{ 咨询 }}人次\""
@@ -329,6 +333,17 @@ def _mend_syntax(d: Diagnostic, text: str) -> str | None:
         fix = colon_fix(row, d.line, c)
         if fix is not None:
             d.fixes.append(fix)
+    elif d.code == "JB026" and row[c] in ":：":
+        lines[n] = row[:c] + ": " + row[c + 1:]
+        d.fixes.append(Edit(d.line, d.column, row[c], ": "))
+    elif d.code == "JB026" and row[c] == " ":  # the missing colon
+        lines[n] = row[:c] + ":" + row[c:]
+        d.fixes.append(Edit(d.line, d.column, "", ":"))
+    elif d.code == "JB024" and row[c] in "\"'[" and _opened_text(row) is not None:
+        close = _opened_text(row)[1]  # type: ignore[index]
+        left, right = ("【", "】") if row[c] == "[" else ("“", "”")
+        lines[n] = row[:c] + left + row[c + 1: close] + right + row[close + 1:]
+        d.fixes += [Edit(d.line, c + 1, row[c], left), Edit(d.line, close + 1, row[close], right)]
     elif d.code == "JB024" and row[c] in "*&":
         lines[n] = row[:c] + ("＊" if row[c] == "*" else "＆") + row[c + 1:]
     else:
@@ -475,6 +490,104 @@ def dash_diagnostic(lines: list[str], n: int) -> Diagnostic:
                     hint=f"在“-”后加一个空格，写作“- {text[1:13]}{'……' if len(text) > 13 else ''}”。")
 
 
+def _opened_text(line: str) -> tuple[int, int] | None:
+    """(where it opens, where it closes) when *line* holds a text that opens with a half-width quote
+    or “[” (after ``- `` or ``key: ``) and goes on after the closing one: ``- "高效办成一件事"推进会召开。``,
+    ``- [重要]本周……`` (0-based columns), else None."""
+    m = re.match(r"^ *(?:- +)*(?:[a-z_][a-z0-9_]*: +)?([\"'\[])", line)
+    if m is None:
+        return None
+    c = m.start(1)
+    close = line.find({"[": "]"}.get(line[c], line[c]), c + 1)
+    rest = line[close + 1:].strip() if close != -1 else ""
+    if not rest or rest[0] in "#:,":
+        return None
+    if line[c] == "[" and ("[" in line[c + 1: close] or "," in line[c + 1: close]):  # a real list, or not sure
+        return None
+    return c, close
+
+
+#: A field name and then a full-width colon, or a colon with no space after it (``title：工作动态``,
+#: ``title:2026年工作``): YAML reads the whole line as text and stumbles only on the line after.
+_KEY_COLON = re.compile(r"^( *(?:- +)*)([a-z_][a-z0-9_]*) *(：|:(?=[^\s/#:]))")
+
+
+#: The same at the start of a text that YAML read (``- lead：推进工作。`` is a paragraph, no error).
+_TEXT_KEY_COLON = re.compile(r"([a-z_][a-z0-9_]*) *(：|:(?=[^\s/#:]))")
+#: The fields a paragraph, an item or a section may hold: a text that starts with one of them and a
+#: colon is a field written wrong, not prose.
+BLOCK_FIELDS = frozenset({"title", "lead", "body", "items", "note", "subtitle", "image", "images", "caption",
+                          "width", "table"})
+
+
+#: A block field's name, a space and its value, without the colon: ``- image ../照片/a.jpg``.
+_KEY_NO_COLON = re.compile(r"^( *(?:- +)*)(image|images|caption|title|lead|body|note|subtitle|width) +(?=[^\s:#])")
+
+
+def key_colon_in_text(text: str) -> tuple[str, int, str] | None:
+    """(field, offset of its colon, the colon) when *text* starts with a block field's name and a
+    full-width colon or a colon with no space: ``lead：推进工作。``."""
+    m = _TEXT_KEY_COLON.match(text)
+    if m is None or m.group(1) not in BLOCK_FIELDS:
+        return None
+    return m.group(1), m.start(2), m.group(2)
+
+
+def key_colon_words(key: str, colon: str, value: str) -> tuple[str, str]:
+    """The message and hint of JB026 for field *key*, its *colon* and the *value* after it."""
+    shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
+    if colon == "：":
+        return (f"字段名“{key}”后面的冒号是全角“：”，YAML 没有把这一行读成字段“{key}”",
+                f"字段名后用半角冒号加一个空格，写作“{shown}”（文字中的冒号仍用全角“：”）。")
+    return (f"字段名“{key}”的冒号后面缺少空格，YAML 没有把这一行读成字段“{key}”",
+            f"在冒号后加一个空格，写作“{shown}”。")
+
+
+def key_colon(lines: list[str], n: int) -> Diagnostic | None:
+    """The field whose colon is full-width or has no space after it, on 0-based line *n* where YAML
+    failed or the line of content just above it (the earlier of the two), else None."""
+    above = next((k for k in range(min(n, len(lines)) - 1, -1, -1)
+                  if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
+    for k in (above, n):
+        if k is None or k >= len(lines):
+            continue
+        m = _KEY_COLON.match(lines[k])
+        if m is None:
+            m = _KEY_NO_COLON.match(lines[k])
+            if m is not None:  # “- image ../照片/a.jpg”: the colon is missing
+                key, c = m.group(2), m.end(2)
+                value = lines[k][c:].strip()
+                shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
+                return _at_line("JB026", f"字段名“{key}”后面缺少冒号，YAML 没有把这一行读成字段“{key}”", lines, k, c,
+                                hint=f"在字段名后加半角冒号，写作“{shown}”。")
+            continue
+        key, colon, c = m.group(2), m.group(3), m.start(3)
+        message, hint = key_colon_words(key, colon, lines[k][c + 1:].strip())
+        return _at_line("JB026", message, lines, k, c, hint=hint)
+    return None
+
+
+def _tab_indent(lines: list[str], n: int) -> tuple[int, str] | None:
+    """(spaces, why) for line *n* indented with tabs: as far in as the line above it says — under a
+    “key:” two more, a list item where the item above has its dash, a field where the field above
+    starts."""
+    row = lines[n] if n < len(lines) else ""
+    lead = len(row) - len(row.lstrip(" \t"))
+    if "\t" not in row[:lead]:
+        return None
+    k = next((k for k in range(n - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
+    if k is None:
+        return None
+    above = lines[k].split(" #")[0].rstrip()
+    levels = _indent_levels(above)
+    what = above[levels[-1]:].split(":")[0].strip()[:12]
+    if above.endswith(":"):
+        return levels[-1] + 2, f"在第 {k + 1} 行的“{what}”之下，比它多缩进两格"
+    if row.lstrip(" \t").startswith("- ") and len(levels) > 1:
+        return levels[-2], f"与第 {k + 1} 行的“- ”对齐"
+    return levels[-1], f"与第 {k + 1} 行的“{what}”对齐"
+
+
 def _indent_levels(line: str) -> list[int]:
     """Columns where content can start on *line*: its indentation and after each ``- ``."""
     levels = [len(line) - len(line.lstrip(" "))]
@@ -531,9 +644,23 @@ def yaml_trap(exc: yaml.MarkedYAMLError, lines: list[str]) -> Diagnostic | None:
     if "found undefined alias" in problem:
         return _at_line("JB024", "文字以“*”开头，YAML 把它当成了别名的记号", lines, n, mark.column,
                         hint="以“*”开头的文字要整段加引号，例如 - \"*重点工作\"。")
+    opened = _opened_text(line) if "expected <block end>, but found '<scalar>'" in problem else None
+    if opened is not None and opened[1] < mark.column:
+        c, close = opened
+        inner, rest = line[c + 1: close], line[close + 1:].strip()
+        lead = line[:c].strip()
+        rest = rest[:16] + ("……" if len(rest) > 16 else "")
+        if line[c] == "[":
+            return _at_line("JB024", "文字以“[”开头，YAML 把方括号里的当成了列表，后面的文字接不上", lines, n, c,
+                            hint=f"文中的方括号用全角，写作 {lead} 【{inner}】{rest}；或给整段加引号。")
+        return _at_line("JB024", "文字以半角引号开头，YAML 只把引号里的当成了这一段，后面的文字接不上", lines, n, c,
+                        hint=f"文中的引号用全角，写作 {lead} “{inner}”{rest}；或给整段加单引号。")
     if "found character '\\t'" in problem:
-        return _at_line("JB023", "这里有制表符（Tab）：YAML 只能用空格缩进", lines, n, mark.column,
-                        hint="把制表符换成空格（每一层缩进两个空格）；编辑器里可设置“按 Tab 键插入空格”。")
+        want = _tab_indent(lines, n)
+        hint = "把制表符换成空格（每一层缩进两个空格）；编辑器里可设置“按 Tab 键插入空格”。"
+        if want is not None:
+            hint = f"把行首的制表符换成 {want[0]} 个空格（{want[1]}，只用空格）；编辑器里可设置“按 Tab 键插入空格”。"
+        return _at_line("JB023", "这里有制表符（Tab）：YAML 只能用空格缩进", lines, n, mark.column, hint=hint)
     if "mapping values are not allowed here" in problem:
         before = line[: mark.column]
         if any(is_wide(c) for c in before):
@@ -655,7 +782,17 @@ class _Builder:
                 self.src.positions[kpath + ("dup", KEY)] = _pos(key_node)
                 first = self.src.positions.get(kpath + (KEY,))
                 where = f"（第一次出现在第 {first.line} 行）" if first else ""
-                self._fail("JB004", f"字段“{key}”重复出现{where}", kpath + ("dup",), key=True)
+                hint = None
+                if key in ("body", "items", "note") and isinstance(value_node, yaml.ScalarNode):
+                    earlier = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+                    if isinstance(earlier, yaml.ScalarNode) and earlier.value and value_node.value:
+                        pad = " " * key_node.start_mark.column
+                        def cut(text: str) -> str:
+                            return text[:20] + ("……" if len(text) > 20 else "")
+
+                        hint = (f"两段都要印出时，写在同一个 {key} 下，每段一行“- ”：\n{pad}{key}:\n"
+                                f"{pad}  - {cut(earlier.value)}\n{pad}  - {cut(value_node.value)}")
+                self._fail("JB004", f"字段“{key}”重复出现{where}", kpath + ("dup",), key=True, hint=hint)
                 continue
             self.src.positions[kpath + (KEY,)] = _pos(key_node)
             problem = bad_character(key)

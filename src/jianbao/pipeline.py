@@ -113,15 +113,17 @@ def validate_issue(loaded: Loaded) -> Validated:
     return Validated(loaded, bulletin, layout, layout_path, tuple(errors), tuple(left_out))
 
 
-def resolve_issue(validated: Validated) -> Resolved:
-    """Stage 3: figures and templated text rendered, tables finished: every string final."""
+def resolve_issue(validated: Validated, *, draft: bool = False) -> Resolved:
+    """Stage 3: figures and templated text rendered, tables finished: every string final.  A *draft*
+    resolves with figures still 待填 (they print 待填; their JB205 travel in ``Resolved.unfilled``)."""
     from .resolve import resolve
 
     inputs: list[Path] = []
     seen: list[Path] = []
+    unfilled: list[Diagnostic] | None = [] if draft else None
     bulletin = resolve(validated.bulletin, validated.loaded.issue_src, inputs=inputs, office=validated.loaded.office,
-                       seen=seen)
-    return Resolved(validated, bulletin, tuple(inputs), tuple(seen) if seen else None)
+                       seen=seen, unfilled_out=unfilled)
+    return Resolved(validated, bulletin, tuple(inputs), tuple(seen) if seen else None, tuple(unfilled or ()))
 
 
 def check_issue(resolved: Resolved) -> list[Diagnostic]:
@@ -175,11 +177,14 @@ def compile(issue_path: Path, output: Path | None = None, *, write: bool = True,
     problems = list(validated.problems)
     src = validated.loaded.issue_src
     try:
-        resolved = resolve_issue(validated)
+        resolved = resolve_issue(validated, draft=draft and not problems)
     except JianbaoError as exc:
         result.diagnostics = in_order(problems + _outside(exc.diagnostics, src, validated.left_out), src)
         return result
     diags = check_issue(resolved)
+    if resolved.unfilled:  # the 待填 a draft printed for a figure is said once, at the figure
+        diags = list(resolved.unfilled) + [d for d in diags if not (
+            d.code == "JB205" and d.file == src.path and "{{" in (d.source_line or ""))]
     if problems:  # the valid part was checked too; nothing of it is printed
         result.diagnostics = in_order(problems + _outside(diags, src, validated.left_out), src)
         return result

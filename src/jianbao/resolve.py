@@ -37,7 +37,7 @@ from .figures.limits import MAX_OUTPUT, TIME_LIMIT, Limit, Timeout, budget
 from .figures.sandbox import CLOCK, environment
 from .figures.values import FORMS, FigureError, Figures, Span, Unfilled, kind_zh
 from .load import Source, bad_character
-from .model import Bulletin, IssueFile, Table, is_unfilled
+from .model import FIGURE_PLACEHOLDER, Bulletin, IssueFile, Table, is_unfilled
 from .tables import TOTAL_LABEL, TOTAL_LABELS, cell_text, column_sums, format_sum
 
 #: Names the issue provides to every template (data keys may not take them).
@@ -52,12 +52,15 @@ def has_template(text: str) -> bool:
 # --- the stage ------------------------------------------------------------------------------------
 
 def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None,
-            office: Path | None = None, seen: list[Path] | None = None) -> Bulletin:
+            office: Path | None = None, seen: list[Path] | None = None,
+            unfilled_out: list[Diagnostic] | None = None) -> Bulletin:
     """*bulletin* with its templates rendered, its tables finished and its photos found and checked
     (their paths made absolute); raise JianbaoError listing every problem.  Paths of the other
     files read (issues for ``prev``/``ytd``, photos) go into *inputs*; when prev/ytd are used, every
     issue file of the folder (read or not, this one first) goes into *seen*: a file that appears
-    later may change them."""
+    later may change them.
+    *unfilled_out* (a draft): the figures still 待填 go there instead of stopping the stage, and the
+    templates that use them print 待填 where such a figure would be."""
     issue = bulletin.issue
     errors: list[Diagnostic] = []
     errors += _check_names(issue, src)
@@ -80,13 +83,18 @@ def resolve(bulletin: Bulletin, src: Source, *, inputs: list[Path] | None = None
     rendered: dict[tuple, str] = {}
     if texts and not errors:
         run = _Run(issue, src, inputs, seen)
-        for (path, _), out in zip(texts, run.render_all(texts)):
+        for (path, source), out in zip(texts, run.render_all(texts)):
             if isinstance(out, Diagnostic):
                 if not (unfilled and out.code == "JB706" and out.notes == [_UNFILLED_NOTE]):
                     errors.append(out)
+                elif unfilled_out is not None:
+                    rendered[path] = run.render_unfilled(path, source)
             else:
                 rendered[path] = out
-    errors += unfilled
+    if unfilled_out is not None:
+        unfilled_out += unfilled
+    else:
+        errors += unfilled
     if errors:
         raise JianbaoError(_sorted(errors))
 
@@ -215,6 +223,18 @@ class _Run:
             for (k, _), result in zip(away, done):
                 out[k] = result
         return out  # type: ignore[return-value]
+
+    def render_unfilled(self, path: tuple, text: str) -> str:
+        """*text* for a draft, when a figure it uses is still 待填: each ``{{ … }}`` rendered on its
+        own, 待填 for those that cannot be (a ``{% … %}`` text: 待填 for every block)."""
+        if "{%" in text:
+            return _BLOCK.sub(FIGURE_PLACEHOLDER, text)
+        out, at = [], 0
+        for a, b in _blocks(text):
+            got = self.render(path, text[a:b])
+            out += [text[at:a], got if isinstance(got, str) else FIGURE_PLACEHOLDER]
+            at = b
+        return "".join(out) + text[at:]
 
     def render(self, path: tuple, text: str) -> str | Diagnostic:
         """One templated string, rendered here (see :meth:`render_all`)."""

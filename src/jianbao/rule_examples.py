@@ -89,6 +89,9 @@ EXAMPLES: dict[str, Example] = {
     "JB023": Example("number: 3\ndate: 2024-05-13\nsections:\n\t- title: 工作动态\n", _OK),
     "JB024": Example(_text("*重点*工作：召开专题会议。"), _text('"*重点*工作：召开专题会议。"')),
     "JB025": Example(_text("no"), _text('"no"')),
+    "JB027": Example(_text("本周开展 #我为群众办实事# 主题活动。"), _text('"本周开展 #我为群众办实事# 主题活动。"')),
+    "JB026": Example("number: 3\ndate: 2024-05-13\nsections:\n  - title：工作动态\n    items:\n      - 本周召开专题会议。\n",
+                     "number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - 本周召开专题会议。\n"),
     # JB03x ignores (# jianbao: ignore CODE, ignore: [CODE])
     "JB030": Example(_text("本周召开专题会议。  # jianbao: ignore JB711"), _OK),
     "JB031": Example(_text("一、本周召开专题会议。  # jianbao: ignore JB110"), _OK),

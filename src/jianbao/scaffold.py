@@ -218,6 +218,7 @@ class IssuePlan:
     based_on: Path | None = None
     first: bool = False  # no issue in the office yet
     data_lines: list[str] = field(default_factory=list)  # the model's data keys, each 待填, as YAML lines
+    data_example: str = "综窗.受理"  # the first figure of the model's data (办件.受理): the comment's example
     warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -268,6 +269,16 @@ def _figure_lines(values: dict, indent: int) -> list[str]:
             was = "" if is_unfilled(value) else f"  # 上期 {_figure(value)}"
             out.append(f"{pad}{name}: {FIGURE_PLACEHOLDER}{was}")
     return out
+
+
+def _first_figure(values: dict) -> str:
+    """The dotted name of the first figure in *values* (``办件.受理``), as a template writes it."""
+    names: list[str] = []
+    while isinstance(values, dict) and values:
+        key = next(iter(values))
+        names.append(str(key))
+        values = values[key]
+    return ".".join(names) or "综窗.受理"
 
 
 def _figure(value: Any) -> str:
@@ -471,7 +482,8 @@ def plan_issue(issues: list[Issue], *, date: dt.date | None = None, supplement: 
     return IssuePlan(number=number, date=date, supplement=supplement, total=total, period=period,
                      period_hint=period_hint, sections=_stubs(m), headline=headline,
                      based_on=model.path if model else None, first=base is None,
-                     warnings=plan_warnings, data_lines=_figure_lines(m.data, 2) if m else [])
+                     warnings=plan_warnings, data_lines=_figure_lines(m.data, 2) if m else [],
+                     data_example=_first_figure(m.data) if m and m.data else "综窗.受理")
 
 
 def render_issue(plan: IssuePlan, office: Path | None = None) -> str:
@@ -509,6 +521,7 @@ def render_issue(plan: IssuePlan, office: Path | None = None) -> str:
         first=plan.first,
         file_name=f"{ISSUES}/{plan.file_name}",
         data_lines=plan.data_lines,
+        data_example=plan.data_example,
     )
     try:
         return template.render(**context)

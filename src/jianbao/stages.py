@@ -49,6 +49,7 @@ class Resolved:
     bulletin: Bulletin
     inputs: tuple[Path, ...] = ()  # the other issue files read for prev/ytd
     seen: tuple[Path, ...] | None = None  # when prev/ytd are used: every issue file of the folder
+    unfilled: tuple[Diagnostic, ...] = ()  # a draft's figures still 待填 (JB205), printed as 待填
 
     @property
     def issue_src(self) -> Source:

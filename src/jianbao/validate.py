@@ -12,8 +12,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import Diagnostic, JianbaoError
-from .load import KEY, Source, colon_fix
+from .diagnostics import Diagnostic, Edit, JianbaoError
+from .load import KEY, Source, colon_fix, key_colon_in_text, key_colon_words
 from .metrics import is_wide
 
 M = TypeVar("M", bound=BaseModel)
@@ -31,6 +31,8 @@ FIELD_NAMES_ZH = {
 TABLE_FIELD_NAMES_ZH = {
     "caption": "表题", "header": "表头", "rows": "表格各行", "widths": "列宽", "align": "对齐", "total": "合计行",
 }
+
+PHOTO_FIELD_NAMES_ZH = {"image": "照片", "images": "并排的照片", "caption": "图注", "width": "宽度"}
 
 _TYPE_ZH = {
     "string_type": "应为文字", "int_type": "应为整数", "int_parsing": "应为整数",
@@ -144,6 +146,26 @@ def _prose_colon(src: Source, loc: tuple) -> Diagnostic:
     return d
 
 
+def key_colon_diagnostic(src: Source, loc: tuple, value: object) -> Diagnostic | None:
+    """JB026 when the plain (unquoted) text at *loc* is a field written with a full-width colon or
+    no space after its colon (``- lead：推进工作。``), else None: YAML read it as text."""
+    if not isinstance(value, str):
+        return None
+    found = key_colon_in_text(value)
+    p = src.positions.get(loc)
+    if found is None or p is None or not 0 < p.line <= len(src.lines):
+        return None
+    row = src.lines[p.line - 1]
+    key, offset, colon = found
+    c = p.column - 1 + offset
+    if row[p.column - 1: p.column - 1 + len(key)] != key or row[c: c + 1] != colon:  # quoted, or a block text
+        return None
+    message, hint = key_colon_words(key, colon, value[offset + 1:].strip())
+    d = Diagnostic("JB026", message, file=src.path, line=p.line, column=c + 1, hint=hint, width=1, source_line=row)
+    d.fixes.append(Edit(p.line, c + 1, colon, ": "))
+    return d
+
+
 def _clip(text: str, n: int = 12) -> str:
     return text if len(text) <= n else text[:n] + "……"
 
@@ -227,6 +249,14 @@ def _mend(data: dict, loc: tuple, etype: str, src: Source, spans: list, stood_in
                 return True
     container = _get(data, loc[:-1])
     key = loc[-1]
+    if loc[0] in ("data", "carry") and len(loc) > 1 and isinstance(container, dict) and key in container \
+            and not isinstance(container[key], dict) and loc not in stood_in:
+        # a figure written wrong (“1,620”) stands in as unfilled: the templates that use it say nothing
+        # more (no “办件 下没有 受理”), and what is said of it is said at its line, which is left out
+        stood_in.add(loc)
+        span(loc)
+        container[key] = "待填"
+        return True
     if etype == "missing" and len(loc) > 1:  # the mapping that lacks it goes (``period`` without ``end``)
         return _mend(data, loc[:-1], "invalid", src, spans, stood_in)
     if isinstance(container, dict) and key in container and not (len(loc) == 1 and key in ("number", "date")):
@@ -273,8 +303,12 @@ def _diagnostics(src: Source, model: type[BaseModel], exc: ValidationError) -> l
             continue
         else:
             d = None
-            if etype in ("string_type", "jb_union", "union_tag_invalid"):
-                d = _not_text(src, loc, err.get("input"))
+            if etype in ("string_type", "jb_union", "union_tag_invalid") or (
+                    etype == "list_type" and loc and loc[-1] in ("body", "note", "items", "title")):
+                d = _not_text(src, loc, err.get("input"))  # body/note take one text too: 12345 is text
+            if d is None and etype in ("model_type", "model_attributes_type", "dict_type", "jb_union",
+                                       "union_tag_invalid", "union_tag_not_found"):
+                d = key_colon_diagnostic(src, loc, err.get("input"))
             if d is None:
                 d = _one(src, model, loc, etype, dict(err), ctx)
         key = (d.code, d.line, d.column)
@@ -336,6 +370,8 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     zh = FIELD_NAMES_ZH.get(name, "") if isinstance(name, str) else ""
     if "table" in loc[:-1]:  # a table's keys mean other things than the issue's
         zh = TABLE_FIELD_NAMES_ZH.get(name, "") if isinstance(name, str) else ""
+    elif name in PHOTO_FIELD_NAMES_ZH and _photo_fields(src, loc):
+        zh = PHOTO_FIELD_NAMES_ZH[name]
     label = f"{name}（{zh}）" if zh else str(name)
     if etype == "missing" and name == "table" and len(loc) >= 3 and loc[-3] == "body":
         return src.diagnostic("JB102", f"{where_zh(loc[:-1])}既不是一段文字，也不是表格或照片", loc[:-1],
@@ -352,8 +388,14 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     if etype == "jb_impossible_date":
         return src.diagnostic("JB104", err["msg"], loc)
     if etype == "jb_bad_date":
-        return src.diagnostic("JB105", f"{label}：{err['msg']}", loc,
-                              hint="日期写作 2024-05-13（年-月-日），不加引号，例如 date: 2024-05-13。")
+        raw = _typed(src, loc)
+        msg = err["msg"]
+        if raw and isinstance(err.get("input"), float):  # “5.20” as typed, not YAML's 5.2
+            msg = msg.replace(str(err["input"]), raw)
+        meant = _meant_date(raw, src.data.get("date") if isinstance(src.data, dict) else None)
+        hint = f"写作 {name}: {meant}（年-月-日，不加引号）。" if meant else \
+            f"日期写作 2024-05-13（年-月-日），不加引号，例如 {name}: 2024-05-13。"
+        return src.diagnostic("JB105", f"{label}：{msg}", loc, hint=hint)
     if etype == "jb_period_order":
         return src.diagnostic("JB106", err["msg"], loc + ("end",))
     if etype == "jb_date_before_period":
@@ -382,11 +424,67 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
     if etype == "string_too_long":
         return src.diagnostic("JB111", f"{label} 太长（最多 {ctx.get('max_length')} 个字符）", loc)
     if etype in ("jb_union", "union_tag_invalid", "union_tag_not_found"):
-        return src.diagnostic("JB102", f"{_field(loc)}：{err['msg']}，现在是{_kind_zh(err.get('input'))}", loc)
+        return src.diagnostic("JB102", f"{_field(loc)}：{err['msg']}，现在是{_kind_zh(err.get('input'))}", loc,
+                              hint=_figure_hint(err.get("input")) if loc and loc[0] in ("data", "carry") else None)
     what = _TYPE_ZH.get(etype) or (err["msg"] if _is_chinese(err["msg"]) else "的值不对")  # never pydantic's English
     got = err.get("input")
     shown = _kind_zh(got)
-    return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}", loc)
+    hint = None
+    if name == "width" and isinstance(got, str) and _photo_fields(src, loc):
+        import re
+
+        m = re.fullmatch(r"\s*(\d{1,3}(?:\.\d+)?)\s*[%％]\s*", got)
+        if m and 0 < float(m.group(1)) <= 100:  # “60%”: a share of the 版心's width
+            hint = f"写作 {float(m.group(1)) / 100:g}：照片宽度写成占版心宽度的比例（0—1 之间的小数）。"
+    return src.diagnostic("JB102", f"{where_zh(loc) if len(loc) > 1 or isinstance(name, int) else label} {what}，现在是{shown}",
+                          loc, hint=hint)
+
+
+def _typed(src: Source, loc: tuple) -> str:
+    """The value at *loc* as typed in the file (one line), or ""."""
+    p = src.positions.get(loc)
+    if p is None or p.end_line != p.line or not 0 < p.line <= len(src.lines):
+        return ""
+    return src.lines[p.line - 1][p.column - 1: p.end_column - 1].strip().strip("\"'")
+
+
+def _meant_date(raw: str, issued: object) -> str | None:
+    """The date *raw* (“5月6日”, “5.6”, “20240513”, “2024/5/6”) was meant to be, as 2024-05-06; a
+    date without its year takes the year of *issued* (the issue's date); None when it is not sure."""
+    import datetime as dt
+    import re
+
+    raw = raw.translate(_FULLWIDTH_DIGITS)
+    m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", raw) or \
+        re.fullmatch(r"(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?", raw)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+    else:
+        m = re.fullmatch(r"(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?", raw)
+        if m is None or not isinstance(issued, dt.date):
+            return None
+        y, mo, d = issued.year, int(m.group(1)), int(m.group(2))
+    try:
+        return dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
+
+
+def _figure_hint(value: object) -> str | None:
+    """How to write the figure that *value* (a text) was meant to be: ``1,620`` → 1620."""
+    if not isinstance(value, str):
+        return None
+    import re
+
+    text = value.strip().translate(_FULLWIDTH_DIGITS)
+    m = re.fullmatch(r"([-+]?\d{1,3}(?:[,，]\d{3})+|[-+]?\d+)(\.\d+)?\s*(%|％|[^\d\s.,，]{1,3})?", text)
+    if m is None:
+        return "data 里只写数字（半角，不加千位分隔符、单位和“%”），单位和文字写在正文里。"
+    figure = re.sub("[,，]", "", m.group(1)) + (m.group(2) or "")
+    return f"写作 {figure}：data 里只写数字（半角，不加千位分隔符、单位和“%”），单位和文字写在正文里。"
 
 
 def _is_chinese(text: str) -> bool:

@@ -285,11 +285,11 @@ class _Walker:
             row_aligns: list[str | None] = []
             aligns.append(row_aligns)
             for tc in self._blocks_any(tr, W + "tc"):
-                first = tc.find(W + "p")
-                if first is not None:
-                    ps = first.find(f"{W}pPr/{W}pStyle")
+                head = tc.find(W + "p")  # the cell's first paragraph (not *first*, the table's place)
+                if head is not None:
+                    ps = head.find(f"{W}pPr/{W}pStyle")
                     props = self.styles.para_props(ps.get(W + "val") if ps is not None else None)
-                    _apply_ppr(props, first.find(W + "pPr"))
+                    _apply_ppr(props, head.find(W + "pPr"))
                     row_aligns.append(props.get("align"))
                 else:
                     row_aligns.append(None)

@@ -447,6 +447,9 @@ class _Recogniser:
         sections: list[_Node] = []
         stack: list[_Node] = []  # open nodes, level 1 first
         last_n = [0, 0, 0, 0, 0]  # last number seen per level (index = level)
+        # typed level → the level it went in at, for numerals that skip a level (一、 then 1. 2.): the
+        # siblings of a demoted numeral go in beside it, until a numeral of a higher level comes
+        demoted: dict[int, int] = {}
         note_font = None
         note_at = -2  # index of the last 编者按 paragraph
         title_lines: list[tuple[str, Para]] = []
@@ -521,13 +524,17 @@ class _Recogniser:
             # a numbered paragraph
             level = num.level
             depth = len(stack)
-            if level > depth + 1:
+            for typed in [t for t in demoted if t > level]:  # 二、 or a real （一）: the skip is over
+                del demoted[typed]
+            if level in demoted and demoted[level] <= depth:  # a sibling of a numeral that went in higher
+                level = demoted[level]
+            elif level > depth + 1:
                 from ..numbering import marker
 
                 k_next = len(stack[-1].items) + 1 if stack else len(sections) + 1
                 self.warn("JB914", f"“{num.typed}”是第 {level} 级序号，但前面没有第 {depth + 1} 级的序号，"
                                    f"按第 {depth + 1} 级导入，印出的序号将是“{marker(depth + 1, k_next)}”", b)
-                level = depth + 1
+                level = demoted[num.level] = depth + 1
             expected = last_n[level] + 1
             if level == num.level:
                 if num.n != expected:
