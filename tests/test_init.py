@@ -268,6 +268,20 @@ def test_whole_cycle_init_new_fill_build_make(tmp_path, cli, monkeypatch):
     assert not (folder / "build").exists()
 
 
+def test_make_html_writes_the_web_edition_with_its_index_and_feed(tmp_path, cli):
+    if shutil.which("make") is None or jianbao_command() is None:
+        pytest.skip("needs make and the jianbao command")
+    folder = tmp_path / "o"
+    assert cli("init", folder).exit_code == 0
+    assert make(folder, "new", "DATE=2024-05-13").returncode == 0
+    fill_settings(folder)
+    fill_issue(folder / "issues" / "2024-05-13.yaml")
+    run = make(folder, "html")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert {"2024-05-13.html", "index.html", "feed.xml"} <= {p.name for p in (folder / "build").iterdir()}
+    assert "本周召开第1次专题会议" in (folder / "build" / "2024-05-13.html").read_text(encoding="utf-8")
+
+
 def test_make_new_passes_a_date(tmp_path, cli):
     if shutil.which("make") is None or jianbao_command() is None:
         pytest.skip("needs make and the jianbao command")
