@@ -59,7 +59,7 @@ def test_makefile_gitignore_and_readme(tmp_path, cli):
     make = (folder / "Makefile").read_text(encoding="utf-8")
     assert "JIANBAO ?= jianbao" in make
     assert re.search(r"^build/%\.docx: issues/%\.yaml jianbao\.yaml \$\(PRESET\)$", make, re.M)
-    for target in ("pdf", "check", "new", "clean"):
+    for target in ("pdf", "html", "check", "new", "clean"):
         assert re.search(rf"^{target}:", make, re.M), target
     assert re.search(r"^\t\$\(JIANBAO\) build \$<$", make, re.M)  # recipes start with a tab
     assert (folder / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "build/"
@@ -68,7 +68,7 @@ def test_makefile_gitignore_and_readme(tmp_path, cli):
     assert b'"%JIANBAO%" check issues\r\n' in cmd and b'"%JIANBAO%" build issues --pdf\r\n' in cmd
     readme = (folder / "README.md").read_text(encoding="utf-8")
     steps = re.findall(r"^(\d)\. \*\*", readme, re.M)
-    assert steps == ["1", "2", "3", "4", "5"]
+    assert steps == ["1", "2", "3", "4", "5", "6"]
     assert "jianbao new" in readme and "jianbao check" in readme and "jianbao build" in readme
 
 
