@@ -291,3 +291,21 @@ def test_a_text_of_thousands_of_warnings_reports_the_first_few_and_how_many(tmp_
 
     assert out.count("JB912") <= 30 and re.search(r"另有 19\d\d 条未显示", out), out[-800:]
     assert "jianbao check 查看全部" not in out  # check does not see what import saw
+
+
+@pytest.mark.parametrize("bad", ["\ufffe", "\uffff\uffff"])
+def test_a_character_word_cannot_hold_is_dropped_with_a_warning_at_its_paragraph(tmp_path, cli, bad):
+    """U+FFFE/U+FFFF in the original (the text reader drops C0 controls itself): imported without
+    it, said where it was — not an error JB008 at an issue file that was never written."""
+    from conftest import FIXTURES
+
+    text = (FIXTURES / "handmade" / "seed-2024-05-13.txt").read_text(encoding="utf-8")
+    p = tmp_path / "seed.txt"
+    p.write_text(text.replace("。", "。" + bad, 1), encoding="utf-8")
+    office = tmp_path / "office"
+    r = cli("import", p, "-o", office)
+    assert r.exit_code == 0, r.stderr
+    assert "警告 JB917" in r.stderr and f"U+{ord(bad[0]):04X}" in r.stderr and "seed.txt" in r.stderr
+    [issue] = (office / "issues").glob("*.yaml")
+    written = issue.read_text(encoding="utf-8")
+    assert bad[0] not in written and "JB008" not in cli("check", issue).stderr

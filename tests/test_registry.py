@@ -29,6 +29,7 @@ ELSEWHERE = {
     **{f"JB90{n}": "tests/test_import_hostile.py" for n in range(1, 9)},
     **{f"JB9{n:02d}": "tests/test_import.py" for n in (9, 11, 12, 13, 14, 15, 16)},
     "JB504": "tests/test_lsp.py", "JB610": "tests/test_editor_setup.py", "JB406": "tests/test_html.py",
+    "JB917": "tests/test_import_hostile.py",
 }
 
 

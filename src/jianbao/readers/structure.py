@@ -29,6 +29,10 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic
 from .document import Document, Para, Run, Table
 
+#: What an issue file may not hold (jianbao.load refuses it as JB008): C0 controls other than tab,
+#: newline and carriage return, lone surrogates, and the non-characters U+FFFE/U+FFFF.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 _CN = "一二三四五六七八九十百零〇"
 _DIGITS_CN = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 
@@ -216,6 +220,7 @@ class _Recogniser:
     # the whole --------------------------------------------------------------------------------------
     def run(self) -> Recovered:
         blocks = self._flatten(self.doc.blocks)
+        self._drop_unwritable(blocks)
         if self.plain:
             blocks = [self._clean_plain(b) for b in blocks]
         blocks = self._drop_page_numbers(blocks)
@@ -232,6 +237,19 @@ class _Recogniser:
                           hint="文本框中的文字如属正文，请手工写进这一期的文件。")
         self.warnings.sort(key=lambda d: d.line or 0)
         return Recovered(self.issue, self.series, self.warnings, self.errors, self.origins)
+
+    def _drop_unwritable(self, blocks: list[Para | Table]) -> None:
+        """Characters a Word document cannot hold (control characters, U+FFFE/FFFF, lone surrogates —
+        what an issue file refuses as JB008) taken out of every paragraph, each paragraph said once."""
+        for b in blocks:
+            for para in b.paragraphs() if isinstance(b, Table) else [b]:
+                found = next((m.group() for r in para.runs for m in [UNWRITABLE.search(r.text)] if m), None)
+                if found is None:
+                    continue
+                count = sum(len(UNWRITABLE.findall(r.text)) for r in para.runs)
+                for r in para.runs:
+                    r.text = UNWRITABLE.sub("", r.text)
+                self.warn("JB917", f"这一段有 {count} 个 Word 文档不能存放的控制字符（U+{ord(found):04X}），已删去", para)
 
     def _flatten(self, blocks: list[Para | Table]) -> list[Para | Table]:
         """Layout tables (a masthead typed in a table, the end block) as their paragraphs."""
