@@ -66,10 +66,10 @@ def test_new_refreshes_stale_and_missing_schemas(office, cli, monkeypatch):
     assert result.exit_code == 0, result.stderr
     for name, model in SCHEMAS.items():
         assert (office.root / "schemas" / name).read_bytes() == schema_bytes(model)
-        assert f"已更新编辑器用的 schemas/{name}" in result.stderr
+        assert f"已写入编辑器用的 schemas/{name}" in result.stderr
     current = (office.root / "schemas" / "jianbao.schema.json").stat().st_mtime_ns
     again = cli("new", "--date", "2024-06-03")
-    assert again.exit_code == 0 and "已更新" not in again.stderr
+    assert again.exit_code == 0 and "已写入" not in again.stderr
     assert (office.root / "schemas" / "jianbao.schema.json").stat().st_mtime_ns == current
 
 

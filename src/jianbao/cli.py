@@ -438,7 +438,7 @@ def new(
     _report(warnings, console)
     typer.echo(_shown(written))
     for p in refreshed:
-        console.print(f"已更新编辑器用的 {_shown(p)}（与这一版 jianbao 一致）")
+        console.print(f"已写入编辑器用的 {_shown(p)}（与这一版 jianbao 一致）")
     console.print(f"[green]已新建 {_shown(written)}：请把其中的“待填”换成本期内容，"
                   f"再运行 jianbao check {_shown(written)}。[/green]")
 
