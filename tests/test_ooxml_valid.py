@@ -24,7 +24,7 @@ def audit(path: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("issue", ISSUES, ids=lambda p: p.parent.parent.name)
-@pytest.mark.parametrize("end_page_alone", [False, True], ids=["plain", "end-page-alone"])
+@pytest.mark.parametrize("end_page_alone", [0, 1, 2], ids=["plain", "end-page-alone", "end-page-after-a-blank"])
 def test_output_passes_the_ooxml_validator(tmp_path, issue, end_page_alone):
     out = compile_issue(prepare(issue), tmp_path / "out.docx", end_page_alone=end_page_alone)
     r = audit(out)

@@ -82,7 +82,7 @@ def _fresh(out: Path, mtime: int) -> bool:
 
 
 def build_one(path: Path, output: Path | None = None, force: bool = False, draft: bool = False, *,
-              end_page_alone: bool = False, html: bool = False, carry: str | None = None,
+              end_page_alone: int = 0, html: bool = False, carry: str | None = None,
               nudge: int = 0) -> BuildResult:
     """Prepare, render and write one issue; never raises for bad input.
 
@@ -378,17 +378,26 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
                 r.status = "converted"
         _each(lambda r: _measure(r, scratch), todo)
         odd = [r for r in todo if r.even_end and r.end_text and r.pages and r.pages % 2]
+        level: dict[int, int] = {}  # end_page_alone of each result in odd: 1, or 2 with a blank page
+        for blank in (False, True):
+            # The text ended on an even page with no room under it for the end block, which went
+            # to the odd page after it: on a page of its own it is on that odd page still, so it
+            # goes two pages after the text, with a blank page first.
+            again_odd = [r for r in odd if r.pages and r.pages % 2] if blank else odd
+            for r in again_odd:
+                level[id(r)] = 2 if blank else 1
+                again = build_one(r.source, r.output, True, r.draft, end_page_alone=level[id(r)])
+                r.status, r.tail = again.status, again.tail  # a page of its own: nothing is split
+                r.notes = [n for n in r.notes if n != SPLIT_NOTE or again.tail]
+                r.diagnostics += [d for d in again.diagnostics if d not in r.diagnostics]
+            odd = [r for r in odd if r.ok]
+            again_odd = [r for r in again_odd if r.ok]
+            if not _convert(again_odd, scratch, keep_pdf):
+                return
+            _each(lambda r: _measure(r, scratch), again_odd)
         for r in odd:
-            again = build_one(r.source, r.output, True, r.draft, end_page_alone=True)
-            r.status, r.tail = again.status, again.tail  # a page of its own: nothing is split
-            r.notes = [n for n in r.notes if n != SPLIT_NOTE or again.tail]
-            r.diagnostics += [d for d in again.diagnostics if d not in r.diagnostics]
-        odd = [r for r in odd if r.ok]
-        if not _convert(odd, scratch, keep_pdf):
-            return
-        _each(lambda r: _measure(r, scratch), odd)
-        for r in odd:
-            r.notes.append("版记另起一页（双面印刷落在偶数页）")
+            r.notes.append("版记另起一页，前有一空白页（双面印刷落在偶数页）" if level[id(r)] > 1
+                           else "版记另起一页（双面印刷落在偶数页）")
         # An end block alone on its page: split the last paragraph before the two lines that end
         # the page before it, so that they come with the end block (LibreOffice moves a paragraph
         # kept with the next one whole or not at all; Word needs no split).
@@ -413,7 +422,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
             short = _each(lambda r: bool(r.ok and r.pdf and r.output is not None and lost_text(r.output, r.pdf)), todo)
             lost = [r for r, s in zip(todo, short) if s]
             for r in lost:
-                again = build_one(r.source, r.output, True, r.draft, end_page_alone=r in odd,
+                again = build_one(r.source, r.output, True, r.draft, end_page_alone=level.get(id(r), 0),
                                   carry=alone.get(id(r)) if r in moved else None, nudge=nudge)
                 r.diagnostics += [d for d in again.diagnostics if d not in r.diagnostics]
             if not lost or not _convert(lost, scratch, keep_pdf):
@@ -422,7 +431,7 @@ def _pdf_stage(results: list[BuildResult], *, keep_pdf: bool, force: bool) -> No
         by_itself = _each(lambda r: bool(r.pages and r.end_text and r.pdf
                                          and end_block_alone(r.pdf, r.pages, r.end_text)), todo)
         for r, end_alone in zip(todo, by_itself):
-            if end_alone:
+            if end_alone and id(r) not in level:  # on a page of its own for end_on_even_page: no news
                 r.notes.append("正文排满末页，版记单独占一页（正文末尾不是可拆分的段落）")
             elif r in moved or _moved_tail(r):
                 r.notes = [n for n in r.notes if n != SPLIT_NOTE] + [MOVED_NOTE]

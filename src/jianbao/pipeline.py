@@ -245,7 +245,7 @@ def default_output(checked: Checked, suffix: str = ".docx") -> Path:
     return checked.office / "build" / (checked.path.stem + ("-draft" if checked.draft else "") + suffix)
 
 
-def compile_issue(checked: Checked, out: Path, *, end_page_alone: bool = False, carry: str | None = None,
+def compile_issue(checked: Checked, out: Path, *, end_page_alone: int = 0, carry: str | None = None,
                   split: list[str] | None = None, nudge: int = 0) -> Path:
     """Stages 5 and 6: render *checked* and write it atomically to *out* (*end_page_alone*,
     *carry*, *split*, *nudge*: see :func:`jianbao.render.docx.render`)."""

@@ -101,3 +101,41 @@ def test_preview_writes_png_pages(tmp_path):
     one = jianbao("preview", issue, "--page", "1")
     assert [Path(p).name for p in one.stdout.split()] == [pngs[0].name]
     assert jianbao("preview", issue, "--page", "99").returncode == 1
+
+
+def test_end_on_even_page_when_the_end_block_does_not_fit_under_text_ending_on_an_even_page(tmp_path):
+    """The text ends on page 2 (even) with no room for the end block under it.  The end block
+    then goes on page 4, after a blank page 3 (GB/T 9704 7.5: neither carries a page number) — on
+    page 3 by itself it would print on the front of a sheet, which end_on_even_page is there to
+    prevent."""
+    office = copy_office(FULL, tmp_path / "full")
+    preset = (ROOT / "templates" / "layouts" / "gbt9704.yaml").read_text(encoding="utf-8")
+    (office / "templates" / "layouts").mkdir(parents=True)
+    (office / "templates" / "layouts" / "duplex.yaml").write_text(
+        preset.replace("end_on_even_page: false", "end_on_even_page: true"), encoding="utf-8")
+    settings = office / "jianbao.yaml"
+    text = re.sub(r"^layout:.*$", "", settings.read_text(encoding="utf-8"), flags=re.M)
+    settings.write_text(text + "\nlayout: duplex\n", encoding="utf-8")
+    for old in (office / "issues").glob("*.yaml"):
+        old.unlink()
+    # one-line paragraphs: 12 under the masthead, 19 on page 2, where the end block (five lines
+    # with its rules) no longer fits
+    body = "".join(f"      - 第{i:02d}段，本周全市政务服务系统扎实推进各项工作。\n" for i in range(31))
+    issue = office / "issues" / "2024-06-03.yaml"
+    issue.write_text(f"number: 5\ndate: 2024-06-03\nsections:\n  - title: 工作动态\n    body:\n{body}",
+                     encoding="utf-8")
+    r = jianbao("build", issue, "--pdf")
+    assert r.returncode == 0, r.stderr
+    pages = g.read_pages(office / "build" / "2024-06-03.pdf")
+    n = len(pages)
+    where = {i: pg.number for pg in pages for i in range(31) if pg.find(f"第{i:02d}段")}
+    assert sorted(where) == list(range(31))  # every paragraph printed
+    assert n % 2 == 0, f"the end block is on page {n}, an odd page"
+    last = "".join(ln.text for ln in pages[-1].lines).replace(" ", "")
+    assert last.startswith("报：") and last.endswith("份）")  # nothing but the end block
+    assert not [ln for ln in pages[-1].lines if ln.yc > 265]  # and no page number
+    text_end = max(where.values())
+    assert n - 1 - text_end <= 1, (text_end, n)  # one blank page at most between text and end block
+    for pg in pages[text_end:n - 1]:  # the blank page: no page number either
+        assert not pg.lines, pg.text
+    assert f"│ {n} " in r.stderr

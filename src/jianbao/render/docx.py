@@ -35,12 +35,14 @@ from .page import draft_headers, end_block_on_its_own_page, write_section
 from .styles import role_font, write_styles
 
 
-def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, draft: bool = False,
+def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: int = 0, draft: bool = False,
            carry: str | None = None, split: list[str] | None = None, nudge: int = 0):
     """Build the python-docx ``Document`` for *bulletin* in *layout*.
 
     *end_page_alone* puts the end block on a page of its own, with no page number (for
-    double-sided printing, when the text ends on an odd page: see ``end_on_even_page``).
+    double-sided printing, when the text ends on an odd page: see ``end_on_even_page``); 2 puts
+    an unnumbered blank page before it as well (the text ends on an even page with no room for
+    the end block under it).
     *draft* prints the preset's draft mark in the header of every page.
 
     *carry* is the printed text of the last lines of the text, as measured in a PDF where the end
@@ -69,7 +71,7 @@ def render(bulletin: Bulletin, layout: Layout, *, end_page_alone: bool = False, 
     if split is not None and body.split_tail:
         split.append(body.split_tail)
     if end_page_alone:
-        end_block_on_its_own_page(doc)
+        end_block_on_its_own_page(doc, blank=end_page_alone > 1)
     return doc
 
 
@@ -85,7 +87,7 @@ class _Body:
     """Appends the bulletin's paragraphs and the end block to the document body."""
 
     def __init__(self, doc, bulletin: Bulletin, layout: Layout, carry: str | None = None,
-                 end_page_alone: bool = False, nudge: int = 0):
+                 end_page_alone: int = 0, nudge: int = 0):
         self.part = doc.part
         self.body = doc.element.body
         for child in list(self.body):

@@ -163,6 +163,16 @@ def carrier_paragraph() -> etree._Element:
     return p
 
 
+def page_break_paragraph() -> etree._Element:
+    """A carrier paragraph holding nothing but a page break (``w:br w:type="page"``): what comes
+    after it starts on the next page, and the page it breaks stays empty."""
+    p = carrier_paragraph()
+    r = el("r")
+    r.append(el("br", type="page"))
+    p.append(r)
+    return p
+
+
 def set_indent(ppr: etree._Element, *, left: int | None = None, right: int | None = None,
                first_line_chars: int | None = None, first_line: int | None = None,
                hanging: int | None = None, left_chars: int | None = None,

@@ -85,9 +85,11 @@ def _page_number_footer(footer, layout: Layout, side: str) -> None:
     p.append(text(f" {dash}"))
 
 
-def end_block_on_its_own_page(doc) -> None:
+def end_block_on_its_own_page(doc, blank: bool = False) -> None:
     """Close the text's section after its last paragraph and give the end block a new,
-    unnumbered section: the blank page GB/T 9704 asks for before an even 版记 page."""
+    unnumbered section; *blank*: an empty page first, in that section (GB/T 9704 7.5: the blank
+    page before a 版记 page and the 版记 page carry no number), so that the end block lands two
+    pages after the text's last — on an even page when the text ends on an even page."""
     from copy import deepcopy
 
     body = doc.element.body
@@ -107,3 +109,5 @@ def end_block_on_its_own_page(doc) -> None:
     section = doc.sections[-1]
     for footer in (section.footer, section.even_page_footer, section.first_page_footer):
         footer.is_linked_to_previous = False  # a new, empty footer: no page number
+    if blank:
+        anchor.addprevious(x.page_break_paragraph())
