@@ -138,3 +138,22 @@ def test_photos_side_by_side_stack_on_a_phone_and_stand_level_on_a_desk(site, br
         assert boxes[0][0] < boxes[1][0] < boxes[2][0]
         assert all(abs(h - boxes[0][3]) < 1.5 and abs(top - boxes[0][1]) < 1 for _, top, _, h in boxes)
         assert figure - 3 * 8 - 2 <= sum(w for _, _, w, _ in boxes) <= figure
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_editor_line_keeps_the_editor_left_and_the_date_right(site, browser, width):
+    """As on paper: the editor at the left edge, the date at the right edge — also on a phone,
+    where the example's long editor name wraps and the date goes to a line of its own."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((site / "2024-05-13.html").as_uri())
+    line, editor, date, align = page.evaluate(
+        "(() => { const p = document.querySelector('.editor-line'), r = e => e.getBoundingClientRect();"
+        " const range = document.createRange(); range.selectNodeContents(p.querySelector('.editor'));"
+        " const rects = [...range.getClientRects()].map(q => [q.left, q.right]);"
+        " return [[r(p).left, r(p).right], rects, [r(p.querySelector('time')).left, r(p.querySelector('time')).right],"
+        " getComputedStyle(p.querySelector('.editor')).textAlign]; })()")
+    page.close()
+    assert abs(date[1] - line[1]) < 1, f"the date ends at {date[1]}, the line at {line[1]}"
+    assert abs(editor[0][0] - line[0]) < 1 and align in ("left", "start"), (editor, align)
+    if width == 375:
+        assert len(editor) >= 2  # the case: the editor's name wraps
