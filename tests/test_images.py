@@ -625,3 +625,23 @@ def test_a_width_written_as_a_percentage_says_write_a_fraction(office, cli):
     photo(office)
     r = cli("check", issue(office, "../照片/会议.jpg", width="60%"))
     assert r.exit_code == 1 and "错误 JB102" in r.stderr and "写作 0.6" in r.stderr, r.stderr
+
+
+def test_a_photo_written_as_an_item_says_photos_go_in_a_body(office):
+    """An item (items:) cannot be a photo: the hint said 'did you mean image?' of the key image."""
+    p = office.issue("""\
+number: 3
+date: 2024-05-13
+sections:
+  - title: 工作动态
+    items:
+      - 本周召开专题会议。
+      - image: ../照片/a.jpg
+        caption: 图为专题会议现场。
+""")
+    with pytest.raises(JianbaoError) as exc:
+        prepare(p)
+    found = [d for d in exc.value.diagnostics if d.code == "JB103"]
+    assert [(d.line, d.column) for d in found] == [(7, 9), (8, 9)]
+    for d in found:
+        assert "是不是要写" not in d.hint and "body" in d.hint, d.hint

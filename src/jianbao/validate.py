@@ -381,9 +381,13 @@ def _one(src: Source, model: type[BaseModel], loc: tuple, etype: str, err: dict,
         return src.diagnostic("JB101", f"缺少必填字段 {label}", loc[:-1], key=True,
                               hint=f"在 {_field(loc[:-1])} 下补上“{name}: …”。")
     if etype == "extra_forbidden":
-        allowed = _photo_fields(src, loc) or _model_fields_at(model, loc)
+        photo = _photo_fields(src, loc)
+        allowed = photo or _model_fields_at(model, loc)
         close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
         hint = f"是不是要写 {close[0]}？" if close else (f"这里可用的字段：{', '.join(allowed)}。" if allowed else None)
+        if name in photo:  # a photo's own field: a photo where none may stand (an item of items:)
+            hint = ("照片只能写在正文 body 的列表里：要在条目中放照片，这一条写作 title:（或 lead:）加 body:，"
+                    "照片“- image: …”写在 body 下。")
         return src.diagnostic("JB103", f"未知字段“{name}”", loc, key=True, hint=hint, width=len(str(name)))
     if etype == "jb_impossible_date":
         return src.diagnostic("JB104", err["msg"], loc)
