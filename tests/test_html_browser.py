@@ -157,3 +157,16 @@ def test_the_editor_line_keeps_the_editor_left_and_the_date_right(site, browser,
     assert abs(editor[0][0] - line[0]) < 1 and align in ("left", "start"), (editor, align)
     if width == 375:
         assert len(editor) >= 2  # the case: the editor's name wraps
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_mark_stands_at_the_top_left_as_on_paper(site, browser, width):
+    """内部资料 / a 密级 is printed at the top left of the 版心 (GB/T 9704 7.2.2), not centred."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((site / "2024-05-20-zk.html").as_uri())
+    head, mark = page.evaluate(
+        "(() => { const m = document.querySelector('.mark'), range = document.createRange();"
+        " range.selectNodeContents(m); return [m.parentElement.getBoundingClientRect().left,"
+        " range.getBoundingClientRect().left]; })()")
+    page.close()
+    assert abs(mark - head) < 1, f"the mark starts at {mark}, the masthead at {head}"
