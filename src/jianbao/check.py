@@ -12,7 +12,7 @@ Two kinds of rule run here, on one issue:
   the seed bulletin's “4月31日” (JB208, an error); and what pasting from Word, web pages and WeChat
   leaves behind: stray and no-break spaces (JB210), full-width spaces (JB211), invisible characters
   (JB212), full-width digits and letters (JB213), quotation marks that do not pair (JB214), spaces
-  at the end of a line (JB215);
+  at the end of a line (JB215); and a line of the article title the 版心 cannot hold (JB216);
 * settings (JB4xx) as the issue sees them (series merged with the issue's overrides): no
   distribution (JB403), no copies (JB404), a masthead name that does not fit on one line even at
   the smallest size of the layout (JB405); and placeholders (JB205) in the name, editor, mark and
@@ -58,6 +58,7 @@ def check_issue(resolved: Resolved) -> list[Diagnostic]:
     out += check_settings(bulletin, src, resolved.layout, resolved.series_src)
     if resolved.layout is not None:
         out += check_captions(bulletin.issue, src, resolved.layout)
+        out += check_title(bulletin.issue, src, resolved.layout)
     out.sort(key=lambda d: (d.file != src.path, str(d.file), d.line or 0, d.column or 0))
     return out
 
@@ -607,6 +608,31 @@ def check_captions(issue: IssueFile, src: Source, layout) -> list[Diagnostic]:
                     "JB804", f"图注约有 {n} 行，超过版式预设的 {most} 行：“{_clip(caption)}”", path,
                     hint=f"图注只说是谁、在哪里、做什么（{lay.caption.size:g} 磅时一行约 {per} 个字，"
                          f"{most} 行约 {per * most} 个字），其余的写进正文。"))
+    return out
+
+
+def check_title(issue: IssueFile, src: Source, layout) -> list[Diagnostic]:
+    """JB216: a line of the article title that the 版心 cannot hold at the title's size (the
+    renderer's line breaking, :func:`~jianbao.metrics.line_starts`; the Title style has the body's
+    character spacing).  Lines written one by one are the shape the writer chose, so any wrap of one
+    is reported; a title written as one line is reported when it wraps to a last line of one or two
+    characters (“……便利化建 / 设”)."""
+    from .metrics import line_starts
+
+    out: list[Diagnostic] = []
+    size = round(pt_to_twips(layout.fonts.title.size))
+    per = int(layout.page.text_width // size)
+    given = len(issue.title)
+    for i, line in enumerate(issue.title):
+        starts = line_starts(line, layout.page.text_width, size, layout.grid.char_spacing, 0)
+        last = line[starts[-1]:]
+        if len(starts) < 2 or (given == 1 and len(last.strip()) > 2):
+            continue
+        path = ("title", i) if isinstance(src.data, dict) and isinstance(src.data.get("title"), list) else ("title",)
+        what = f"标题第 {i + 1} 行" if given > 1 else "标题"
+        out.append(src.diagnostic(
+            "JB216", f"{what}“{_clip(line)}”共 {len(line)} 个字，一行排不下，将折成 {len(starts)} 行，末行是“{last}”",
+            path, hint=f"二号字一行约 {per} 个字：在意思完整处分行，把标题写成几行（title 下每行一项“- ……”）。"))
     return out
 
 

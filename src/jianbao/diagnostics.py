@@ -102,6 +102,7 @@ RULES: dict[str, Rule] = {
         Rule("JB213", "fullwidth-alphanumeric", _W, "数字或字母用了全角（如“１２６件”）", "数字和外文字母用半角：“126件”。`jianbao check --fix` 可自动改正。"),
         Rule("JB214", "unmatched-quotes", _W, "引号“”或‘’不成对", "检查是否漏了前引号或后引号，或前后引号用反了。"),
         Rule("JB215", "trailing-space", _W, "行尾有多余的空格", "删除行尾的空格。`jianbao check --fix` 可自动删除。"),
+        Rule("JB216", "title-line-wraps", _W, "文章标题的一行排不下，折行后末行只剩一两个字或打乱了分好的行", "把标题写成几行（title 下每行一项），每行不超过版心一行（二号字约 20 个字）。"),
         Rule("JB301", "number-gap", _W, "期号不连续", "检查是否漏了一期，或期号写错。"),
         Rule("JB302", "number-duplicate", _E, "同一年中期号重复", "每年的期号（增刊单独编号）从第1期起依次递增，不能重复。"),
         Rule("JB303", "total-gap", _W, "总期号不连续", "总期号应比上一期多 1。"),

@@ -127,6 +127,8 @@ EXAMPLES: dict[str, Example] = {
     "JB213": Example(_text("本周召开专题会议１２次。"), _text("本周召开专题会议12次。")),
     "JB214": Example(_text("本周召开“专题会议。"), _text("本周召开“专题会议”。")),
     "JB215": Example(_OK.replace("专题会议。", "专题会议。   "), _OK),
+    "JB216": Example(_OK.replace("sections:", "title:\n  - 关于全面推进政务服务标准化规范化便利化建设\n  - 的工作情况报告\nsections:"),
+                     _OK.replace("sections:", "title:\n  - 关于全面推进政务服务标准化\n  - 规范化便利化建设的工作情况报告\nsections:")),
     "JB206": Example(_body("      - 本周召开专题会议，部署重点工作。\n      - 本周召开专题会议，部署重点工作。\n"),
                      _body("      - 本周召开专题会议，部署重点工作。\n      - 下周继续推进各项工作。\n")),
     "JB207": Example("number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n", _OK),
