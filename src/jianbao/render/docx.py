@@ -271,7 +271,9 @@ class _Body:
           keeps itself (its caption and top rows; the photo and its caption, style JBImage);
         - a paragraph opening with a run-in lead that fits on one line stays with the next one;
         - the last two lines of the text stay with the end block (see :meth:`end_block`), or the
-          photo that ends it.
+          photo that ends it — one line when the paragraph before a one-line last one follows a
+          heading: kept too, it would take the heading along, and the heading the title above it
+          (a short 专题简报 then left page 1 with the masthead and nothing else).
         """
         flow = self.flow
         for k, (kind, p, lines) in enumerate(flow):
@@ -308,6 +310,8 @@ class _Body:
             if lines > 3:  # too long to keep whole: split before its last two lines (split_last)
                 self.owed_at = k
                 break
+            if owed < 2 and k > 0 and flow[k - 1][0] in ("heading", "standalone"):
+                break  # kept, it would take its heading (and the title above it) along: one line will do
             x.set_flag(sub(p, "pPr"), "keepNext")
             owed -= lines
             if owed <= 0:
