@@ -645,3 +645,17 @@ sections:
     assert [(d.line, d.column) for d in found] == [(7, 9), (8, 9)]
     for d in found:
         assert "是不是要写" not in d.hint and "body" in d.hint, d.hint
+
+
+@pytest.mark.parametrize("size", [(1, 6000), (6000, 1), (40, 1000)])
+def test_a_picture_far_longer_than_wide_is_no_photo(office, size):
+    """A 1 × 6000 strip printed as a hairline a fraction of a millimetre wide: refused at its line, with
+    what to do (a long phone screenshot, 1080 × 20000, is cut into pages first)."""
+    name = photo(office, "条.png", size=size)
+    assert codes(issue(office, name)) == [("JB803", 7)]
+
+
+def test_a_long_phone_screenshot_still_builds(office, tmp_path):
+    name = photo(office, "截图.png", size=(1080, 2340))
+    out = compile_issue(prepare(issue(office, name)), tmp_path / "x.docx")
+    assert len(media(out)) == 1

@@ -29,6 +29,9 @@ from .units import TWIPS_PER_INCH
 
 MAX_BYTES = 30_000_000  # a phone photo is 3–8 MB; refuse anything absurd before reading it
 MAX_PIXELS = 60_000_000  # 60 megapixels: larger is a decompression bomb, not a photo
+#: A picture whose long side is more than this many times its short side prints as a hairline
+#: (1 × 6000 px: a fraction of a millimetre wide); a phone photo is 4:3 or 16:9, a long screenshot 1:2–1:9.
+MAX_ELONGATION = 12
 PRINT_DPI = 300
 #: A JPEG is decoded at the smallest of libjpeg's scales (1, 1/2, 1/4, 1/8) that keeps it this wide:
 #: 300 dpi across the A4 版心 (156 mm) is 1843 px.
@@ -170,6 +173,9 @@ def _load(path: Path, mtime: int, size: int):  # (mtime, size) key the cache: an
             raise _Bad("JB803", f"是 {im.format} 格式，不是 JPEG 或 PNG", "另存为 JPEG（.jpg）或 PNG 后再用。")
         if im.width * im.height > MAX_PIXELS:
             raise _Bad("JB802", f"有 {im.width}×{im.height} 像素，超过上限", "照片不超过 6000 万像素。")
+        if max(im.size) > MAX_ELONGATION * max(1, min(im.size)):
+            raise _Bad("JB803", f"是 {im.width}×{im.height} 像素的细长条，印出来只有一条线，不像照片",
+                       f"照片的长边不超过短边的 {MAX_ELONGATION} 倍；很长的截图先裁成几张再用。")
         fmt, taken = im.format, im.size
         # libjpeg fills what the data does not hold with grey, silently: a header that claims more 8×8
         # blocks than the file could code (a progressive scan needs a bit a block at the least) lies
