@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, Office
 
 WARN = "number: 3\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n      - 本周召开会议,研究部署工作。\n"
@@ -201,3 +203,13 @@ def test_check_of_jianbao_yaml_checks_the_settings(tmp_path, cli):
     settings.write_text("name: 县政务服务工作动态\neditor: 县中心\ncopis: 60\n", encoding="utf-8")
     r = cli("check", settings)
     assert r.exit_code == 1 and "错误 JB103" in r.stderr and "copies" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("layout, said", [("../外面.yaml", "在简报文件夹之外"), ("./templates", "不是一个普通文件")])
+def test_check_of_jianbao_yaml_finds_its_preset_as_build_does(tmp_path, cli, layout, said):
+    office = Office(tmp_path / "office", series="name: 县政务服务工作动态\neditor: 县中心\ncopies: 60\n"
+                                                 f"distribution:\n  报: [县委办公室]\nlayout: {layout}\n")
+    (office.root / "templates").mkdir(exist_ok=True)
+    (tmp_path / "外面.yaml").write_text("page: {}\n", encoding="utf-8")
+    r = cli("check", office.root / "jianbao.yaml")
+    assert r.exit_code == 1 and "错误 JB401" in r.stderr and said in r.stderr, r.stderr

@@ -272,9 +272,10 @@ def check_settings_file(path: Path) -> list[Diagnostic]:
     """What is wrong with an office's ``jianbao.yaml`` on its own: its fields (JB1xx), the layout it
     names (JB401/JB402), and the settings rules of every issue (待填 left in it, no distribution …)."""
     from .check import check_settings
-    from .layout import load_layout, resolve_layout
+    from .layout import load_layout
     from .load import load_yaml
     from .model import Bulletin, SeriesFile
+    from .pipeline import find_layout
     from .validate import validate
 
     try:
@@ -283,18 +284,8 @@ def check_settings_file(path: Path) -> list[Diagnostic]:
     except JianbaoError as exc:
         return exc.diagnostics
     bulletin = Bulletin.merge(series, IssueFile.model_validate({"number": 1, "date": dt.date(2000, 1, 1)}))
-    name = bulletin.series.layout
-    found = resolve_layout(name, path.parent)
-    if found is None:
-        import difflib
-
-        from .layout import preset_names
-
-        close = difflib.get_close_matches(name, preset_names(path.parent), n=1, cutoff=0.6)
-        return [src.diagnostic("JB401", f"找不到版式预设“{name}”", ("layout",),
-                               hint=f"是不是要写 {close[0]}？" if close else "可用内置预设 gbt9704。")]
     try:
-        layout = load_layout(found)
+        layout = load_layout(find_layout(bulletin.series.layout, path.parent, src))
     except JianbaoError as exc:
         return exc.diagnostics
     stub = Source(path=path, text="", data={})  # no issue: every setting is jianbao.yaml's

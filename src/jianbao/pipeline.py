@@ -27,7 +27,7 @@ from .office import SETTINGS, display_path, find_settings, refuse_output
 from .stages import Checked, Loaded, Resolved, Validated
 from .validate import validate
 
-__all__ = ["Checked", "Result", "compile", "compile_issue", "default_output", "prepare", "read",
+__all__ = ["Checked", "Result", "compile", "compile_issue", "default_output", "find_layout", "prepare", "read",
            "validate_issue", "resolve_issue", "check_issue"]
 
 
@@ -66,7 +66,7 @@ def validate_issue(loaded: Loaded) -> Validated:
     and the errors travel in ``Validated.problems``: the later stages check what is valid, and the
     run reports everything at once.  Only when even that cannot be made does this raise.
     """
-    from .layout import inside, is_path, load_layout, not_a_file, resolve_layout
+    from .layout import load_layout
     from .validate import validate_partly
 
     errors: list[Diagnostic] = list(loaded.problems)
@@ -83,34 +83,45 @@ def validate_issue(loaded: Loaded) -> Validated:
     bulletin = Bulletin.merge(series, issue)
     office = loaded.office
 
-    layout_name = bulletin.series.layout
     where = loaded.issue_src if "layout" in (loaded.issue_src.data or {}) else loaded.series_src
-    layout_path = resolve_layout(layout_name, office)
-    odd = not_a_file(layout_name, office) if layout_path is None and layout_name else None
-    if odd is not None:
-        raise JianbaoError(in_order(errors + [where.diagnostic(
-            "JB401", f"版式预设“{layout_name}”（{display_path(odd)}）不是一个普通文件", ("layout",),
-            hint="它是文件夹、命名管道、设备，或是循环的、指向不存在的文件或简报文件夹之外的链接：换成预设文件本身"
-                 "（对照内置的 templates/layouts/gbt9704.yaml）。")], loaded.issue_src))
-    if layout_path is None and is_path(layout_name) and not inside(office / layout_name, office):
-        raise JianbaoError(in_order(errors + [where.diagnostic(
-            "JB401", f"版式预设“{layout_name}”在简报文件夹之外", ("layout",),
-            hint="版式预设文件要放在简报文件夹内（例如 templates/layouts/本单位.yaml）。")], loaded.issue_src))
-    if layout_path is None:
-        import difflib
-
-        from .layout import preset_names
-
-        close = difflib.get_close_matches(layout_name, preset_names(office), n=1, cutoff=0.6)
-        hint = f"是不是要写 {close[0]}？" if close and not is_path(layout_name) else \
-            f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。"
-        raise JianbaoError(in_order(errors + [where.diagnostic(
-            "JB401", f"找不到版式预设“{layout_name}”", ("layout",), hint=hint)], loaded.issue_src))
+    try:
+        layout_path = find_layout(bulletin.series.layout, office, where)
+    except JianbaoError as exc:
+        raise JianbaoError(in_order(errors + exc.diagnostics, loaded.issue_src)) from None
     try:
         layout = load_layout(layout_path)
     except JianbaoError as exc:
         raise JianbaoError(in_order(errors + exc.diagnostics, loaded.issue_src)) from None
     return Validated(loaded, bulletin, layout, layout_path, tuple(errors), tuple(left_out))
+
+
+def find_layout(layout_name: str, office: Path, where: Source) -> Path:
+    """The preset file *layout_name* (``layout:`` of jianbao.yaml or the issue, *where*) names for
+    *office*; raise JianbaoError JB401 when it is not a regular file, lies outside the office or is
+    not found (with the nearest preset name)."""
+    from .layout import inside, is_path, not_a_file, resolve_layout
+
+    layout_path = resolve_layout(layout_name, office)
+    if layout_path is not None:
+        return layout_path
+    odd = not_a_file(layout_name, office) if layout_name else None
+    if odd is not None:
+        raise JianbaoError(where.diagnostic(
+            "JB401", f"版式预设“{layout_name}”（{display_path(odd)}）不是一个普通文件", ("layout",),
+            hint="它是文件夹、命名管道、设备，或是循环的、指向不存在的文件或简报文件夹之外的链接：换成预设文件本身"
+                 "（对照内置的 templates/layouts/gbt9704.yaml）。"))
+    if is_path(layout_name) and not inside(office / layout_name, office):
+        raise JianbaoError(where.diagnostic(
+            "JB401", f"版式预设“{layout_name}”在简报文件夹之外", ("layout",),
+            hint="版式预设文件要放在简报文件夹内（例如 templates/layouts/本单位.yaml）。"))
+    import difflib
+
+    from .layout import preset_names
+
+    close = difflib.get_close_matches(layout_name, preset_names(office), n=1, cutoff=0.6)
+    hint = f"是不是要写 {close[0]}？" if close and not is_path(layout_name) else \
+        f"可用内置预设 gbt9704；自定义预设放在 {office / 'templates' / 'layouts'} 下。"
+    raise JianbaoError(where.diagnostic("JB401", f"找不到版式预设“{layout_name}”", ("layout",), hint=hint))
 
 
 def resolve_issue(validated: Validated, *, draft: bool = False) -> Resolved:
