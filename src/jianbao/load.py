@@ -339,8 +339,8 @@ def _mend_syntax(d: Diagnostic, text: str) -> str | None:
     elif d.code == "JB026" and row[c] == " ":  # the missing colon
         lines[n] = row[:c] + ":" + row[c:]
         d.fixes.append(Edit(d.line, d.column, "", ":"))
-    elif d.code == "JB024" and row[c] in "\"'[" and _opened_text(row) is not None:
-        close = _opened_text(row)[1]  # type: ignore[index]
+    elif d.code == "JB024" and row[c] in "\"'[" and (opened := _opened_text(row)) is not None:
+        close = opened[1]
         left, right = ("【", "】") if row[c] == "[" else ("“", "”")
         lines[n] = row[:c] + left + row[c + 1: close] + right + row[close + 1:]
         d.fixes += [Edit(d.line, c + 1, row[c], left), Edit(d.line, close + 1, row[close], right)]
@@ -533,9 +533,19 @@ def key_colon_in_text(text: str) -> tuple[str, int, str] | None:
     return m.group(1), m.start(2), m.group(2)
 
 
+def _content_above(lines: list[str], n: int) -> int | None:
+    """The 0-based number of the last line before *n* that holds more than a comment, else None."""
+    return next((k for k in range(n - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
+
+
+def _field_shown(key: str, value: str) -> str:
+    """``key: value`` as the hint of JB026 writes it, the value cut at 16 characters."""
+    return f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
+
+
 def key_colon_words(key: str, colon: str, value: str) -> tuple[str, str]:
     """The message and hint of JB026 for field *key*, its *colon* and the *value* after it."""
-    shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
+    shown = _field_shown(key, value)
     if colon == "：":
         return (f"字段名“{key}”后面的冒号是全角“：”，YAML 没有把这一行读成字段“{key}”",
                 f"字段名后用半角冒号加一个空格，写作“{shown}”（文字中的冒号仍用全角“：”）。")
@@ -546,9 +556,7 @@ def key_colon_words(key: str, colon: str, value: str) -> tuple[str, str]:
 def key_colon(lines: list[str], n: int) -> Diagnostic | None:
     """The field whose colon is full-width or has no space after it, on 0-based line *n* where YAML
     failed or the line of content just above it (the earlier of the two), else None."""
-    above = next((k for k in range(min(n, len(lines)) - 1, -1, -1)
-                  if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
-    for k in (above, n):
+    for k in (_content_above(lines, min(n, len(lines))), n):
         if k is None or k >= len(lines):
             continue
         m = _KEY_COLON.match(lines[k])
@@ -556,10 +564,8 @@ def key_colon(lines: list[str], n: int) -> Diagnostic | None:
             m = _KEY_NO_COLON.match(lines[k])
             if m is not None:  # “- image ../照片/a.jpg”: the colon is missing
                 key, c = m.group(2), m.end(2)
-                value = lines[k][c:].strip()
-                shown = f"{key}: {value[:16]}{'……' if len(value) > 16 else ''}"
                 return _at_line("JB026", f"字段名“{key}”后面缺少冒号，YAML 没有把这一行读成字段“{key}”", lines, k, c,
-                                hint=f"在字段名后加半角冒号，写作“{shown}”。")
+                                hint=f"在字段名后加半角冒号，写作“{_field_shown(key, lines[k][c:].strip())}”。")
             continue
         key, colon, c = m.group(2), m.group(3), m.start(3)
         message, hint = key_colon_words(key, colon, lines[k][c + 1:].strip())
@@ -575,7 +581,7 @@ def _tab_indent(lines: list[str], n: int) -> tuple[int, str] | None:
     lead = len(row) - len(row.lstrip(" \t"))
     if "\t" not in row[:lead]:
         return None
-    k = next((k for k in range(n - 1, -1, -1) if lines[k].strip() and not lines[k].lstrip().startswith("#")), None)
+    k = _content_above(lines, n)
     if k is None:
         return None
     above = lines[k].split(" #")[0].rstrip()
