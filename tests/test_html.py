@@ -212,6 +212,17 @@ def test_an_office_page_template_that_is_not_utf8_or_runs_away_is_jb406(office: 
     assert d.code == "JB406"
 
 
+@pytest.mark.parametrize("expression, said", [
+    ("'%*d' % (600000000, 1)", "宽度或位数"),  # a format width: 600 MB of spaces before anything is checked
+    ("(10 ** 1000) * (10 ** 1000) * (10 ** 1000) * (10 ** 1000) * (10 ** 1000)", "乘积太大"),
+    ("2 ** 100000", "乘方的结果太大"),
+])
+def test_an_office_page_template_is_held_to_the_figure_templates_arithmetic_bounds(office: Office, expression, said):
+    tpl = _own_template(office, "<p>{{ " + expression + " }}</p>\n")
+    [d] = _refused(office)
+    assert d.code == "JB406" and said in d.message and (d.file, d.line) == (tpl, 1), (d.message, d.file, d.line)
+
+
 def test_a_broken_page_template_fails_the_build_with_exit_1_and_writes_no_page(office: Office, cli):
     office.issue()
     (office.root / "templates" / "html").mkdir(parents=True)

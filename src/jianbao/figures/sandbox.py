@@ -80,7 +80,7 @@ def environment():
             return super().is_safe_attribute(obj, attr, value)
 
         def call_binop(self, context, operator, left, right):
-            _check_binop(operator, left, right)
+            check_binop(operator, left, right)
             return super().call_binop(context, operator, left, right)
 
     env = Env(undefined=Undefined, autoescape=False, keep_trailing_newline=True, finalize=_finalize)
@@ -109,8 +109,10 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _check_binop(operator: str, left: Any, right: Any) -> None:
-    """Refuse arithmetic whose result alone would be huge (``10**10**10``, ``'x' * 10**9``)."""
+def check_binop(operator: str, left: Any, right: Any, most: int = MAX_OUTPUT) -> None:
+    """Refuse arithmetic whose result alone would be huge (``10**10**10``, ``'x' * 10**9``): raise
+    Limit.  *most*: the longest string or list ``*`` may make (a sentence's output by default; the
+    page templates of the web edition allow more)."""
     ints = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
     if operator == "**" and ints and right > 0 and abs(left) > 1:
         if right * abs(left).bit_length() > MAX_BITS:
@@ -120,8 +122,8 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
             raise Limit("乘积太大", needle="*")
         for seq, n in ((left, right), (right, left)):
             if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and n > 0 \
-                    and weight(seq, MAX_OUTPUT // n + 1) * n > MAX_OUTPUT:
-                raise Limit(f"重复后的结果超过 {MAX_OUTPUT} 个字符（或项）", needle="*")
+                    and weight(seq, most // n + 1) * n > most:
+                raise Limit(f"重复后的结果超过 {most} 个字符（或项）", needle="*")
     elif operator == "%" and isinstance(left, str):
         _check_format(left, right)
 

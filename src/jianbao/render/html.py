@@ -231,6 +231,7 @@ def _environment(office: Path | None):
     from jinja2.loaders import split_template_path
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    from ..figures.sandbox import check_binop
     from ..figures.values import UNSAFE_STR_METHODS
     from ..layout import builtin_templates
 
@@ -268,7 +269,7 @@ def _environment(office: Path | None):
             raise TemplateNotFound(template)
 
     class Env(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**"})
+        intercepted_binops = frozenset({"*", "**", "%"})
 
         def is_safe_attribute(self, obj, attr, value):
             if isinstance(obj, str) and attr in UNSAFE_STR_METHODS:
@@ -276,14 +277,7 @@ def _environment(office: Path | None):
             return super().is_safe_attribute(obj, attr, value)
 
         def call_binop(self, context, operator, left, right):
-            ints = all(isinstance(v, int) for v in (left, right))
-            if operator == "**" and ints and abs(left) > 1 and right * abs(left).bit_length() > 4096:
-                raise _PageError("乘方的结果太大")
-            if operator == "*":
-                n = left if isinstance(right, (str, list, tuple)) else right
-                seq = right if n is left else left
-                if isinstance(n, int) and isinstance(seq, (str, list, tuple)) and n * len(seq) > MAX_REPEAT:
-                    raise _PageError("重复（*）得到的文字太长")
+            check_binop(operator, left, right, MAX_REPEAT)  # the figure templates' bounds (Limit)
             return super().call_binop(context, operator, left, right)
 
     return Env(loader=Loader(), autoescape=select_autoescape(default=True),
@@ -297,7 +291,7 @@ def _render(office: Path | None, name: str, /, **context) -> str:
     from jinja2.exceptions import SecurityError, UndefinedError
 
     from ..diagnostics import Diagnostic, JianbaoError
-    from ..figures.limits import Timeout, budget
+    from ..figures.limits import Limit, Timeout, budget
 
     env = _environment(office)
     try:
@@ -310,6 +304,8 @@ def _render(office: Path | None, name: str, /, **context) -> str:
         why, file, line = f"语法错误（{failed.message}）", failed.filename, failed.lineno
     elif isinstance(failed, _PageError):
         why = failed.why
+    elif isinstance(failed, Limit):  # arithmetic past the bounds (a power, a repetition, a format width)
+        why = failed.message
     elif isinstance(failed, TemplateNotFound):
         why = f"找不到要引用的模板“{failed.name}”"
     elif isinstance(failed, UndefinedError):
