@@ -14,35 +14,37 @@ def _snapshot(paths: list[Path]) -> dict[Path, tuple]:
     """(mtime, size, content hash) of the issue files and their neighbours (read for prev/ytd),
     every jianbao.yaml above them and the local presets: a save that keeps the mtime is seen too;
     (mtime, size) of the photos their last builds read (build/<stem>.d)."""
-    from .office import find_settings
-
-    files: list[Path] = []
-    for p in paths:
-        if p.is_dir():  # not the office's build/ (a folder named build higher up is fine)
-            files += [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]]
-        else:
-            files.append(p)
-            files += list(p.parent.glob("*.y*ml"))  # prev/ytd neighbours
-        settings = find_settings(p if p.is_dir() else p.parent)
-        if settings:
-            files.append(settings)
-            files += list((settings.parent / "templates" / "layouts").glob("*.yaml"))
+    files, photos = _watched(paths)
     seen = {f: _fingerprint(f) for f in dict.fromkeys(files)}
-    seen.update({f: v for f, v in _photo_snapshot(paths).items() if f not in seen})
+    seen.update({f: _stat(f) for f in dict.fromkeys(photos) if f not in seen})
     return seen
 
 
 def _photo_snapshot(paths: list[Path]) -> dict[Path, tuple]:
     """(mtime, size) of the photos the last builds of the watched issues read."""
+    return {f: _stat(f) for f in dict.fromkeys(_watched(paths)[1])}
+
+
+def _watched(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(the files to hash: the issue files, the neighbours of one named alone, each jianbao.yaml and
+    its local presets; the photos the issues' last builds read), each folder listed once."""
     from .office import find_settings
 
+    files: list[Path] = []
     photos: list[Path] = []
     for p in paths:
+        if p.is_dir():  # not the office's build/ (a folder named build higher up is fine)
+            issues = [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]]
+            files += issues
+        else:
+            issues = [p]
+            files += [p, *p.parent.glob("*.y*ml")]  # prev/ytd neighbours
         settings = find_settings(p if p.is_dir() else p.parent)
         if settings:
-            issues = [f for f in p.rglob("*.y*ml") if "build" not in f.relative_to(p).parts[:-1]] if p.is_dir() else [p]
+            files.append(settings)
+            files += list((settings.parent / "templates" / "layouts").glob("*.yaml"))
             photos += _photos(issues, settings.parent)
-    return {f: _stat(f) for f in dict.fromkeys(photos)}
+    return files, photos
 
 
 def _with_new_photos(last, paths: list[Path]):
