@@ -58,11 +58,16 @@ def test_the_text_after_a_photo_is_on_the_grid(office, tmp_path, size, width):
     assert abs((cap.x0 + cap.x1) / 2 - (28 + 184) / 2) < 2
 
 
-def test_a_photo_that_ends_the_text_comes_with_the_end_block(tmp_path):
-    """Twelve one-line items, then a lead whose body is a photo, last in the text: the photo and its
-    caption end page 2 and the end block has no room left.  Before the photo was a block of the keep
-    rules the end block stood alone on page 3; now the lead, the photo and its caption go with it
-    (and the lead never stays behind at the foot of page 2)."""
+@pytest.mark.parametrize("block", [
+    "          - image: ../照片/p1.png\n            caption: 图1为工作现场\n            width: 0.5\n",
+    # a row of two as tall as that photo: a block of the keep rules like it
+    "          - images: [../照片/p1.png, ../照片/p1.png]\n            caption: 图1为工作现场\n            width: 1\n",
+])
+def test_a_photo_that_ends_the_text_comes_with_the_end_block(tmp_path, block):
+    """Twelve one-line items, then a lead whose body is a photo (or a row of photos), last in the
+    text: the photo and its caption end page 2 and the end block has no room left.  Before the photo
+    was a block of the keep rules the end block stood alone on page 3; now the lead, the photo and
+    its caption go with it (and the lead never stays behind at the foot of page 2)."""
     import subprocess
 
     from conftest import SHORT_END_SERIES, Office
@@ -73,14 +78,13 @@ def test_a_photo_that_ends_the_text_comes_with_the_end_block(tmp_path):
     Image.new("RGB", (400, 300), (40, 120, 200)).save(office.root / "照片" / "p1.png")
     items = "".join(f"      - 段{j}围绕重点任务推进各项工作召开专题会议研究部署。\n" for j in range(12))
     p = office.issue("number: 1\ndate: 2024-05-13\nsections:\n  - title: 工作动态\n    items:\n" + items
-                     + "      - lead: 要1会议现场。\n        body:\n          - image: ../照片/p1.png\n"
-                     "            caption: 图1为工作现场\n            width: 0.5\n")
+                     + "      - lead: 要1会议现场。\n        body:\n" + block)
     docx = compile_issue(prepare(p), tmp_path / "end.docx")
     [pdf] = convert_to_pdf([docx], out_dir=tmp_path)
     pages = g.read_pages(pdf)
     assert not end_block_alone(pdf, len(pages), "报：上级单位。发：本单位各处室。（共印20份）")
     listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
-    [photo_page] = [int(line.split()[0]) for line in listed.splitlines()[2:] if line.strip()]
+    [photo_page] = {int(line.split()[0]) for line in listed.splitlines()[2:] if line.strip()}
     [lead_page] = [pg.number for pg in pages if pg.find("要1会议现场")]
     [caption_page] = [pg.number for pg in pages if pg.find("图1为工作现场")]
     assert lead_page == photo_page == caption_page == len(pages)

@@ -422,7 +422,7 @@ class _Body:
         # at least N lines: exactly N when the photo fits (it does, with room for the descent), and
         # never clipped — LibreOffice crops an inline picture taller than an exact line's ascent
         x.set_spacing(sub(p, "pPr"), line=lines * pitch, rule="atLeast", before=before)
-        self.flow.append(("image", self.text("JBImageCaption", block.caption), 0))
+        self.caption(block)
 
     def images(self, node: Node) -> None:
         """Two or three photos side by side, one caption under them: as tall as each other, together
@@ -456,7 +456,12 @@ class _Body:
         x.set_left_tabs(ppr, stops)
         x.set_jc(ppr, "left")
         x.set_spacing(ppr, line=lines * pitch, rule="atLeast", before=before)
-        self.text("JBImageCaption", block.caption)
+        self.caption(block)
+
+    def caption(self, block) -> None:
+        """The caption under a photo or a row of them: the photo block's place in the keep rules (the
+        photo paragraph, style JBImage, keeps with it; :meth:`keeps` sees the block by it)."""
+        self.flow.append(("image", self.text("JBImageCaption", block.caption), 0))
 
     def photos_ahead(self) -> None:
         """Prepare every photo's print copy at once, a thread per core (image() and images() then find
