@@ -717,10 +717,9 @@ def _preview(file: Path, page: Optional[int], dpi: int, console) -> bool:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):  # elsewhere, or a symlink loop
-        return str(path)
+    from .office import display_path
+
+    return str(display_path(path))
 
 
 def _app_for(args: list[str]) -> typer.Typer:

@@ -711,18 +711,13 @@ def _note(paths: list[Path], p: Path) -> None:
 # --- helpers -------------------------------------------------------------------------------
 
 def _inside(path: Path, folder: Path) -> bool:
-    try:
-        path.resolve().relative_to(folder.resolve())
-        return True
-    except (ValueError, OSError, RuntimeError):
-        return False
+    from .layout import inside
+
+    return inside(path, folder)
 
 
 def _relative(path: Path) -> Path:
     """*path* relative to the working folder when it lies below it (for messages)."""
-    try:
-        rel = Path(path).resolve().relative_to(Path.cwd().resolve())
-        return rel if str(rel) != "." else Path(".")
-    except (ValueError, OSError, RuntimeError):
-        return Path(path)
+    from .office import display_path
 
+    return display_path(Path(path))
